@@ -1,0 +1,163 @@
+"""Images in, (LR, HR) patches out; the resamplers that make LR and the bicubic baseline.
+
+Both resamplers are written as dense interpolation matrices (out = Mh @ img @ Mw^T),
+so one small function defines them exactly, on CPU or GPU, in any precision. The
+player's WGSL shaders implement the same two filters tap for tap.
+
+- downscale: MATLAB imresize(x, 1/s, 'bicubic') - cubic a = -0.5, kernel widened by
+  s (antialiasing), symmetric edge padding. It reproduces the LR_x4 files of the
+  published benchmarks, so our LR for training and for Kodak24 matches theirs.
+- upscale_bicubic: plain bicubic a = -0.5 with clamped edges: the baseline row.
+"""
+import math
+import os
+import random
+from functools import lru_cache
+
+import numpy as np
+import torch
+from PIL import Image
+
+IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+
+
+def cubic(x, a=-0.5):
+    x = np.abs(x)
+    return np.where(x <= 1, (a + 2) * x**3 - (a + 3) * x**2 + 1,
+                    np.where(x < 2, a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a, 0.0))
+
+
+@lru_cache(maxsize=64)
+def resize_matrix(n_in, n_out, edge):
+    """(n_out, n_in) float64 matrix of MATLAB-style bicubic resampling along one axis."""
+    scale = n_out / n_in
+    aa = scale < 1  # antialias: stretch the kernel over 1/scale input pixels
+    width = 4.0 / scale if aa else 4.0
+    u = np.arange(1, n_out + 1, dtype=np.float64)
+    x = u / scale + 0.5 * (1 - 1 / scale)  # 1-based input coordinate of each output centre
+    left = np.floor(x - width / 2)
+    taps = int(math.ceil(width)) + 2
+    j = left[:, None] + np.arange(taps)[None, :]  # 1-based input indices
+    d = x[:, None] - j
+    w = scale * cubic(scale * d) if aa else cubic(d)
+    w /= w.sum(axis=1, keepdims=True)
+    j0 = j.astype(np.int64) - 1
+    if edge == "symmetric":  # ... 1 0 | 0 1 2 ... n-1 | n-1 n-2 ...
+        period = 2 * n_in
+        j0 = np.mod(j0, period)
+        j0 = np.where(j0 >= n_in, period - 1 - j0, j0)
+    elif edge == "clamp":
+        j0 = np.clip(j0, 0, n_in - 1)
+    else:
+        raise ValueError(edge)
+    m = np.zeros((n_out, n_in))
+    np.add.at(m, (np.repeat(np.arange(n_out), taps), j0.ravel()), w.ravel())
+    return m
+
+
+def _resize(img, h_out, w_out, edge):
+    """img: (..., H, W) float tensor."""
+    h, w = img.shape[-2:]
+    mh = torch.from_numpy(resize_matrix(h, h_out, edge)).to(img)
+    mw = torch.from_numpy(resize_matrix(w, w_out, edge)).to(img)
+    return mh @ img @ mw.T
+
+
+def downscale(img, s=4):
+    """MATLAB-bicubic 1/s downscale of (..., H, W) with H, W multiples of s."""
+    return _resize(img, img.shape[-2] // s, img.shape[-1] // s, "symmetric")
+
+
+def upscale_bicubic(img, s=4):
+    return _resize(img, img.shape[-2] * s, img.shape[-1] * s, "clamp")
+
+
+def quantize(x):
+    """To the nearest 8-bit level, as a decoded video frame or a PNG would be."""
+    return torch.round(x.clamp(0, 1) * 255) / 255
+
+
+def modcrop(arr, s):
+    h, w = arr.shape[:2]
+    return arr[: h - h % s, : w - w % s]
+
+
+def load_rgb(path):
+    """uint8 HxWx3 array (greyscale images are expanded to RGB)."""
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def list_images(folder):
+    out = []
+    for root, _, files in os.walk(folder):
+        out += [os.path.join(root, f) for f in files if f.lower().endswith(IMAGE_EXTS)]
+    return sorted(out)
+
+
+def to_tensor(arr):
+    """uint8 HxWx3 -> float (1, 3, H, W) in [0, 1]."""
+    return torch.from_numpy(np.array(arr)).permute(2, 0, 1)[None].double() / 255
+
+
+def to_uint8(t):
+    """float (1, 3, H, W) in [0, 1] -> rounded uint8 HxWx3."""
+    return (t[0].clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
+
+
+class ImageBank:
+    """Every training image, decoded once and kept as uint8 on `device` in one flat
+    buffer; `sample` cuts a batch of random HR crops (with a random flip / 90-degree
+    rotation each) in a single gather, and makes their LR with `downscale`.
+
+    JPEG photos are halved first (PIL bicubic, antialiased): that removes most of their
+    compression artefacts before they become targets.
+    """
+
+    def __init__(self, folder, patch, scale=4, device="cpu", halve_jpeg=True):
+        self.patch, self.scale, self.device = patch, scale, device
+        planes, sizes = [], []
+        for path in list_images(folder):
+            with Image.open(path) as im:
+                im = im.convert("RGB")
+                if halve_jpeg and path.lower().endswith((".jpg", ".jpeg")):
+                    im = im.resize((im.width // 2, im.height // 2), Image.BICUBIC)
+                if min(im.size) < patch:
+                    continue
+                planes.append(torch.from_numpy(np.array(im)).permute(2, 0, 1).reshape(-1))
+                sizes.append((im.height, im.width))
+        if not planes:
+            raise ValueError(f"no images of at least {patch}x{patch} pixels under {folder}")
+        self.flat = torch.cat(planes).to(device)
+        self.hw = torch.tensor(sizes, dtype=torch.long)
+        self.offset = torch.cumsum(torch.tensor([0] + [p.numel() for p in planes[:-1]]), 0)
+        area = (self.hw[:, 0] * self.hw[:, 1]).double()
+        self.weights = area / area.sum()  # big photos give proportionally more crops
+        r, s = torch.meshgrid(torch.arange(patch), torch.arange(patch), indexing="ij")
+        grids = []
+        for k in range(4):  # the 8 flips/rotations of the crop's (row, col) grid
+            for g in (torch.stack([r, s]), torch.stack([r, s.flip(1)])):
+                grids.append(torch.rot90(g, k, (1, 2)))
+        self.grids = torch.stack(grids)  # (8, 2, p, p)
+
+    def __len__(self):
+        return len(self.hw)
+
+    def pixels(self):
+        return int((self.hw[:, 0] * self.hw[:, 1]).sum())
+
+    def sample(self, batch, gen: torch.Generator):
+        """(lr, hr) float tensors on `device`: (B, 3, p/s, p/s) quantized to 8 bit, (B, 3, p, p)."""
+        p = self.patch
+        i = torch.multinomial(self.weights, batch, replacement=True, generator=gen)
+        h, w = self.hw[i, 0], self.hw[i, 1]
+        y = (torch.rand(batch, generator=gen, dtype=torch.double) * (h - p + 1)).long()
+        x = (torch.rand(batch, generator=gen, dtype=torch.double) * (w - p + 1)).long()
+        g = self.grids[torch.randint(8, (batch,), generator=gen)]  # (B, 2, p, p)
+        v = lambda t: t.view(-1, 1, 1, 1)
+        rows, cols = v(y) + g[:, :1], v(x) + g[:, 1:]
+        chan = torch.arange(3).view(1, 3, 1, 1)
+        idx = v(self.offset[i]) + chan * v(h * w) + rows * v(w) + cols  # (B, 3, p, p)
+        hr = self.flat[idx.to(self.device)].float() / 255
+        lr = quantize(downscale(hr, self.scale))
+        return lr, hr
