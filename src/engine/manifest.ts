@@ -1,0 +1,69 @@
+/** models/manifest.json: the contract with training/export (see README). */
+export interface ModelFiles {
+  fp16: string;
+  fp32: string;
+}
+export interface ModelEntry extends ModelFiles {
+  id: string;
+  scale: number;
+  channels?: number;
+  act?: string;
+  low: ModelFiles | null;
+  metrics?: Record<string, unknown>;
+}
+export interface Manifest {
+  default: string;
+  models: ModelEntry[];
+}
+
+export class ManifestError extends Error {}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const fileName = (v: unknown, what: string): string => {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9._-]+\.onnx$/.test(v)) throw new ManifestError(`${what} must be an .onnx file name in models/, got ${JSON.stringify(v)}`);
+  return v;
+};
+
+export function parseManifest(json: unknown): Manifest {
+  if (!isObj(json)) throw new ManifestError('manifest is not a JSON object');
+  if (!Array.isArray(json.models) || json.models.length === 0) throw new ManifestError('manifest has no "models" list');
+  const models = json.models.map((m, i): ModelEntry => {
+    if (!isObj(m)) throw new ManifestError(`models[${i}] is not an object`);
+    if (typeof m.id !== 'string' || !m.id) throw new ManifestError(`models[${i}] has no id`);
+    const scale = m.scale ?? 4;
+    if (scale !== 4) throw new ManifestError(`model ${m.id}: scale ${String(scale)} is not supported (only 4)`);
+    let low: ModelFiles | null = null;
+    if (m.low !== undefined && m.low !== null) {
+      if (!isObj(m.low)) throw new ManifestError(`model ${m.id}: "low" is not an object`);
+      low = { fp16: fileName(m.low.fp16, `model ${m.id} low.fp16`), fp32: fileName(m.low.fp32, `model ${m.id} low.fp32`) };
+    }
+    return {
+      id: m.id,
+      scale: 4,
+      channels: typeof m.channels === 'number' ? m.channels : undefined,
+      act: typeof m.act === 'string' ? m.act : undefined,
+      fp16: fileName(m.fp16, `model ${m.id} fp16`),
+      fp32: fileName(m.fp32, `model ${m.id} fp32`),
+      low,
+      metrics: isObj(m.metrics) ? m.metrics : undefined,
+    };
+  });
+  const ids = new Set<string>();
+  for (const m of models) {
+    if (ids.has(m.id)) throw new ManifestError(`duplicate model id ${m.id}`);
+    ids.add(m.id);
+  }
+  const def = typeof json.default === 'string' && ids.has(json.default) ? json.default : models[0].id;
+  return { default: def, models };
+}
+
+/** The model to use: ?model=<id> when it exists, else the manifest default. */
+export function pickModel(m: Manifest, requested: string | null): { model: ModelEntry; warning: string | null } {
+  if (requested) {
+    const hit = m.models.find((x) => x.id === requested);
+    if (hit) return { model: hit, warning: null };
+    const def = m.models.find((x) => x.id === m.default)!;
+    return { model: def, warning: `model "${requested}" is not in the manifest; using ${def.id}` };
+  }
+  return { model: m.models.find((x) => x.id === m.default)!, warning: null };
+}

@@ -1,0 +1,41 @@
+/** URL overrides: ?backend=webgpu|wasm, ?model=<id>, ?psnr=reference|consistency, ?view=full|low|high, ?demo=0 */
+export type BackendChoice = 'webgpu' | 'wasm';
+export type ViewMode = 'full' | 'low' | 'high';
+export type PsnrMode = 'reference' | 'consistency';
+
+export interface UrlParams {
+  backend: BackendChoice | null;
+  model: string | null;
+  psnr: PsnrMode | null;
+  view: ViewMode | null;
+  demo: boolean;
+  /** human-readable notes about ignored values */
+  warnings: string[];
+}
+
+const oneOf = <T extends string>(v: string | null, allowed: readonly T[], name: string, warnings: string[]): T | null => {
+  if (v === null || v === '') return null;
+  const l = v.toLowerCase();
+  if ((allowed as readonly string[]).includes(l)) return l as T;
+  warnings.push(`ignored ?${name}=${v} (expected ${allowed.join(' | ')})`);
+  return null;
+};
+
+export function parseParams(search: string): UrlParams {
+  const q = new URLSearchParams(search);
+  const warnings: string[] = [];
+  const modelRaw = q.get('model');
+  let model: string | null = null;
+  if (modelRaw) {
+    if (/^[A-Za-z0-9._-]{1,100}$/.test(modelRaw)) model = modelRaw;
+    else warnings.push(`ignored ?model=${modelRaw} (not a model id)`);
+  }
+  return {
+    backend: oneOf(q.get('backend'), ['webgpu', 'wasm'] as const, 'backend', warnings),
+    model,
+    psnr: oneOf(q.get('psnr'), ['reference', 'consistency'] as const, 'psnr', warnings),
+    view: oneOf(q.get('view'), ['full', 'low', 'high'] as const, 'view', warnings),
+    demo: q.get('demo') !== '0',
+    warnings,
+  };
+}

@@ -1,0 +1,57 @@
+/** Rolling window of recent samples (latencies in ms) with mean and p95. */
+export class RollingStats {
+  private buf: number[] = [];
+  constructor(readonly size = 120) {}
+
+  push(v: number): void {
+    if (!Number.isFinite(v)) return;
+    this.buf.push(v);
+    if (this.buf.length > this.size) this.buf.shift();
+  }
+
+  get count(): number {
+    return this.buf.length;
+  }
+
+  mean(): number {
+    if (!this.buf.length) return NaN;
+    return this.buf.reduce((a, b) => a + b, 0) / this.buf.length;
+  }
+
+  /** Nearest-rank percentile: the smallest sample with at least p% of samples <= it. */
+  percentile(p: number): number {
+    if (!this.buf.length) return NaN;
+    const s = [...this.buf].sort((a, b) => a - b);
+    const rank = Math.ceil((p / 100) * s.length);
+    return s[Math.min(s.length, Math.max(1, rank)) - 1];
+  }
+
+  p95(): number {
+    return this.percentile(95);
+  }
+
+  clear(): void {
+    this.buf = [];
+  }
+}
+
+/** Frames per second over the timestamps (ms) of the last `size` presented frames. */
+export class FpsCounter {
+  private t: number[] = [];
+  constructor(readonly size = 60) {}
+  tick(now: number): void {
+    this.t.push(now);
+    if (this.t.length > this.size) this.t.shift();
+  }
+  fps(now: number): number {
+    // stale: nothing presented for 2 s -> 0
+    if (this.t.length < 2 || now - this.t[this.t.length - 1] > 2000) return 0;
+    return ((this.t.length - 1) * 1000) / (this.t[this.t.length - 1] - this.t[0]);
+  }
+  clear(): void {
+    this.t = [];
+  }
+}
+
+export const fmtMs = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '– ms');
+export const fmtDb = (v: number) => (v === Infinity ? '∞ dB' : Number.isFinite(v) ? `${v.toFixed(2)} dB` : '– dB');
