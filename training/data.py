@@ -161,3 +161,29 @@ class ImageBank:
         hr = self.flat[idx.to(self.device)].float() / 255
         lr = quantize(downscale(hr, self.scale))
         return lr, hr
+
+
+def pack(src, dst, quality):
+    """Copy a training folder as lossy WebP (JPEGs halved first, as ImageBank does), to
+    carry it somewhere small: e.g. to a rented GPU machine with an upload limit."""
+    os.makedirs(dst, exist_ok=True)
+    total = 0
+    for path in list_images(src):
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            if path.lower().endswith((".jpg", ".jpeg")):
+                im = im.resize((im.width // 2, im.height // 2), Image.BICUBIC)
+            name = os.path.relpath(path, src).replace(os.sep, "__").rsplit(".", 1)[0] + ".webp"
+            im.save(os.path.join(dst, name), "WEBP", quality=quality, method=6)
+            total += os.path.getsize(os.path.join(dst, name))
+    print(f"packed {src} -> {dst}: {total / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    import argparse
+    ap = argparse.ArgumentParser(description="python3 -m training.data SRC DST: " + pack.__doc__)
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("--quality", type=int, default=95)
+    a = ap.parse_args()
+    pack(a.src, a.dst, a.quality)

@@ -7,6 +7,7 @@ linear map of the input: the low-frequency (skip) path. The body adds the
 high-frequency part. Trained as RepConv blocks (3x3 + 1x1, weight-normalised);
 `merged()` gives the inference form with one plain 3x3 conv per block.
 """
+import math
 from dataclasses import dataclass, asdict
 
 import torch
@@ -95,6 +96,19 @@ class SRNet(nn.Module):
         self.body = nn.Sequential(*layers)
         self.tail = nn.Sequential(_conv(c, c, rep), _conv(c, 3 * s * s, rep))
         self.shuffle = nn.PixelShuffle(s)
+        if rep:
+            self._init_body()
+
+    @torch.no_grad()
+    def _init_body(self):
+        # He-style gains keep the signal's scale through the 14 activations (torch's
+        # default init shrinks it ~5x per layer, leaving a near-dead body); most of it on
+        # the 3x3 branch, a little on the 1x1
+        slope = 0.1 if self.cfg.act == "lrelu" else 0.0
+        gain = math.sqrt(2 / (1 + slope**2))
+        for conv in self.body[0::2]:
+            conv.k3.weight_g.fill_(0.95 * gain)
+            conv.k1.weight_g.fill_(0.3 * gain)
 
     def forward(self, x):
         x0 = self.head(x)
@@ -125,17 +139,19 @@ class SRNet(nn.Module):
         first 3 channels, tail[1] holds `kernel` (3*s*s, 3, 3, 3) + `bias` reading them,
         and the body's last conv is scaled near zero so its contribution starts ~0."""
         c = self.cfg.channels
-        eye = torch.zeros(3, 3, 3, 3)
+        like = dict(dtype=self.head.bias.dtype, device=self.head.bias.device)
+        kernel, bias = kernel.to(**like), bias.to(**like)
+        eye = torch.zeros(3, 3, 3, 3, **like)
         for i in range(3):
             eye[i, i, 1, 1] = 1.0
         w = self.head.merged_weight().clone()
         w[:3] = eye
-        self.head.assign(w, torch.zeros(c))
+        self.head.assign(w, torch.zeros(c, **like))
         w = self.tail[0].merged_weight().clone()
         w[:3] = 0
         w[:3, :3] = eye
-        self.tail[0].assign(w, torch.zeros(c))
-        w = torch.zeros(kernel.shape[0], c, 3, 3)
+        self.tail[0].assign(w, torch.zeros(c, **like))
+        w = torch.zeros(kernel.shape[0], c, 3, 3, **like)
         w[:, :3] = kernel
         self.tail[1].assign(w, bias)
         last = self.body[-2]
