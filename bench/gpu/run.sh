@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# GPU benchmark, run ON the device machine from the repo root with $OUT set (one call):
+#   bash bench/gpu/run.sh            carry: [".device", ".gl"]  (built here by bench/gpu/pack.sh)
+# Smoke test on a CPU-only machine (Dawn's SwiftShader adapter, torch on CPU, tiny sizes):
+#   SMOKE=1 OUT=/tmp/x bash bench/gpu/run.sh
+# Stages, under one hard limit (LIMIT_S, default 150 s): unpack -> Vulkan -> nvidia-smi ->
+# models (make_models.py, or .device/models/*.onnx if present) -> torch_anchor.py (cuDNN) ->
+# dawn_bench.mjs (onnxruntime-web WebGPU EP under Dawn for Node) -> summarize.py (table + JSON).
+# Writes to $OUT: log.txt, torch_anchor.json, dawn_bench.json, results.json (issue schema).
+set -u
+T0=$(date +%s)
+LIMIT=${LIMIT_S:-150}
+: "${OUT:?set OUT}"
+mkdir -p "$OUT"
+left() { echo $(( LIMIT - ($(date +%s) - T0) )); }
+SMOKE=${SMOKE:-0}
+W=${WORK_DIR:-/tmp/srbench}
+
+main() {
+  echo "== run.sh $(date -u +%FT%TZ) SMOKE=$SMOKE limit ${LIMIT}s host $(hostname)"
+  rm -rf "$W"; mkdir -p "$W/ort" "$W/models"
+  # ---- unpack
+  for f in .device/node.xz .device/dawn.node.xz .device/ort/ort-wasm-simd-threaded.asyncify.wasm.xz .device/ort/ort.webgpu.bundle.min.mjs; do
+    [ -f "$f" ] || { echo "missing $f: run bench/gpu/pack.sh and carry .device"; return 1; }
+  done
+  xz -dc .device/node.xz > "$W/node" & xz -dc .device/dawn.node.xz > "$W/dawn.node" &
+  xz -dc .device/ort/ort-wasm-simd-threaded.asyncify.wasm.xz > "$W/ort/ort-wasm-simd-threaded.asyncify.wasm"
+  wait
+  chmod +x "$W/node"; cp .device/ort/ort.webgpu.bundle.min.mjs "$W/ort/"
+  NODE="$W/node"
+  echo "node $("$NODE" --version) ($(( $(date +%s) - T0 ))s)"
+  # ---- Vulkan
+  if [ "$SMOKE" = 1 ]; then
+    export VK_DRIVER_FILES=${VK_DRIVER_FILES:-/usr/lib/chromium/vk_swiftshader_icd.json}
+    PY=${PY:-/usr/bin/python3}
+  else
+    if ! ldconfig -p | grep -q libvulkan.so.1; then
+      for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
+    fi
+    ldconfig -p | grep libvulkan || echo "no libvulkan after unpacking .gl (carry .gl)"
+    icds=$(ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json 2>/dev/null)
+    echo "vulkan ICDs: ${icds:-none}"
+    if ! echo "$icds" | grep -qi nvidia; then
+      for j in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
+        [ -f "$j" ] && { export VK_DRIVER_FILES=$j; break; }
+      done
+      [ -n "${VK_DRIVER_FILES:-}" ] || { j=$(find / -xdev -name 'nvidia_icd*.json' 2>/dev/null | head -1); [ -n "$j" ] && export VK_DRIVER_FILES=$j; }
+    fi
+    echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-unset}"
+    export __EGL_VENDOR_LIBRARY_FILENAMES=${__EGL_VENDOR_LIBRARY_FILENAMES:-/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json}
+    PY=${PY:-python3}
+    timeout 15 nvidia-smi || echo "nvidia-smi failed"
+    timeout 10 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.draw,power.limit,temperature.gpu --format=csv || true
+  fi
+  export PYTHONUNBUFFERED=1
+  # ---- models
+  if ls .device/models/*.onnx >/dev/null 2>&1; then
+    MODELS=.device/models; "$PY" bench/gpu/make_models.py "$W/models" --scan .device/models || return 1
+  elif [ "$SMOKE" = 1 ]; then
+    "$PY" bench/gpu/make_models.py "$W/models" --channels "${SMOKE_CHANNELS:-8}" || return 1
+  else
+    "$PY" bench/gpu/make_models.py "$W/models" --channels "${CHANNELS:-16,32,48,64}" || return 1
+  fi
+  echo "models ready ($(( $(date +%s) - T0 ))s)"
+  # ---- torch anchor
+  if [ "$SMOKE" = 1 ]; then
+    timeout 60 "$PY" bench/gpu/torch_anchor.py --out "$OUT/torch_anchor.json" --size 32 --channels 8 --runs 10 --warmup 2 || echo "torch_anchor failed ($?)"
+  else
+    ta=$(( $(left) - 80 )); [ $ta -gt 50 ] && ta=50
+    timeout $ta "$PY" bench/gpu/torch_anchor.py --out "$OUT/torch_anchor.json" --size "${SIZE:-1024}" --channels "${CHANNELS:-16,32,48,64}" --budget-s 1.5 || echo "torch_anchor failed or timed out ($?)"
+  fi
+  echo "anchor done ($(( $(date +%s) - T0 ))s)"
+  # ---- Dawn for Node: onnxruntime-web WebGPU EP
+  b=$(( $(left) - 8 ))
+  if [ "$SMOKE" = 1 ]; then
+    DARGS="--size ${SMOKE_SIZE:-16} --quick --frames 3 --min-frames 2 --config-s 1 --config-timeout-s 170 --main-channels 8"
+  else
+    DARGS="--size ${SIZE:-1024} --main-channels ${MAIN_CHANNELS:-32} --frames 30 --min-frames 8 --config-s ${CONFIG_S:-1.5} --config-timeout-s 25"
+  fi
+  timeout $(( b + 3 )) "$NODE" bench/gpu/dawn_bench.mjs --models "$W/models" --out "$OUT/dawn_bench.json" \
+    --dawn "$W/dawn.node" --ort "$W/ort" --versions .device/versions.json --budget-s "$b" --machine "${MACHINE:-$(hostname)}" $DARGS \
+    || echo "dawn_bench exited $?"
+  echo "dawn done ($(( $(date +%s) - T0 ))s)"
+}
+
+main 2>&1 | tee "$OUT/log.txt"
+timeout 20 python3 bench/gpu/summarize.py "$OUT" 2>&1 | tee -a "$OUT/log.txt" \
+  || /usr/bin/python3 bench/gpu/summarize.py "$OUT" 2>&1 | tee -a "$OUT/log.txt"
+echo "== run.sh total $(( $(date +%s) - T0 ))s; files in $OUT: $(ls "$OUT" | tr '\n' ' ')"

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Merge $OUT/torch_anchor.json + $OUT/dawn_bench.json into $OUT/results.json (the issue's schema:
+{machine, gpu, date, versions, results:[{engine, backend, precision, input, model_ms, frame_ms, ...}]})
+and print short tables: the anchor, every Dawn config, and per width the best WebGPU time over the
+cuDNN FP16 anchor and over the arithmetic floor. Standard library only."""
+import json
+import os
+import sys
+
+
+def load(p):
+    try:
+        with open(p) as f:
+            return json.load(f)
+    except Exception as e:  # noqa: BLE001
+        print(f"summarize: {os.path.basename(p)}: {e!r}")
+        return None
+
+
+def fmt(x, n=3):
+    return "-" if x is None else (f"{x:.{n}f}" if isinstance(x, (int, float)) else str(x))
+
+
+def main(out):
+    ta = load(os.path.join(out, "torch_anchor.json"))
+    db = load(os.path.join(out, "dawn_bench.json"))
+    base = ta or db or {}
+    versions = {}
+    for d in (ta, db):
+        if d:
+            versions.update(d.get("versions") or {})
+    doc = {"machine": base.get("machine"), "gpu": (ta or {}).get("gpu") or (db or {}).get("gpu"),
+           "date": base.get("date"), "versions": versions,
+           "webgpu_adapter": (db or {}).get("adapter"), "gpu_webgpu_name": (db or {}).get("gpu"),
+           "floors": (ta or {}).get("floors"), "ceilings": (ta or {}).get("ceilings"),
+           "datasheet_fp16_dense_tflops": (ta or {}).get("datasheet_fp16_dense_tflops"),
+           "methods": {"pytorch": (ta or {}).get("method"), "dawn": (db or {}).get("method")},
+           "results": (ta or {}).get("results", []) + (db or {}).get("results", [])}
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+
+    print(f"\n== {doc['machine']} | {doc['gpu']} | webgpu adapter: {doc['gpu_webgpu_name']} | {doc['date']}")
+    print("== versions: " + json.dumps(versions))
+    floors = {f["channels"]: f for f in (doc["floors"] or [])}
+    anchor = {}
+    if ta:
+        print("\n-- PyTorch anchor (ms, median; input %s)" % (ta["results"][0]["input"] if ta.get("results") else "?"))
+        print(f"{'C':>4} {'fp16':>8} {'fp16+graph':>10} {'fp32':>8} {'tf32':>8} {'floor_meas':>10} {'floor_sheet':>11} {'GFLOP':>7}")
+        by = {}
+        for r in ta.get("results", []):
+            key = r["precision"] + ("+graph" if r.get("cuda_graph") else "")
+            by.setdefault(r["channels"], {})[key] = r.get("model_ms")
+        for c, v in sorted(by.items()):
+            f = floors.get(c, {})
+            fp16 = [x for x in (v.get("fp16"), v.get("fp16+graph")) if x]
+            anchor[c] = min(fp16) if fp16 else None
+            print(f"{c:>4} {fmt(v.get('fp16')):>8} {fmt(v.get('fp16+graph')):>10} {fmt(v.get('fp32')):>8} {fmt(v.get('tf32')):>8} "
+                  f"{fmt(f.get('floor_ms_measured_fp16_rate')):>10} {fmt(f.get('floor_ms_datasheet_fp16_dense')):>11} {fmt(f.get('gflop_per_frame'), 1):>7}")
+    if db:
+        rs = db.get("results", [])
+        print(f"\n-- onnxruntime-web WebGPU under Dawn for Node (ms; model = run + onSubmittedWorkDone, median)")
+        print(f"{'C':>4} {'prec':>5} {'layout':>6} {'graph':>5} {'fixed':>5} {'prealloc':>8} {'model':>9} {'p95':>9} {'thrpt':>9} {'create':>8} {'x_anchor':>8}  status")
+        for r in rs:
+            a = anchor.get(r["channels"])
+            ratio = (r["model_ms"] / a) if (a and r.get("model_ms")) else None
+            print(f"{r['channels']:>4} {r['precision']:>5} {r['layout']:>6} {int(bool(r['graph_capture'])):>5} {int(bool(r['fixed_shapes'])):>5} "
+                  f"{int(bool(r['prealloc_output'])):>8} {fmt(r.get('model_ms')):>9} {fmt(r.get('p95_ms')):>9} {fmt(r.get('throughput_ms')):>9} "
+                  f"{fmt(r.get('session_create_ms'), 0):>8} {fmt(ratio, 2):>8}  {r['status']}{(': ' + r['error'][:90]) if r.get('error') else ''}")
+        print("\n-- best WebGPU per width vs the cuDNN FP16 anchor (target <= 2x) and the floor")
+        print(f"{'C':>4} {'prec':>5} {'best_ms':>8} {'config':>28} {'anchor16':>9} {'x_anchor':>8} {'x_floor':>8}")
+        best = {}
+        for r in rs:
+            if r["status"] == "ok" and r.get("model_ms"):
+                k = (r["channels"], r["precision"])
+                if k not in best or r["model_ms"] < best[k]["model_ms"]:
+                    best[k] = r
+        for (c, p), r in sorted(best.items()):
+            a = anchor.get(c)
+            fl = floors.get(c, {}).get("floor_ms_measured_fp16_rate") or floors.get(c, {}).get("floor_ms_datasheet_fp16_dense")
+            cfg = f"{r['layout']} graph={int(bool(r['graph_capture']))} fixed={int(bool(r['fixed_shapes']))}{' prealloc' if r['prealloc_output'] else ''}"
+            print(f"{c:>4} {p:>5} {fmt(r['model_ms']):>8} {cfg:>28} {fmt(a):>9} {fmt(r['model_ms'] / a if a else None, 2):>8} {fmt(r['model_ms'] / fl if fl else None, 1):>8}")
+        bad = [r for r in rs if r.get("check") and (r["check"].get("nonfinite") or (r["check"].get("max_rel_diff_vs_first") or 0) > (0.05 if r["precision"] == "fp16" else 1e-3))]
+        print(f"\n-- output checks: {len([r for r in rs if r.get('check')])} read back, {len(bad)} suspicious (non-finite or differing from the first config of the same model)")
+        for r in bad:
+            print(f"   C={r['channels']} {r['precision']} {r['layout']} graph={r['graph_capture']}: {r['check']}")
+    print(f"\nsummarize: wrote {os.path.join(out, 'results.json')}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("OUT", "."))
