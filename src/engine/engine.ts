@@ -1,0 +1,708 @@
+// The engine: React-free. It owns the GPU device, the model runner, the media file and its own
+// requestAnimationFrame loop; it reports to the UI through `onState` patches a few times a second.
+//
+// Per frame (WebGPU path, nothing but PSNR sums leaves the GPU):
+//   VideoFrame -> upload (RGBA8 texture) [-> downscale 4x in reference mode] -> pack (NCHW tensor)
+//   -> ORT (IO binding, output stays a GPUBuffer) -> unpack (RGBA8, full/low/high) -> present
+//   -> PSNR (sse + sum passes, 16 bytes mapped back asynchronously)
+import { createGpu, GpuUnavailableError, type Gpu } from './gpu/device';
+import { counters, destroyTexture, imageTexture } from './gpu/resources';
+import { ModelRunner, type Backend, type RunOutput } from './inference';
+import { MediaError, MediaFile, type Frame, type MediaInfo } from './media';
+import { parseManifest, pickModel, type Manifest, type ModelEntry } from './manifest';
+import type { PsnrMode, UrlParams, ViewMode } from './params';
+import { psnrFromSse } from './filters';
+import { RollingStats, FpsCounter } from './stats';
+import { BicubicPass } from './passes/bicubic';
+import { DownscalePass } from './passes/downscale';
+import { PackPass, type DType } from './passes/pack';
+import { PresentPass } from './passes/present';
+import { SsePass, SseReadback } from './passes/psnr';
+import { UnpackPass } from './passes/unpack';
+import { UploadPass } from './passes/upload';
+import { ViewportController } from './viewport';
+
+export interface EngineStats {
+  latencyAvg: number;
+  latencyP95: number;
+  modelAvg: number;
+  modelP95: number;
+  fps: number;
+  psnr: number;
+  psnrBicubic: number;
+  psnrMode: PsnrMode;
+  psnrFrame: number;
+}
+
+export interface EngineSnapshot {
+  status: 'starting' | 'loading' | 'ready' | 'error';
+  backend: string;
+  backendNote: string | null;
+  adapter: string;
+  modelId: string;
+  models: string[];
+  error: string | null;
+  notice: string | null;
+  media: MediaInfo | null;
+  playing: boolean;
+  time: number;
+  frameIndex: number;
+  view: ViewMode;
+  gain: number;
+  psnrMode: PsnrMode;
+  stats: EngineStats;
+}
+
+export type EnginePatch = Partial<EngineSnapshot>;
+
+export interface PsnrResult {
+  frameIndex: number;
+  timestamp: number;
+  mode: PsnrMode;
+  model: number;
+  bicubic: number;
+}
+
+/** GPU resources for one (frame size, PSNR mode, dtype); rebuilt when any changes. */
+class Resources {
+  readonly upload: UploadPass;
+  readonly lr: GPUTexture | null;
+  readonly down: DownscalePass | null;
+  readonly input: GPUTexture;
+  readonly pack: PackPass;
+  readonly out8: GPUTexture;
+  readonly view8: GPUTexture;
+  readonly unpackFull: UnpackPass;
+  readonly unpackView: UnpackPass;
+  readonly readback: SseReadback;
+  readonly bic8: GPUTexture | null = null;
+  readonly bic: BicubicPass | null = null;
+  readonly ds8: GPUTexture | null = null;
+  readonly down2: DownscalePass | null = null;
+  readonly sse: SsePass[] = [];
+
+  constructor(device: GPUDevice, readonly width: number, readonly height: number, readonly mode: PsnrMode, readonly dtype: DType) {
+    this.upload = new UploadPass(device, width, height);
+    if (mode === 'reference') {
+      this.lr = imageTexture(device, 'LR (reference input)', Math.floor(width / 4), Math.floor(height / 4));
+      this.down = new DownscalePass(device, this.upload.output, this.lr);
+      this.input = this.lr;
+    } else {
+      this.lr = null;
+      this.down = null;
+      this.input = this.upload.output;
+    }
+    const ow = this.input.width * 4, oh = this.input.height * 4;
+    this.pack = new PackPass(device, this.input, dtype);
+    this.out8 = imageTexture(device, 'output 8-bit', ow, oh);
+    this.view8 = imageTexture(device, 'view 8-bit', ow, oh);
+    this.unpackFull = new UnpackPass(device, this.out8, dtype);
+    this.unpackView = new UnpackPass(device, this.view8, dtype);
+    this.readback = new SseReadback(device);
+    if (mode === 'reference') {
+      this.bic8 = imageTexture(device, 'bicubic 8-bit', ow, oh);
+      this.bic = new BicubicPass(device, this.lr!, this.bic8);
+      this.sse.push(new SsePass(device, this.out8, this.upload.output, this.readback.results, 0));
+      this.sse.push(new SsePass(device, this.bic8, this.upload.output, this.readback.results, 1));
+    } else {
+      this.ds8 = imageTexture(device, 'output downscaled', this.input.width, this.input.height);
+      this.down2 = new DownscalePass(device, this.out8, this.ds8);
+      this.sse.push(new SsePass(device, this.ds8, this.upload.output, this.readback.results, 0));
+    }
+  }
+
+  dispose(): void {
+    this.upload.dispose();
+    destroyTexture(this.lr);
+    this.down?.dispose();
+    this.pack.dispose();
+    destroyTexture(this.out8);
+    destroyTexture(this.view8);
+    this.unpackFull.dispose();
+    this.unpackView.dispose();
+    this.readback.dispose();
+    destroyTexture(this.bic8);
+    this.bic?.dispose();
+    destroyTexture(this.ds8);
+    this.down2?.dispose();
+    for (const s of this.sse) s.dispose();
+  }
+}
+
+interface Current {
+  full: RunOutput;
+  low: RunOutput | null;
+  frameIndex: number;
+  timestamp: number;
+}
+
+const emptyStats = (mode: PsnrMode): EngineStats => ({
+  latencyAvg: NaN,
+  latencyP95: NaN,
+  modelAvg: NaN,
+  modelP95: NaN,
+  fps: 0,
+  psnr: NaN,
+  psnrBicubic: NaN,
+  psnrMode: mode,
+  psnrFrame: -1,
+});
+
+export class Engine {
+  private gpu: Gpu | null = null;
+  private runner: ModelRunner | null = null;
+  private manifest: Manifest | null = null;
+  private model: ModelEntry | null = null;
+  private backend: Backend = 'webgpu';
+  private dtype: DType = 'fp32';
+  private media: MediaFile | null = null;
+  private iter: AsyncGenerator<Frame, void, unknown> | null = null;
+  private next: Frame | null = null;
+  private res: Resources | null = null;
+  private cur: Current | null = null;
+  private presentOrig: PresentPass | null = null;
+  private presentUp: PresentPass | null = null;
+  private viewport: ViewportController | null = null;
+  private raf = 0;
+  private busy = false;
+  private queue: Array<() => Promise<void>> = [];
+  private playing = false;
+  private anchor = { media: 0, wall: 0 };
+  private viewDirty = false;
+  private needRerender = false;
+  private lastPush = 0;
+  private readonly latency = new RollingStats(120);
+  private readonly modelTime = new RollingStats(120);
+  private readonly fps = new FpsCounter(60);
+  private psnr: PsnrResult | null = null;
+  private framesProcessed = 0;
+  private view: ViewMode;
+  private gain = 4;
+  private psnrMode: PsnrMode;
+  private disposed = false;
+  private lastTimestamp = 0;
+
+  constructor(
+    private readonly params: UrlParams,
+    private readonly onState: (p: EnginePatch) => void,
+  ) {
+    this.view = params.view ?? 'full';
+    this.psnrMode = params.psnr ?? 'consistency';
+  }
+
+  // ---------------------------------------------------------------- start-up
+
+  /** Picks the backend, loads the manifest and the model, binds the canvases, starts the loop. */
+  async start(original: HTMLCanvasElement, upscaled: HTMLCanvasElement): Promise<void> {
+    this.onState({ status: 'starting', view: this.view, gain: this.gain, psnrMode: this.psnrMode, stats: emptyStats(this.psnrMode) });
+    let note: string | null = null;
+    try {
+      this.gpu = await createGpu();
+    } catch (e) {
+      if (!(e instanceof GpuUnavailableError)) throw e;
+      this.fail(`WebGPU unavailable: ${e.message}. This player needs WebGPU for its frame path (try a recent Chrome or Edge).`);
+      this.onState({ backend: 'none', backendNote: e.message, status: 'error' });
+      return;
+    }
+    const device = this.gpu.device;
+    void device.lost.then((info) => {
+      if (!this.disposed) this.fail(`the GPU device was lost (${info.reason}: ${info.message}); reload to restart`);
+    });
+    if (this.params.backend === 'wasm') {
+      this.backend = 'wasm';
+      this.dtype = 'fp32';
+      note = 'WASM backend (requested by ?backend=wasm): the model runs on the CPU and will be slow';
+    } else {
+      this.backend = 'webgpu';
+      this.dtype = this.gpu.f16 ? 'fp16' : 'fp32';
+      if (!this.gpu.f16) note = 'this GPU has no shader-f16: running the FP32 model';
+    }
+    this.onState({ backend: `${this.backend} ${this.dtype}`, backendNote: note, adapter: this.gpu.description });
+
+    this.presentOrig = new PresentPass(device, original, 'nearest');
+    this.presentUp = new PresentPass(device, upscaled, 'linear');
+    this.viewport = new ViewportController(
+      () => (this.res ? { w: this.res.out8.width, h: this.res.out8.height } : null),
+      () => (this.viewDirty = true),
+    );
+    this.viewport.attach(original, upscaled);
+    this.raf = requestAnimationFrame(this.tick);
+
+    await this.loadManifest();
+    if (this.model) await this.loadModel(this.model);
+  }
+
+  private async loadManifest(): Promise<void> {
+    try {
+      const res = await fetch('/models/manifest.json');
+      if (!res.ok) throw new Error(`models/manifest.json is missing (HTTP ${res.status})`);
+      let json: unknown;
+      try {
+        json = await res.json();
+      } catch {
+        throw new Error('models/manifest.json is not valid JSON');
+      }
+      this.manifest = parseManifest(json);
+      const { model, warning } = pickModel(this.manifest, this.params.model);
+      this.model = model;
+      this.onState({ models: this.manifest.models.map((m) => m.id), modelId: model.id });
+      if (warning) this.onState({ notice: warning });
+    } catch (e) {
+      this.fail(`cannot load the model list: ${(e as Error).message}`);
+    }
+  }
+
+  private async loadModel(m: ModelEntry): Promise<void> {
+    if (!this.gpu) return;
+    this.onState({ status: 'loading', modelId: m.id });
+    const url = (f: string) => `/models/${f}`;
+    const urls = { full: url(m[this.dtype]), low: m.low ? url(m.low[this.dtype]) : null };
+    const old = this.runner;
+    this.runner = null;
+    await this.exclusive(async () => {
+      this.releaseCurrent();
+      await old?.dispose();
+    });
+    try {
+      this.runner = await ModelRunner.create(this.backend, this.dtype, this.gpu.device, urls);
+      this.model = m;
+      this.onState({ status: 'ready', modelId: m.id, error: null });
+      if (this.media) this.seek(this.lastTimestamp);
+    } catch (e) {
+      this.fail((e as Error).message);
+    }
+  }
+
+  // ---------------------------------------------------------------- commands (called by the UI)
+
+  /** Opens a file; on failure the current video keeps playing and the error is shown. */
+  async load(file: Blob, name: string): Promise<boolean> {
+    let media: MediaFile;
+    try {
+      media = await MediaFile.open(file, name);
+      this.checkSize(media.info);
+    } catch (e) {
+      this.fail(e instanceof MediaError ? e.message : `"${name}" could not be opened: ${(e as Error).message}`);
+      return false;
+    }
+    await this.exclusive(async () => {
+      await this.closeMedia();
+      this.media = media;
+      this.iter = media.frames(media.info.firstTimestamp);
+      this.latency.clear();
+      this.modelTime.clear();
+      this.fps.clear();
+      this.psnr = null;
+      this.viewport?.reset();
+      this.onState({ media: media.info, error: null, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
+      await this.showNext();
+      this.setPlaying(true);
+    });
+    return true;
+  }
+
+  private checkSize(info: MediaInfo): void {
+    const d = this.gpu?.device;
+    if (!d) return;
+    const ow = info.width * 4, oh = info.height * 4;
+    const bytes = ow * oh * 3 * 4;
+    const max = Math.min(d.limits.maxStorageBufferBindingSize, d.limits.maxBufferSize);
+    if (ow > d.limits.maxTextureDimension2D || oh > d.limits.maxTextureDimension2D || bytes > max) {
+      throw new MediaError(
+        `"${info.name}" is ${info.width}x${info.height}: its 4x output (${ow}x${oh}) exceeds this GPU's limits ` +
+          `(textures up to ${d.limits.maxTextureDimension2D} px, buffers up to ${(max / 2 ** 20).toFixed(0)} MiB)`,
+      );
+    }
+  }
+
+  play(): void {
+    if (this.media) this.setPlaying(true);
+  }
+  pause(): void {
+    this.setPlaying(false);
+  }
+  toggle(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  /** Seek to time t (seconds) and show that frame. */
+  seek(t: number): void {
+    void this.exclusive(async () => {
+      if (!this.media) return;
+      const clamped = Math.max(this.media.info.firstTimestamp, Math.min(t, this.media.info.duration));
+      this.next?.close();
+      this.next = null;
+      await this.iter?.return(undefined);
+      this.iter = this.media.frames(clamped);
+      await this.showNext();
+    });
+  }
+
+  /** Pause and advance exactly one frame. */
+  step(): void {
+    this.setPlaying(false);
+    void this.exclusive(() => this.showNext());
+  }
+
+  setView(v: ViewMode): void {
+    if (v !== 'full' && !this.runner?.hasLow) {
+      this.onState({ notice: 'this model has no low-frequency file: only the full view is available', view: 'full' });
+      return;
+    }
+    this.view = v;
+    this.needRerender = true;
+    this.onState({ view: v });
+  }
+
+  setGain(g: number): void {
+    this.gain = Math.max(0.25, Math.min(64, g));
+    this.needRerender = true;
+    this.onState({ gain: this.gain });
+  }
+
+  setPsnrMode(m: PsnrMode): void {
+    if (m === this.psnrMode) return;
+    this.psnrMode = m;
+    this.psnr = null;
+    this.onState({ psnrMode: m, stats: { ...this.statsNow(performance.now()), psnr: NaN, psnrBicubic: NaN, psnrMode: m } });
+    if (this.media) this.seek(this.lastTimestamp);
+  }
+
+  setModel(id: string): void {
+    const m = this.manifest?.models.find((x) => x.id === id);
+    if (m && m !== this.model) void this.loadModel(m);
+  }
+
+  dismissError(): void {
+    this.onState({ error: null, notice: null });
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  private tick = (now: number): void => {
+    if (this.disposed) return;
+    this.raf = requestAnimationFrame(this.tick);
+    if (now - this.lastPush > 250) {
+      this.lastPush = now;
+      this.onState({ stats: this.statsNow(now), playing: this.playing });
+    }
+    if (this.busy) return;
+    const job = this.queue.shift();
+    if (job) {
+      this.runJob(job);
+    } else if (this.needRerender && this.cur) {
+      this.needRerender = false;
+      this.runJob(() => this.rerender());
+    } else if (this.playing && this.media && this.runner) {
+      this.runJob(() => this.advance());
+    } else if (this.viewDirty && this.cur) {
+      this.viewDirty = false;
+      this.presentOnly();
+    }
+  };
+
+  private runJob(job: () => Promise<void>): void {
+    this.busy = true;
+    job()
+      .catch((e: unknown) => this.fail(e instanceof Error ? e.message : String(e)))
+      .finally(() => {
+        this.busy = false;
+      });
+  }
+
+  /** Run `fn` when no frame is in flight (commands, test read-backs). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push(async () => {
+        try {
+          resolve(await fn());
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+  }
+
+  private setPlaying(p: boolean): void {
+    this.playing = p;
+    this.anchor = { media: this.next?.timestamp ?? this.lastTimestamp, wall: performance.now() };
+    this.onState({ playing: p });
+  }
+
+  /** Pull the next decoded frame; at the end, loop to the start. */
+  private async pull(): Promise<Frame | null> {
+    if (!this.media || !this.iter) return null;
+    let r = await this.iter.next();
+    if (r.done) {
+      this.iter = this.media.frames(this.media.info.firstTimestamp);
+      r = await this.iter.next();
+      this.anchor = { media: this.media.info.firstTimestamp, wall: performance.now() };
+      if (r.done) return null;
+    }
+    return r.value;
+  }
+
+  /** Playing: process the next frame once the playback clock reaches it (never faster than real time;
+   *  when the backend is slower, the clock follows the frames instead of dropping them). */
+  private async advance(): Promise<void> {
+    if (!this.next) this.next = await this.pull();
+    const f = this.next;
+    if (!f) return;
+    const now = performance.now();
+    const clock = this.anchor.media + (now - this.anchor.wall) / 1000;
+    if (f.timestamp > clock + 0.004) return; // early: wait for its time
+    if (clock - f.timestamp > 0.1) this.anchor = { media: f.timestamp, wall: now };
+    this.next = null;
+    await this.process(f);
+  }
+
+  private async showNext(): Promise<void> {
+    const f = this.next ?? (await this.pull());
+    this.next = null;
+    if (f) {
+      if (this.runner) await this.process(f);
+      else f.close();
+    }
+  }
+
+  private ensureResources(w: number, h: number): Resources {
+    const d = this.gpu!.device;
+    const r = this.res;
+    if (r && r.width === w && r.height === h && r.mode === this.psnrMode && r.dtype === this.dtype) return r;
+    this.releaseCurrent();
+    r?.dispose();
+    this.res = new Resources(d, w, h, this.psnrMode, this.dtype);
+    return this.res;
+  }
+
+  private releaseCurrent(): void {
+    this.cur?.full.release();
+    this.cur?.low?.release();
+    this.cur = null;
+  }
+
+  private async process(f: Frame): Promise<void> {
+    const t0 = performance.now();
+    const device = this.gpu!.device;
+    const runner = this.runner!;
+    let res: Resources;
+    try {
+      res = this.ensureResources(f.frame.displayWidth, f.frame.displayHeight);
+      res.upload.copy(f.frame);
+    } finally {
+      f.close();
+    }
+    const fi = this.media ? Math.round((f.timestamp - this.media.info.firstTimestamp) * this.media.info.fps) : 0;
+    const enc = device.createCommandEncoder({ label: 'frame in' });
+    res.down?.encode(enc);
+    res.pack.encode(enc);
+    device.queue.submit([enc.finish()]);
+
+    const tm = performance.now();
+    const w = res.input.width, h = res.input.height;
+    const full = await runner.run('full', res.pack.output, w, h);
+    let low: RunOutput | null = null;
+    try {
+      if (this.view !== 'full' && runner.hasLow) low = await runner.run('low', res.pack.output, w, h);
+    } catch (e) {
+      full.release();
+      throw e;
+    }
+    await device.queue.onSubmittedWorkDone();
+    const modelMs = performance.now() - tm;
+
+    this.releaseCurrent();
+    this.cur = { full, low, frameIndex: fi, timestamp: f.timestamp };
+    this.lastTimestamp = f.timestamp;
+    this.renderOutputs(true);
+    await device.queue.onSubmittedWorkDone();
+    const frameMs = performance.now() - t0;
+    this.framesProcessed++;
+    this.modelTime.push(modelMs);
+    this.latency.push(frameMs);
+    this.fps.tick(performance.now());
+    this.onState({ frameIndex: fi, time: f.timestamp });
+  }
+
+  /** View / gain change on the current frame: run the low model if needed, redraw, no PSNR. */
+  private async rerender(): Promise<void> {
+    const cur = this.cur, res = this.res, runner = this.runner;
+    if (!cur || !res || !runner) return;
+    if (this.view !== 'full' && !cur.low && runner.hasLow) {
+      cur.low = await runner.run('low', res.pack.output, res.input.width, res.input.height);
+    }
+    this.renderOutputs(false);
+    await this.gpu!.device.queue.onSubmittedWorkDone();
+  }
+
+  private displayTexture(): GPUTexture | null {
+    const res = this.res, cur = this.cur;
+    if (!res || !cur) return null;
+    return this.view !== 'full' && cur.low ? res.view8 : res.out8;
+  }
+
+  private renderOutputs(withPsnr: boolean): void {
+    const res = this.res!, cur = this.cur!, device = this.gpu!.device;
+    const enc = device.createCommandEncoder({ label: 'frame out' });
+    res.unpackFull.encode(enc, cur.full.buffer, null, 'full', 1);
+    if (this.view !== 'full' && cur.low) res.unpackView.encode(enc, cur.full.buffer, cur.low.buffer, this.view, this.gain);
+    let after: ((cb: (s: Float32Array) => void) => void) | null = null;
+    if (withPsnr) {
+      res.bic?.encode(enc);
+      res.down2?.encode(enc);
+      for (const s of res.sse) s.encode(enc);
+      after = res.readback.encodeCopy(enc);
+    }
+    this.encodePresent(enc);
+    device.queue.submit([enc.finish()]);
+    if (after) {
+      const meta = { frameIndex: cur.frameIndex, timestamp: cur.timestamp, mode: res.mode, counts: res.sse.map((s) => s.count) };
+      after((sums) => {
+        this.psnr = {
+          frameIndex: meta.frameIndex,
+          timestamp: meta.timestamp,
+          mode: meta.mode,
+          model: psnrFromSse(sums[0], meta.counts[0]),
+          bicubic: meta.mode === 'reference' ? psnrFromSse(sums[1], meta.counts[1]) : NaN,
+        };
+      });
+    }
+  }
+
+  private encodePresent(enc: GPUCommandEncoder): void {
+    const tex = this.displayTexture();
+    if (!tex || !this.res || !this.viewport) return;
+    this.presentOrig?.encode(enc, this.res.input, this.viewport.view);
+    this.presentUp?.encode(enc, tex, this.viewport.view);
+  }
+
+  private presentOnly(): void {
+    const device = this.gpu?.device;
+    if (!device) return;
+    const enc = device.createCommandEncoder({ label: 'present' });
+    this.encodePresent(enc);
+    device.queue.submit([enc.finish()]);
+  }
+
+  /** Canvas backing sizes follow their CSS size (called by the UI on resize). */
+  resizeCanvases(): void {
+    for (const p of [this.presentOrig, this.presentUp]) {
+      if (!p) continue;
+      const c = p.canvas, dpr = Math.min(2, window.devicePixelRatio || 1);
+      const w = Math.max(1, Math.round(c.clientWidth * dpr)), h = Math.max(1, Math.round(c.clientHeight * dpr));
+      if (c.width !== w || c.height !== h) {
+        c.width = w;
+        c.height = h;
+      }
+    }
+    this.viewDirty = true;
+  }
+
+  private statsNow(now: number): EngineStats {
+    const p = this.psnr;
+    return {
+      latencyAvg: this.latency.mean(),
+      latencyP95: this.latency.p95(),
+      modelAvg: this.modelTime.mean(),
+      modelP95: this.modelTime.p95(),
+      fps: this.fps.fps(now),
+      psnr: p && p.mode === this.psnrMode ? p.model : NaN,
+      psnrBicubic: p && p.mode === this.psnrMode ? p.bicubic : NaN,
+      psnrMode: this.psnrMode,
+      psnrFrame: p?.frameIndex ?? -1,
+    };
+  }
+
+  private fail(msg: string): void {
+    console.warn('[sr4x]', msg);
+    this.onState({ error: msg });
+  }
+
+  private async closeMedia(): Promise<void> {
+    this.next?.close();
+    this.next = null;
+    try {
+      await this.iter?.return(undefined);
+    } catch {
+      /* already finished */
+    }
+    this.iter = null;
+    this.media?.dispose();
+    this.media = null;
+  }
+
+  // ---------------------------------------------------------------- test / debug hook
+
+  /** Read-backs for tests; each runs between frames and never inside the frame loop. */
+  debug() {
+    const dev = () => this.gpu!.device;
+    return {
+      state: () => ({
+        frameIndex: this.cur?.frameIndex ?? -1,
+        timestamp: this.cur?.timestamp ?? NaN,
+        framesProcessed: this.framesProcessed,
+        playing: this.playing,
+        backend: this.backend,
+        dtype: this.dtype,
+        view: this.view,
+        gain: this.gain,
+        psnrMode: this.psnrMode,
+        psnr: this.psnr,
+        busy: this.busy,
+        input: this.res ? { width: this.res.input.width, height: this.res.input.height } : null,
+        frame: this.res ? { width: this.res.width, height: this.res.height } : null,
+        hasLow: this.runner?.hasLow ?? false,
+        modelReady: !!this.runner,
+      }),
+      counters: () => ({ ...counters }),
+      readTexture: (which: 'frame' | 'input' | 'output' | 'view') =>
+        this.exclusive(async () => {
+          const { readTexture } = await import('./gpu/resources');
+          const r = this.res;
+          if (!r || !this.cur) throw new Error('no frame yet');
+          const tex = which === 'frame' ? r.upload.output : which === 'input' ? r.input : which === 'output' ? r.out8 : this.displayTexture()!;
+          return { width: tex.width, height: tex.height, frameIndex: this.cur.frameIndex, rgba: await readTexture(dev(), tex) };
+        }),
+      /** The raw model output tensor (NCHW float32; FP16 outputs converted). */
+      readTensor: (which: 'full' | 'low') =>
+        this.exclusive(async () => {
+          const { readBuffer } = await import('./gpu/resources');
+          const r = this.res, cur = this.cur;
+          if (!r || !cur) throw new Error('no frame yet');
+          const out = which === 'full' ? cur.full : cur.low;
+          if (!out) throw new Error(`no ${which} output for this frame`);
+          const n = 3 * r.out8.width * r.out8.height;
+          const bytes = await readBuffer(dev(), out.buffer, n * (this.dtype === 'fp16' ? 2 : 4));
+          const data = this.dtype === 'fp16' ? halfToFloat(new Uint16Array(bytes)) : new Float32Array(bytes);
+          return { width: r.out8.width, height: r.out8.height, frameIndex: cur.frameIndex, data };
+        }),
+      /** Resolves when the frame loop is idle (nothing in flight). */
+      idle: () => this.exclusive(async () => undefined),
+      destroyDevice: () => this.gpu?.device.destroy(),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    cancelAnimationFrame(this.raf);
+    await this.closeMedia();
+    this.releaseCurrent();
+    this.res?.dispose();
+    this.res = null;
+    await this.runner?.dispose();
+    this.presentOrig?.dispose();
+    this.presentUp?.dispose();
+    this.viewport?.dispose();
+    this.gpu?.device.destroy();
+  }
+}
+
+function halfToFloat(h: Uint16Array): Float32Array {
+  const out = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) {
+    const v = h[i], s = v & 0x8000 ? -1 : 1, e = (v >> 10) & 0x1f, m = v & 0x3ff;
+    out[i] = e === 0 ? s * 2 ** -14 * (m / 1024) : e === 31 ? (m ? NaN : s * Infinity) : s * 2 ** (e - 15) * (1 + m / 1024);
+  }
+  return out;
+}

@@ -1,0 +1,156 @@
+// The only module that imports onnxruntime-web. Backend choice, sessions, IO binding, and the
+// serialisation of session creation and runs (one promise chain: no "session already started").
+import * as ort from 'onnxruntime-web/webgpu';
+import { createBuffer, destroyBuffer, readBuffer, counters } from '../gpu/resources';
+import type { DType } from '../passes/pack';
+
+export type Backend = 'webgpu' | 'wasm';
+export type Which = 'full' | 'low';
+
+export interface ModelUrls {
+  full: string;
+  low: string | null;
+}
+
+/** A model output living in a GPU buffer (NCHW [1,3,4h,4w], dtype of the runner). */
+export interface RunOutput {
+  buffer: GPUBuffer;
+  release(): void;
+}
+
+export class ModelLoadError extends Error {}
+
+let configured = false;
+function configure(): void {
+  if (configured) return;
+  configured = true;
+  // Runtime files come from our own origin (vite.config.ts serves/copies them to /ort/), never a CDN.
+  ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
+  ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+  ort.env.logLevel = 'error';
+}
+
+async function fetchModel(url: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new ModelLoadError(`model file ${url} could not be fetched: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new ModelLoadError(`model file ${url} is missing (HTTP ${res.status})`);
+  const buf = new Uint8Array(await res.arrayBuffer());
+  if (buf.byteLength === 0) throw new ModelLoadError(`model file ${url} is empty`);
+  return buf;
+}
+
+export class ModelRunner {
+  private chain: Promise<unknown> = Promise.resolve();
+  private sessions: Partial<Record<Which, ort.InferenceSession>> = {};
+  /** WASM backend: outputs are uploaded into these (one per output, resized as needed). */
+  private wasmOut: Partial<Record<Which, GPUBuffer>> = {};
+  private disposed = false;
+
+  private constructor(
+    readonly backend: Backend,
+    readonly dtype: DType,
+    private readonly device: GPUDevice,
+    private readonly urls: ModelUrls,
+  ) {}
+
+  static async create(backend: Backend, dtype: DType, device: GPUDevice, urls: ModelUrls): Promise<ModelRunner> {
+    configure();
+    const r = new ModelRunner(backend, dtype, device, urls);
+    await r.load('full');
+    return r;
+  }
+
+  get hasLow(): boolean {
+    return this.urls.low !== null;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(fn, fn);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private load(which: Which): Promise<ort.InferenceSession> {
+    return this.serial(async () => {
+      const have = this.sessions[which];
+      if (have) return have;
+      const url = which === 'full' ? this.urls.full : this.urls.low;
+      if (!url) throw new ModelLoadError('this model has no low-frequency (skip path) file in the manifest');
+      const bytes = await fetchModel(url);
+      const options: ort.InferenceSession.SessionOptions =
+        this.backend === 'webgpu'
+          ? { executionProviders: [{ name: 'webgpu', device: this.device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' }
+          : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+      let s: ort.InferenceSession;
+      try {
+        s = await ort.InferenceSession.create(bytes, options);
+      } catch (e) {
+        throw new ModelLoadError(`model file ${url} could not be loaded (${this.backend} ${this.dtype}): ${(e as Error).message ?? e}`);
+      }
+      if (!s.inputNames.includes('input') || !s.outputNames.includes('output')) {
+        await s.release();
+        throw new ModelLoadError(`model file ${url} must have an input named "input" and an output named "output"`);
+      }
+      if (this.disposed) {
+        await s.release();
+        throw new ModelLoadError('runner disposed');
+      }
+      this.sessions[which] = s;
+      return s;
+    });
+  }
+
+  /** Run on the packed input tensor (GPUBuffer, NCHW [1,3,h,w]); the output stays on the GPU. */
+  async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
+    const session = await this.load(which);
+    return this.serial(async () => {
+      if (this.backend === 'webgpu') {
+        const t = ort.Tensor.fromGpuBuffer(input, { dataType: this.dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, h, w] });
+        const res = await session.run({ input: t });
+        const out = res.output;
+        counters.ortOutputsLive++;
+        let released = false;
+        return {
+          buffer: out.gpuBuffer as GPUBuffer,
+          release: () => {
+            if (released) return;
+            released = true;
+            counters.ortOutputsLive--;
+            out.dispose();
+          },
+        };
+      }
+      // WASM: the frame comes to the CPU (packed FP32 tensor), the output goes back to the GPU.
+      const data = new Float32Array(await readBuffer(this.device, input, 3 * w * h * 4));
+      const res = await session.run({ input: new ort.Tensor('float32', data, [1, 3, h, w]) });
+      const outData = res.output.data as Float32Array;
+      res.output.dispose();
+      let buf = this.wasmOut[which];
+      if (!buf || buf.size !== outData.byteLength) {
+        destroyBuffer(buf);
+        buf = createBuffer(this.device, {
+          label: `wasm ${which} output`,
+          size: outData.byteLength,
+          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+        });
+        this.wasmOut[which] = buf;
+      }
+      this.device.queue.writeBuffer(buf, 0, outData);
+      return { buffer: buf, release: () => {} };
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.serial(async () => {
+      for (const s of Object.values(this.sessions)) await s?.release();
+      this.sessions = {};
+      for (const b of Object.values(this.wasmOut)) destroyBuffer(b);
+      this.wasmOut = {};
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import code from './pack.wgsl?raw';
+import { computePipeline, grid } from '../../gpu/pipelines';
+import { createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
+
+export type DType = 'fp16' | 'fp32';
+
+/** Bytes of a [1,3,h,w] tensor, padded to 4. */
+export const tensorBytes = (w: number, h: number, dtype: DType) => Math.ceil((3 * w * h * (dtype === 'fp16' ? 2 : 4)) / 4) * 4;
+
+/** src texture (w x h) -> `output`, a GPUBuffer holding the NCHW input tensor (ORT binds it directly). */
+export class PackPass {
+  readonly output: GPUBuffer;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly params: GPUBuffer;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly groups: [number, number];
+
+  constructor(device: GPUDevice, src: GPUTexture, readonly dtype: DType) {
+    const w = src.width, h = src.height;
+    this.pipeline = computePipeline(device, 'pack-nchw', code);
+    this.output = createBuffer(device, {
+      label: `model input ${dtype} 1x3x${h}x${w}`,
+      size: tensorBytes(w, h, dtype),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    this.params = uniformBuffer(device, 'pack params', new Uint32Array([w, h, dtype === 'fp16' ? 1 : 0, 0]));
+    this.bindGroup = device.createBindGroup({
+      label: 'pack',
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.params } },
+        { binding: 1, resource: src.createView() },
+        { binding: 2, resource: { buffer: this.output } },
+      ],
+    });
+    this.groups = grid(dispatch(this.output.size / 4, 256));
+  }
+
+  encode(enc: GPUCommandEncoder): void {
+    const p = enc.beginComputePass({ label: 'pack' });
+    p.setPipeline(this.pipeline);
+    p.setBindGroup(0, this.bindGroup);
+    p.dispatchWorkgroups(...this.groups);
+    p.end();
+  }
+
+  dispose(): void {
+    destroyBuffer(this.params);
+    destroyBuffer(this.output);
+  }
+}

@@ -1,0 +1,47 @@
+import code from './unpack.wgsl?raw';
+import { computePipeline } from '../../gpu/pipelines';
+import { destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
+import type { DType } from '../pack';
+
+export type ViewMode = 'full' | 'low' | 'high';
+const MODE: Record<ViewMode, number> = { full: 0, low: 1, high: 2 };
+
+/** Output tensor buffer(s) -> dst (RGBA8, the output size). The tensors change every frame
+ *  (ORT hands out its own buffers), so the bind group is made per call. */
+export class UnpackPass {
+  private readonly pipeline: GPUComputePipeline;
+  private readonly params: GPUBuffer;
+
+  constructor(private readonly device: GPUDevice, readonly dst: GPUTexture, private readonly dtype: DType) {
+    this.pipeline = computePipeline(device, 'unpack-nchw', code);
+    // size (2 u32) + fp16 + mode + gain + padding = 32 bytes
+    this.params = uniformBuffer(device, 'unpack params', new ArrayBuffer(32));
+  }
+
+  encode(enc: GPUCommandEncoder, full: GPUBuffer, low: GPUBuffer | null, mode: ViewMode, gain: number): void {
+    if (mode !== 'full' && !low) throw new Error(`view ${mode} needs the low-frequency output`);
+    const data = new ArrayBuffer(32);
+    new Uint32Array(data, 0, 4).set([this.dst.width, this.dst.height, this.dtype === 'fp16' ? 1 : 0, MODE[mode]]);
+    new Float32Array(data, 16, 1)[0] = gain;
+    this.device.queue.writeBuffer(this.params, 0, data);
+    const bg = this.device.createBindGroup({
+      label: 'unpack',
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.params } },
+        { binding: 1, resource: { buffer: full } },
+        { binding: 2, resource: { buffer: low ?? full } },
+        { binding: 3, resource: this.dst.createView() },
+      ],
+    });
+    const p = enc.beginComputePass({ label: `unpack ${mode}` });
+    p.setPipeline(this.pipeline);
+    p.setBindGroup(0, bg);
+    p.dispatchWorkgroups(dispatch(this.dst.width, 8), dispatch(this.dst.height, 8));
+    p.end();
+  }
+
+  dispose(): void {
+    destroyBuffer(this.params);
+  }
+}

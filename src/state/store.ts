@@ -1,0 +1,85 @@
+// The zustand store, built from slices. The engine pushes EnginePatch objects a few times a second
+// (never per frame); actions beside their state call the engine imperatively.
+import { create, type StateCreator } from 'zustand';
+import type { Engine, EnginePatch, EngineSnapshot } from '../engine/engine';
+import type { PsnrMode, ViewMode } from '../engine/params';
+
+let engine: Engine | null = null;
+export const setEngine = (e: Engine | null) => {
+  engine = e;
+};
+
+type EngineSlice = EngineSnapshot & { apply: (p: EnginePatch) => void };
+
+interface MediaSlice {
+  open: (file: File) => void;
+  dismissError: () => void;
+}
+interface PlaybackSlice {
+  togglePlay: () => void;
+  seek: (t: number) => void;
+  step: () => void;
+}
+interface ViewSlice {
+  setView: (v: ViewMode) => void;
+  setGain: (g: number) => void;
+  setPsnrMode: (m: PsnrMode) => void;
+  setModel: (id: string) => void;
+}
+
+export type Store = EngineSlice & MediaSlice & PlaybackSlice & ViewSlice;
+
+const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
+  status: 'starting',
+  backend: '…',
+  backendNote: null,
+  adapter: '',
+  modelId: '',
+  models: [],
+  error: null,
+  notice: null,
+  media: null,
+  playing: false,
+  time: 0,
+  frameIndex: 0,
+  view: 'full',
+  gain: 4,
+  psnrMode: 'consistency',
+  stats: {
+    latencyAvg: NaN,
+    latencyP95: NaN,
+    modelAvg: NaN,
+    modelP95: NaN,
+    fps: 0,
+    psnr: NaN,
+    psnrBicubic: NaN,
+    psnrMode: 'consistency',
+    psnrFrame: -1,
+  },
+  apply: (p) => set(p),
+});
+
+const mediaSlice: StateCreator<Store, [], [], MediaSlice> = () => ({
+  open: (file) => void engine?.load(file, file.name),
+  dismissError: () => engine?.dismissError(),
+});
+
+const playbackSlice: StateCreator<Store, [], [], PlaybackSlice> = () => ({
+  togglePlay: () => engine?.toggle(),
+  seek: (t) => engine?.seek(t),
+  step: () => engine?.step(),
+});
+
+const viewSlice: StateCreator<Store, [], [], ViewSlice> = () => ({
+  setView: (v) => engine?.setView(v),
+  setGain: (g) => engine?.setGain(g),
+  setPsnrMode: (m) => engine?.setPsnrMode(m),
+  setModel: (id) => engine?.setModel(id),
+});
+
+export const useStore = create<Store>()((...a) => ({
+  ...engineSlice(...a),
+  ...mediaSlice(...a),
+  ...playbackSlice(...a),
+  ...viewSlice(...a),
+}));

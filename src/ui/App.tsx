@@ -1,0 +1,66 @@
+import { useEffect, useRef } from 'react';
+import { useStore } from '../state/store';
+import { getEngine, startEngine } from './engineHost';
+import { Controls } from './Controls';
+import { Stats } from './Stats';
+import { DropZone } from './DropZone';
+import { ErrorBanner } from './ErrorBanner';
+import { useShortcuts } from './useShortcuts';
+
+export function App() {
+  const original = useRef<HTMLCanvasElement>(null);
+  const upscaled = useRef<HTMLCanvasElement>(null);
+  const backend = useStore((s) => s.backend);
+  const backendNote = useStore((s) => s.backendNote);
+  const adapter = useStore((s) => s.adapter);
+  const media = useStore((s) => s.media);
+  const status = useStore((s) => s.status);
+  const psnrMode = useStore((s) => s.psnrMode);
+  useShortcuts();
+
+  useEffect(() => {
+    if (!original.current || !upscaled.current) return;
+    startEngine(original.current, upscaled.current);
+    const ro = new ResizeObserver(() => getEngine().resizeCanvases());
+    ro.observe(original.current);
+    ro.observe(upscaled.current);
+    return () => ro.disconnect();
+  }, []);
+
+  const w = media?.width ?? 0, h = media?.height ?? 0;
+  const inW = psnrMode === 'reference' ? Math.floor(w / 4) : w, inH = psnrMode === 'reference' ? Math.floor(h / 4) : h;
+  return (
+    <div className="app">
+      <header>
+        <h1>SR4x player</h1>
+        <span className="backend">
+          backend <b data-testid="stat-backend">{backend}</b>
+          {adapter && <span className="adapter"> on {adapter}</span>}
+        </span>
+        {backendNote && <span className="note" data-testid="backend-note">{backendNote}</span>}
+        <span className="status">{status === 'loading' ? 'loading model…' : status === 'starting' ? 'starting…' : ''}</span>
+      </header>
+      <ErrorBanner />
+      <DropZone>
+        <div className="views">
+          <figure>
+            <figcaption>
+              {psnrMode === 'reference' ? 'model input (frame downscaled 4x)' : 'original'} {inW > 0 && `${inW}×${inH}`}
+            </figcaption>
+            <canvas ref={original} data-testid="video-original" />
+          </figure>
+          <figure>
+            <figcaption>upscaled 4x {inW > 0 && `${inW * 4}×${inH * 4}`}</figcaption>
+            <canvas ref={upscaled} data-testid="video-upscaled" />
+            <Stats />
+          </figure>
+        </div>
+      </DropZone>
+      <Controls />
+      <footer>
+        {media ? `${media.name} · ${media.width}×${media.height} · ${media.fps.toFixed(2)} fps · ${media.codec}` : 'no video'} · wheel: zoom,
+        drag: pan, double-click: reset · keys: space play/pause, → step, ← back, Home start, 1/2/3 full/low/high
+      </footer>
+    </div>
+  );
+}

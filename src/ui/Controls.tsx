@@ -1,0 +1,71 @@
+import { useStore } from '../state/store';
+import type { PsnrMode, ViewMode } from '../engine/params';
+
+export function Controls() {
+  const playing = useStore((s) => s.playing);
+  const media = useStore((s) => s.media);
+  const time = useStore((s) => s.time);
+  const frameIndex = useStore((s) => s.frameIndex);
+  const view = useStore((s) => s.view);
+  const gain = useStore((s) => s.gain);
+  const psnrMode = useStore((s) => s.psnrMode);
+  const models = useStore((s) => s.models);
+  const modelId = useStore((s) => s.modelId);
+  const a = useStore.getState();
+  const dur = media?.duration ?? 0;
+  return (
+    <div className="controls">
+      <button data-testid="play-toggle" onClick={a.togglePlay} disabled={!media} title="play / pause (space)">
+        {playing ? 'Pause' : 'Play'}
+      </button>
+      <button data-testid="step" onClick={a.step} disabled={!media} title="one frame forward (→)">
+        Step ▸|
+      </button>
+      <input
+        type="range"
+        data-testid="seek"
+        aria-label="seek"
+        min={0}
+        max={dur || 1}
+        step={0.001}
+        value={Math.min(time, dur || 1)}
+        disabled={!media}
+        onChange={(e) => a.seek(Number(e.target.value))}
+      />
+      <span className="time">
+        {time.toFixed(3)} / {dur.toFixed(3)} s · frame {frameIndex}
+      </span>
+      <label>
+        view{' '}
+        <select data-testid="view-mode" value={view} onChange={(e) => a.setView(e.target.value as ViewMode)}>
+          <option value="full">Full</option>
+          <option value="low">Low frequency</option>
+          <option value="high">High frequency</option>
+        </select>
+      </label>
+      <label className={view === 'high' ? '' : 'dim'}>
+        gain{' '}
+        <input type="range" data-testid="gain" min={0} max={5} step={0.5} value={Math.log2(gain)} onChange={(e) => a.setGain(2 ** Number(e.target.value))} />{' '}
+        {gain}×
+      </label>
+      <label>
+        PSNR{' '}
+        <select data-testid="psnr-mode" value={psnrMode} onChange={(e) => a.setPsnrMode(e.target.value as PsnrMode)}>
+          <option value="consistency">consistency (output ↓4 vs input)</option>
+          <option value="reference">reference (video = ground truth)</option>
+        </select>
+      </label>
+      {models.length > 1 && (
+        <label>
+          model{' '}
+          <select data-testid="model" value={modelId} onChange={(e) => a.setModel(e.target.value)}>
+            {models.map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      {models.length <= 1 && modelId && <span className="model">model {modelId}</span>}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { useState, type ReactNode } from 'react';
+import { useStore } from '../state/store';
+
+/** The player area accepts dropped files; the picker button is the keyboard/mouse alternative. */
+export function DropZone({ children }: { children: ReactNode }) {
+  const open = useStore((s) => s.open);
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      className={`drop-zone${over ? ' over' : ''}`}
+      data-testid="drop-zone"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const f = e.dataTransfer.files[0];
+        if (f) open(f);
+      }}
+    >
+      <label className="picker">
+        Drop a video here or <u>choose a file</u>
+        <input
+          type="file"
+          accept="video/*,.mp4,.webm,.mkv,.mov"
+          data-testid="file-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) open(f);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      {children}
+    </div>
+  );
+}

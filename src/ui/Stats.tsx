@@ -1,0 +1,29 @@
+import { useStore } from '../state/store';
+import { fmtDb, fmtMs } from '../engine/stats';
+
+/** Overlay on the upscaled view; values arrive from the engine at ~4 Hz. */
+export function Stats() {
+  const s = useStore((st) => st.stats);
+  return (
+    <div className="stats">
+      <div>
+        frame <b data-testid="stat-latency">{fmtMs(s.latencyAvg)}</b> <small>p95 {fmtMs(s.latencyP95)}</small>
+      </div>
+      <div>
+        model <b data-testid="stat-model-latency">{fmtMs(s.modelAvg)}</b> <small>p95 {fmtMs(s.modelP95)}</small>
+      </div>
+      <div>
+        <b data-testid="stat-fps">{s.fps.toFixed(1)}</b> fps
+      </div>
+      <div>
+        PSNR <span className="mode" data-testid="stat-psnr-mode">{s.psnrMode}</span> <b data-testid="stat-psnr">{fmtDb(s.psnr)}</b>
+        {s.psnrMode === 'reference' && (
+          <>
+            {' '}
+            · bicubic <b data-testid="stat-psnr-bicubic">{fmtDb(s.psnrBicubic)}</b>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
