@@ -680,6 +680,11 @@ export class Engine {
       /** Resolves when the frame loop is idle (nothing in flight). */
       idle: () => this.exclusive(async () => undefined),
       destroyDevice: () => this.gpu?.device.destroy(),
+      /** GPU downscale / bicubic / PSNR-sum passes on given RGBA pixels (shader tests). */
+      passSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number) =>
+        this.exclusive(async () => (await import('./selftest')).passSelfTest(dev(), a, b, w, h)),
+      pause: () => this.pause(),
+      play: () => this.play(),
     };
   }
 

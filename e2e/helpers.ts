@@ -1,0 +1,124 @@
+// Shared e2e helpers: driving the page through its data-testids and reading pixels through the
+// engine's debug hook (window.__sr: read-backs run only when a test asks).
+import { expect, type Page } from '@playwright/test';
+import * as ort from 'onnxruntime-node';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const FIXTURES = path.resolve('e2e/fixtures/generated');
+export const clip = (name: string) => path.join(FIXTURES, name);
+
+export interface Rgba {
+  width: number;
+  height: number;
+  frameIndex: number;
+  data: Uint8Array;
+}
+
+export async function openPlayer(page: Page, query = ''): Promise<void> {
+  page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  await page.goto(`/?demo=0${query ? '&' + query : ''}`);
+  await expect.poll(() => page.evaluate(() => (window as any).__sr?.state().modelReady), { timeout: 90_000 }).toBe(true);
+}
+
+export async function dropClip(page: Page, name: string): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles(clip(name));
+}
+
+export const state = (page: Page) => page.evaluate(() => (window as any).__sr.state());
+
+/** Waits until at least `n` frames have been processed since `from`. */
+export async function waitFrames(page: Page, n: number, from = 0): Promise<void> {
+  await expect.poll(async () => (await state(page)).framesProcessed - from, { timeout: 120_000 }).toBeGreaterThanOrEqual(n);
+}
+
+/** Pauses playback and waits until nothing is in flight. */
+export async function pause(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const sr = (window as any).__sr;
+    sr.pause();
+    await sr.idle();
+  });
+}
+
+/** Waits for the PSNR of the frame on screen in the given mode (it arrives asynchronously). */
+export async function psnrOfCurrent(page: Page, mode: string): Promise<{ model: number; bicubic: number; frameIndex: number }> {
+  await expect
+    .poll(async () => {
+      const s = await state(page);
+      return s.psnr && s.psnr.frameIndex === s.frameIndex && s.psnr.mode === mode;
+    })
+    .toBe(true);
+  return (await state(page)).psnr;
+}
+
+const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+
+export async function readTexture(page: Page, which: 'frame' | 'input' | 'output' | 'view'): Promise<Rgba> {
+  const r = await page.evaluate(async (w) => {
+    const t = await (window as any).__sr.readTexture(w);
+    let s = '';
+    for (let i = 0; i < t.rgba.length; i += 0x8000) s += String.fromCharCode(...t.rgba.subarray(i, i + 0x8000));
+    return { width: t.width, height: t.height, frameIndex: t.frameIndex, b64: btoa(s) };
+  }, which);
+  return { width: r.width, height: r.height, frameIndex: r.frameIndex, data: b64(r.b64) };
+}
+
+export async function readTensor(page: Page, which: 'full' | 'low'): Promise<{ width: number; height: number; data: Float32Array }> {
+  const r = await page.evaluate(async (w) => {
+    const t = await (window as any).__sr.readTensor(w);
+    const u8 = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    let s = '';
+    for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+    return { width: t.width, height: t.height, b64: btoa(s) };
+  }, which);
+  const bytes = b64(r.b64);
+  return { width: r.width, height: r.height, data: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) };
+}
+
+/** The FP32 model (and its low-frequency part) from models/manifest.json, on onnxruntime-node's CPU EP. */
+const sessions = new Map<string, ort.InferenceSession>();
+export async function runModelOutside(which: 'full' | 'low', input: Float32Array, w: number, h: number): Promise<Float32Array> {
+  const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8'));
+  const m = manifest.models.find((x: any) => x.id === manifest.default) ?? manifest.models[0];
+  const file = path.join('models', which === 'full' ? m.fp32 : m.low.fp32);
+  let s = sessions.get(file);
+  if (!s) {
+    s = await ort.InferenceSession.create(file);
+    sessions.set(file, s);
+  }
+  const out = await s.run({ input: new ort.Tensor('float32', input, [1, 3, h, w]) });
+  return out.output.data as Float32Array;
+}
+
+/** Variance of what is actually on screen in a canvas: a Playwright screenshot of the element
+ *  (the composited pixels), decoded by the browser. A blank or flat canvas gives ~0. */
+export async function canvasVariance(page: Page, testid: string): Promise<number> {
+  const png = await page.getByTestId(testid).screenshot();
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const o = document.createElement('canvas');
+    o.width = img.width;
+    o.height = img.height;
+    const g = o.getContext('2d')!;
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, o.width, o.height).data;
+    let s = 0, s2 = 0, n = 0;
+    for (let i = 0; i < d.length; i += 4 * 7) {
+      const v = d[i] + d[i + 1] + d[i + 2];
+      s += v;
+      s2 += v * v;
+      n++;
+    }
+    return s2 / n - (s / n) ** 2;
+  }, png.toString('base64'));
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
