@@ -201,6 +201,11 @@ async function runConfig(ort, device, cfg, modelsDir) {
         if (i % step === 0 && sample.length < 512) sample.push(v);
       }
       check = { n, mean: sum / n, mean_abs: sabs / n, nonfinite: bad, sample };
+      if (cfg.dump) {
+        writeFileSync(cfg.dump + '.in.bin', Buffer.from(host.buffer, host.byteOffset, host.byteLength));
+        writeFileSync(cfg.dump + '.out.bin', Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+        check.dump = cfg.dump;
+      }
     }
     return {
       model_ms: r3(med), p95_ms: r3(pct(lat, 0.95)), min_ms: r3(Math.min(...lat)), frames: lat.length,
@@ -247,6 +252,16 @@ function buildConfigs(models, opts) {
       input: [size, size], stage, warmup: opts.warmup, frames: opts.frames, min_frames: opts.minFrames,
       config_s: opts.configS, check: true });
   };
+  // stage 0: small-input correctness dumps (compared with onnxruntime CPU by verify_outputs.py)
+  if (opts.verifySize && opts.dumpDir) {
+    for (const p of ['fp32', 'fp16']) for (const [layout, g] of [['NHWC', true], ['NCHW', false]]) {
+      const m = byKey.get(`${main}/${p}`); if (!m) continue;
+      cfgs.push({ file: m.file, channels: main, precision: p, layout, graph_capture: g, fixed_shapes: true, prealloc_output: false,
+        input_name: m.input_name, output_name: m.output_name, free_dims_full: m.input_dims || [1, 3, ...(m.free_dims || ['height', 'width'])],
+        input: [opts.verifySize, opts.verifySize], stage: 'verify', warmup: 1, frames: 2, min_frames: 1, config_s: 0.5, check: true,
+        dump: join(opts.dumpDir, `verify_c${main}_${p}_${layout}_g${g ? 1 : 0}`), model_path: resolve(args.models, m.file) });
+    }
+  }
   // stage 1: every width, the expected-best settings, fp16 and fp32
   for (const C of [main, ...widths.filter((c) => c !== main)]) for (const p of ['fp16', 'fp32']) add(C, p, 'NHWC', true, true, false, 'widths');
   // stage 2: full factorial of layout x graph capture x fixed shapes at the main width
@@ -279,7 +294,7 @@ async function driver() {
   const deadline = t0 + budgetMs;
   const opts = { size: Number(args.size || 1024), mainC: Number(args['main-channels'] || 32), quick: !!args.quick,
     warmup: Number(args.warmup || 3), frames: Number(args.frames || 30), minFrames: Number(args['min-frames'] || 5),
-    configS: Number(args['config-s'] || 3) };
+    configS: Number(args['config-s'] || 3), verifySize: Number(args['verify-size'] || 0), dumpDir: args['dump-dir'] };
   const index = JSON.parse(readFileSync(join(args.models, 'index.json'), 'utf8'));
   let models = index;
   if (args['only-channels']) { const keep = String(args['only-channels']).split(',').map(Number); models = models.filter((m) => keep.includes(m.channels)); }
@@ -323,7 +338,7 @@ async function driver() {
   const ref = new Map();
   results.forEach((r, i) => {
     if (r.status !== 'ok' || !r.check) return;
-    const k = configs[i].file;
+    const k = configs[i].file + "@" + configs[i].input.join("x");
     if (!ref.has(k)) { ref.set(k, r.check.sample); r.check.max_rel_diff_vs_first = 0; return; }
     const a = ref.get(k), b = r.check.sample; let num = 0, den = 0;
     for (let j = 0; j < Math.min(a.length, b.length); j++) { num = Math.max(num, Math.abs(a[j] - b[j])); den = Math.max(den, Math.abs(a[j])); }
@@ -346,6 +361,9 @@ async function driver() {
     }),
   };
   if (args.out) writeFileSync(args.out, JSON.stringify(out, null, 1));
+  if (opts.dumpDir) writeFileSync(join(opts.dumpDir, 'dumps.json'), JSON.stringify(configs.filter((c, i) => c.dump && results[i].status === 'ok')
+    .map((c) => ({ dump: c.dump, model: c.model_path, precision: c.precision, input: c.input, layout: c.layout, graph_capture: c.graph_capture,
+      input_name: c.input_name || 'input', output_name: c.output_name || 'output' })), null, 1));
   const ok = out.results.filter((r) => r.status === 'ok').length;
   console.log(`dawn_bench: ${ok}/${configs.length} configs ok in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${args.out || '(no --out)'}`);
 }

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Builds .device/ (git-ignored) for bench/gpu/run.sh on the GPU machine, which has no Node and no
+# Builds .device/bench/ (git-ignored) for bench/gpu/run.sh on the GPU machine, which has no Node and no
 # registries: a stripped, xz'd Node binary, Dawn for Node (npm `webgpu`, linux-x64 dawn.node),
 # onnxruntime-web's WebGPU bundle + its wasm, and versions.json. The bench JS/Python stay in
 # bench/gpu/ (they travel with the working tree). Models are made on the device by
-# make_models.py unless .device/models/*.onnx exist (then they are indexed and used).
+# make_models.py unless .device/bench/models/*.onnx exist (then they are indexed and used).
 # Re-running skips files that are already packed and newer than their source.
 # Also fetches the Vulkan loader .debs into .gl/ if missing (device README).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-D=.device
+D=.device/bench
 mkdir -p "$D/ort"
 NODE_BIN=${NODE_BIN:-$(readlink -f "$(command -v node)")}
 DAWN=node_modules/webgpu/dist/linux-x64/dawn.node
@@ -41,7 +41,7 @@ const v={node:process.version,
  "onnxruntime-web":require("./node_modules/onnxruntime-web/package.json").version,
  webgpu_npm:require("./node_modules/webgpu/package.json").version,
  packed:new Date().toISOString(), node_bin:process.argv[1]};
-fs.writeFileSync(".device/versions.json", JSON.stringify(v,null,1)); console.log("pack: versions", JSON.stringify(v));' "$NODE_BIN"
+fs.writeFileSync(".device/bench/versions.json", JSON.stringify(v,null,1)); console.log("pack: versions", JSON.stringify(v));' "$NODE_BIN"
 
 if ! ls .gl/libvulkan1_*.deb >/dev/null 2>&1; then
   grep -q '^/.gl/' .git/info/exclude 2>/dev/null || echo /.gl/ >> .git/info/exclude
@@ -50,5 +50,5 @@ if ! ls .gl/libvulkan1_*.deb >/dev/null 2>&1; then
   apt-get $o update >/dev/null
   (cd .gl && apt-get $o download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2)
 fi
-du -sh .device .gl
-du -sc .device .gl | tail -1 | awk '{printf "pack: total %.1f MiB to carry (.device + .gl)\n", $1/1024}'
+du -sh .device/bench .gl
+du -sc .device/bench .gl | tail -1 | awk '{printf "pack: total %.1f MiB to carry (.device/bench + .gl)\n", $1/1024}'

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # GPU benchmark, run ON the device machine from the repo root with $OUT set (one call):
-#   bash bench/gpu/run.sh            carry: [".device", ".gl"]  (built here by bench/gpu/pack.sh)
+#   bash bench/gpu/run.sh            carry: [".device/bench", ".gl"]  (built here by bench/gpu/pack.sh)
 # Smoke test on a CPU-only machine (Dawn's SwiftShader adapter, torch on CPU, tiny sizes):
 #   SMOKE=1 OUT=/tmp/x bash bench/gpu/run.sh
 # Stages, under one hard limit (LIMIT_S, default 150 s): unpack -> Vulkan -> nvidia-smi ->
-# models (make_models.py, or .device/models/*.onnx if present) -> torch_anchor.py (cuDNN) ->
+# models (make_models.py, or MODELS_DIR / .device/bench/models / .device/models *.onnx if present) -> torch_anchor.py (cuDNN) ->
 # dawn_bench.mjs (onnxruntime-web WebGPU EP under Dawn for Node) -> summarize.py (table + JSON).
 # Writes to $OUT: log.txt, torch_anchor.json, dawn_bench.json, results.json (issue schema).
 set -u
@@ -20,13 +20,13 @@ main() {
   echo "== run.sh $(date -u +%FT%TZ) SMOKE=$SMOKE limit ${LIMIT}s host $(hostname)"
   rm -rf "$W"; mkdir -p "$W/ort" "$W/models"
   # ---- unpack
-  for f in .device/node.xz .device/dawn.node.xz .device/ort/ort-wasm-simd-threaded.asyncify.wasm.xz .device/ort/ort.webgpu.bundle.min.mjs; do
-    [ -f "$f" ] || { echo "missing $f: run bench/gpu/pack.sh and carry .device"; return 1; }
+  for f in .device/bench/node.xz .device/bench/dawn.node.xz .device/bench/ort/ort-wasm-simd-threaded.asyncify.wasm.xz .device/bench/ort/ort.webgpu.bundle.min.mjs; do
+    [ -f "$f" ] || { echo "missing $f: run bench/gpu/pack.sh and carry .device/bench"; return 1; }
   done
-  xz -dc .device/node.xz > "$W/node" & xz -dc .device/dawn.node.xz > "$W/dawn.node" &
-  xz -dc .device/ort/ort-wasm-simd-threaded.asyncify.wasm.xz > "$W/ort/ort-wasm-simd-threaded.asyncify.wasm"
+  xz -dc .device/bench/node.xz > "$W/node" & xz -dc .device/bench/dawn.node.xz > "$W/dawn.node" &
+  xz -dc .device/bench/ort/ort-wasm-simd-threaded.asyncify.wasm.xz > "$W/ort/ort-wasm-simd-threaded.asyncify.wasm"
   wait
-  chmod +x "$W/node"; cp .device/ort/ort.webgpu.bundle.min.mjs "$W/ort/"
+  chmod +x "$W/node"; cp .device/bench/ort/ort.webgpu.bundle.min.mjs "$W/ort/"
   NODE="$W/node"
   echo "node $("$NODE" --version) ($(( $(date +%s) - T0 ))s)"
   # ---- Vulkan
@@ -54,8 +54,10 @@ main() {
   fi
   export PYTHONUNBUFFERED=1
   # ---- models
-  if ls .device/models/*.onnx >/dev/null 2>&1; then
-    MODELS=.device/models; "$PY" bench/gpu/make_models.py "$W/models" --scan .device/models || return 1
+  MD=${MODELS_DIR:-}
+  for d in .device/bench/models .device/models; do [ -z "$MD" ] && ls $d/*.onnx >/dev/null 2>&1 && MD=$d; done
+  if [ -n "$MD" ]; then
+    echo "models: indexing $MD"; "$PY" bench/gpu/make_models.py "$W/models" --scan "$MD" || return 1
   elif [ "$SMOKE" = 1 ]; then
     "$PY" bench/gpu/make_models.py "$W/models" --channels "${SMOKE_CHANNELS:-8}" || return 1
   else
@@ -73,17 +75,27 @@ main() {
   # ---- Dawn for Node: onnxruntime-web WebGPU EP
   b=$(( $(left) - 8 ))
   if [ "$SMOKE" = 1 ]; then
-    DARGS="--size ${SMOKE_SIZE:-16} --quick --frames 3 --min-frames 2 --config-s 1 --config-timeout-s 170 --main-channels 8"
+    DARGS="--size ${SMOKE_SIZE:-16} --quick --frames 3 --min-frames 2 --config-s 1 --config-timeout-s 170 --main-channels 8 --verify-size 8"
   else
-    DARGS="--size ${SIZE:-1024} --main-channels ${MAIN_CHANNELS:-32} --frames 30 --min-frames 8 --config-s ${CONFIG_S:-1.5} --config-timeout-s 25"
+    DARGS="--size ${SIZE:-1024} --main-channels ${MAIN_CHANNELS:-32} --frames 30 --min-frames 8 --config-s ${CONFIG_S:-1.5} --config-timeout-s 25 --verify-size ${VERIFY_SIZE:-64}"
   fi
+  mkdir -p "$W/dumps"
   timeout $(( b + 3 )) "$NODE" bench/gpu/dawn_bench.mjs --models "$W/models" --out "$OUT/dawn_bench.json" \
-    --dawn "$W/dawn.node" --ort "$W/ort" --versions .device/versions.json --budget-s "$b" --machine "${MACHINE:-$(hostname)}" $DARGS \
+    --dawn "$W/dawn.node" --ort "$W/ort" --versions .device/bench/versions.json --budget-s "$b" --dump-dir "$W/dumps" --machine "${MACHINE:-$(hostname)}" $DARGS \
     || echo "dawn_bench exited $?"
   echo "dawn done ($(( $(date +%s) - T0 ))s)"
+  # ---- WebGPU outputs vs onnxruntime CPU on the same input (small size)
+  if [ -f "$W/dumps/dumps.json" ]; then
+    timeout 30 "$PY" bench/gpu/verify_outputs.py "$W/dumps" "$OUT/verify.json" \
+      || { [ -d node_modules/onnxruntime-node ] && timeout 30 "$NODE" bench/gpu/verify_node.mjs "$W/dumps" "$OUT/verify.json"; } \
+      || echo "verify failed"
+  fi
 }
 
 main 2>&1 | tee "$OUT/log.txt"
 timeout 20 python3 bench/gpu/summarize.py "$OUT" 2>&1 | tee -a "$OUT/log.txt" \
   || /usr/bin/python3 bench/gpu/summarize.py "$OUT" 2>&1 | tee -a "$OUT/log.txt"
 echo "== run.sh total $(( $(date +%s) - T0 ))s; files in $OUT: $(ls "$OUT" | tr '\n' ' ')"
+if [ "${BENCH_TAR:-0}" = 1 ]; then  # one file back instead of five (the device returns at most 8)
+  (cd "$OUT" && tar -czf bench_gpu.tgz log.txt *.json && rm -f log.txt *.json) && echo "packed $OUT/bench_gpu.tgz"
+fi

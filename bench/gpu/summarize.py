@@ -24,6 +24,7 @@ def fmt(x, n=3):
 def main(out):
     ta = load(os.path.join(out, "torch_anchor.json"))
     db = load(os.path.join(out, "dawn_bench.json"))
+    vf = load(os.path.join(out, "verify.json")) if os.path.exists(os.path.join(out, "verify.json")) else None
     base = ta or db or {}
     versions = {}
     for d in (ta, db):
@@ -35,6 +36,7 @@ def main(out):
            "floors": (ta or {}).get("floors"), "ceilings": (ta or {}).get("ceilings"),
            "datasheet_fp16_dense_tflops": (ta or {}).get("datasheet_fp16_dense_tflops"),
            "methods": {"pytorch": (ta or {}).get("method"), "dawn": (db or {}).get("method")},
+           "verify": vf,
            "results": (ta or {}).get("results", []) + (db or {}).get("results", [])}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(doc, f, indent=1)
@@ -83,6 +85,10 @@ def main(out):
         print(f"\n-- output checks: {len([r for r in rs if r.get('check')])} read back, {len(bad)} suspicious (non-finite or differing from the first config of the same model)")
         for r in bad:
             print(f"   C={r['channels']} {r['precision']} {r['layout']} graph={r['graph_capture']}: {r['check']}")
+    if vf:
+        print("\n-- WebGPU output vs onnxruntime CPU, same input (%s)" % vf.get("onnxruntime"))
+        for r in vf.get("results", []):
+            print(f"   {os.path.basename(r['dump'])} {r['input']}: rel_l2 {r['rel_l2']:.2e} max_abs {r['max_abs']:.2e} -> {'PASS' if r['pass'] else 'FAIL'}")
     print(f"\nsummarize: wrote {os.path.join(out, 'results.json')}")
 
 
