@@ -12,7 +12,7 @@ import path from 'node:path';
 const root = path.dirname(new URL(import.meta.url).pathname);
 const modelsDir = path.resolve(root, process.env.SR_MODELS_DIR ?? 'models');
 const ortDir = path.resolve(root, 'node_modules/onnxruntime-web/dist');
-const ortFile = /^ort-wasm-simd-threaded(\.[a-z]+)?\.(wasm|mjs)$/;
+const ortFile = /^ort-wasm-simd-threaded\.asyncify\.(wasm|mjs)$/;
 
 /** Headers every response carries. COOP/COEP give crossOriginIsolated (SharedArrayBuffer for
  *  ORT's threaded WASM); the CSP keeps everything on our own origin. */
@@ -101,7 +101,11 @@ function srAssets(): Plugin {
 
 export default defineConfig({
   plugins: [react(), srAssets()],
-  // ORT locates its runtime through import.meta.url; keep it out of the dep pre-bundler.
+  resolve: {
+    // The ORT build without an embedded loader: its .mjs/.wasm come from ort.env.wasm.wasmPaths
+    // (/ort/ on our origin), also for the WASM threads' workers, and Vite emits no copy of its own.
+    alias: [{ find: /^onnxruntime-web\/webgpu$/, replacement: path.join(ortDir, 'ort.webgpu.min.mjs') }],
+  },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   server: { port: 5173, strictPort: false },
