@@ -21,6 +21,7 @@ import { SsePass, SseReadback } from './passes/psnr';
 import { UnpackPass } from './passes/unpack';
 import { UploadPass } from './passes/upload';
 import { ViewportController } from './viewport';
+import { CpuPath } from './cpu';
 
 export interface EngineStats {
   latencyAvg: number;
@@ -162,6 +163,9 @@ export class Engine {
   private cur: Current | null = null;
   private presentOrig: PresentPass | null = null;
   private presentUp: PresentPass | null = null;
+  /** the no-WebGPU path (WASM model, CPU filters, 2D canvases) */
+  private cpu: CpuPath | null = null;
+  private canvases: HTMLCanvasElement[] = [];
   private viewport: ViewportController | null = null;
   private raf = 0;
   private busy = false;
@@ -196,12 +200,21 @@ export class Engine {
   async start(original: HTMLCanvasElement, upscaled: HTMLCanvasElement): Promise<void> {
     this.onState({ status: 'starting', view: this.view, gain: this.gain, psnrMode: this.psnrMode, stats: emptyStats(this.psnrMode) });
     let note: string | null = null;
+    this.canvases = [original, upscaled];
     try {
       this.gpu = await createGpu();
     } catch (e) {
       if (!(e instanceof GpuUnavailableError)) throw e;
-      this.fail(`WebGPU unavailable: ${e.message}. This player needs WebGPU for its frame path (try a recent Chrome or Edge).`);
-      this.onState({ backend: 'none', backendNote: e.message, status: 'error' });
+      // No WebGPU: WASM backend, FP32, frames through the CPU.
+      this.backend = 'wasm';
+      this.dtype = 'fp32';
+      this.cpu = new CpuPath(original, upscaled);
+      this.onState({ backend: 'wasm fp32', backendNote: `no WebGPU (${e.message}): the model runs on the CPU (WASM) and will be slow`, adapter: 'CPU' });
+      this.viewport = new ViewportController(() => this.cpu?.outSize ?? null, () => (this.viewDirty = true));
+      this.viewport.attach(original, upscaled);
+      this.raf = requestAnimationFrame(this.tick);
+      await this.loadManifest();
+      if (this.model) await this.loadModel(this.model);
       return;
     }
     const device = this.gpu.device;
@@ -253,7 +266,7 @@ export class Engine {
   }
 
   private async loadModel(m: ModelEntry): Promise<void> {
-    if (!this.gpu) return;
+    if (!this.gpu && !this.cpu) return;
     this.onState({ status: 'loading', modelId: m.id });
     const url = (f: string) => `/models/${f}`;
     const urls = { full: url(m[this.dtype]), low: m.low ? url(m.low[this.dtype]) : null };
@@ -264,7 +277,7 @@ export class Engine {
       await old?.dispose();
     });
     try {
-      this.runner = await ModelRunner.create(this.backend, this.dtype, this.gpu.device, urls);
+      this.runner = await ModelRunner.create(this.backend, this.dtype, this.gpu?.device ?? null, urls);
       this.model = m;
       this.onState({ status: 'ready', modelId: m.id, error: null });
       if (this.media) this.seek(this.lastTimestamp);
@@ -302,6 +315,9 @@ export class Engine {
   }
 
   private checkSize(info: MediaInfo): void {
+    if (this.cpu && info.width * info.height > 1920 * 1088) {
+      throw new MediaError(`"${info.name}" is ${info.width}x${info.height}: too large for the CPU (no WebGPU) path, which takes up to 1920x1088`);
+    }
     const d = this.gpu?.device;
     if (!d) return;
     const ow = info.width * 4, oh = info.height * 4;
@@ -391,12 +407,12 @@ export class Engine {
     const job = this.queue.shift();
     if (job) {
       this.runJob(job);
-    } else if (this.needRerender && this.cur) {
+    } else if (this.needRerender && (this.cur || this.cpu?.full)) {
       this.needRerender = false;
       this.runJob(() => this.rerender());
     } else if (this.playing && this.media && this.runner) {
       this.runJob(() => this.advance());
-    } else if (this.viewDirty && this.cur) {
+    } else if (this.viewDirty && (this.cur || this.cpu)) {
       this.viewDirty = false;
       this.presentOnly();
     }
@@ -483,6 +499,7 @@ export class Engine {
   }
 
   private async process(f: Frame): Promise<void> {
+    if (this.cpu) return this.processCpu(this.cpu, f);
     const t0 = performance.now();
     const device = this.gpu!.device;
     const runner = this.runner!;
@@ -525,8 +542,45 @@ export class Engine {
     this.onState({ frameIndex: fi, time: f.timestamp });
   }
 
+  private async processCpu(cpu: CpuPath, f: Frame): Promise<void> {
+    const t0 = performance.now();
+    let x: { data: Float32Array; w: number; h: number };
+    try {
+      x = cpu.ingest(f.frame, this.psnrMode);
+    } finally {
+      f.close();
+    }
+    const fi = this.media ? Math.round((f.timestamp - this.media.info.firstTimestamp) * this.media.info.fps) : 0;
+    const runner = this.runner!;
+    const tm = performance.now();
+    cpu.setOutput(await runner.runCpu('full', x.data, x.w, x.h));
+    if (this.view !== 'full' && runner.hasLow) cpu.low = await runner.runCpu('low', x.data, x.w, x.h);
+    const modelMs = performance.now() - tm;
+    const p = cpu.psnr(this.psnrMode);
+    this.psnr = { frameIndex: fi, timestamp: f.timestamp, mode: this.psnrMode, ...p };
+    cpu.render(this.view, this.gain);
+    cpu.present(this.viewport!.view);
+    this.cpuFrame = fi;
+    this.lastTimestamp = f.timestamp;
+    this.framesProcessed++;
+    this.modelTime.push(modelMs);
+    this.latency.push(performance.now() - t0);
+    this.fps.tick(performance.now());
+    this.onState({ frameIndex: fi, time: f.timestamp });
+  }
+
+  private cpuFrame = -1;
+
   /** View / gain change on the current frame: run the low model if needed, redraw, no PSNR. */
   private async rerender(): Promise<void> {
+    if (this.cpu) {
+      const cpu = this.cpu;
+      if (!cpu.full || !cpu.input) return;
+      if (this.view !== 'full' && !cpu.low && this.runner?.hasLow) cpu.low = await this.runner.runCpu('low', cpu.inputNchw!, cpu.input.width, cpu.input.height);
+      cpu.render(this.view, this.gain);
+      cpu.present(this.viewport!.view);
+      return;
+    }
     const cur = this.cur, res = this.res, runner = this.runner;
     if (!cur || !res || !runner) return;
     if (this.view !== 'full' && !cur.low && runner.hasLow) {
@@ -578,6 +632,10 @@ export class Engine {
   }
 
   private presentOnly(): void {
+    if (this.cpu) {
+      if (this.viewport) this.cpu.present(this.viewport.view);
+      return;
+    }
     const device = this.gpu?.device;
     if (!device) return;
     const enc = device.createCommandEncoder({ label: 'present' });
@@ -587,9 +645,8 @@ export class Engine {
 
   /** Canvas backing sizes follow their CSS size (called by the UI on resize). */
   resizeCanvases(): void {
-    for (const p of [this.presentOrig, this.presentUp]) {
-      if (!p) continue;
-      const c = p.canvas, dpr = Math.min(2, window.devicePixelRatio || 1);
+    for (const c of this.canvases) {
+      const dpr = Math.min(2, window.devicePixelRatio || 1);
       const w = Math.max(1, Math.round(c.clientWidth * dpr)), h = Math.max(1, Math.round(c.clientHeight * dpr));
       if (c.width !== w || c.height !== h) {
         c.width = w;
@@ -639,8 +696,8 @@ export class Engine {
     const dev = () => this.gpu!.device;
     return {
       state: () => ({
-        frameIndex: this.cur?.frameIndex ?? -1,
-        timestamp: this.cur?.timestamp ?? NaN,
+        frameIndex: this.cpu ? this.cpuFrame : (this.cur?.frameIndex ?? -1),
+        timestamp: this.cpu ? this.lastTimestamp : (this.cur?.timestamp ?? NaN),
         framesProcessed: this.framesProcessed,
         playing: this.playing,
         backend: this.backend,
@@ -650,14 +707,26 @@ export class Engine {
         psnrMode: this.psnrMode,
         psnr: this.psnr,
         busy: this.busy,
-        input: this.res ? { width: this.res.input.width, height: this.res.input.height } : null,
-        frame: this.res ? { width: this.res.width, height: this.res.height } : null,
+        input: this.cpu?.input
+          ? { width: this.cpu.input.width, height: this.cpu.input.height }
+          : this.res
+            ? { width: this.res.input.width, height: this.res.input.height }
+            : null,
+        frame: this.cpu?.frame
+          ? { width: this.cpu.frame.width, height: this.cpu.frame.height }
+          : this.res
+            ? { width: this.res.width, height: this.res.height }
+            : null,
         hasLow: this.runner?.hasLow ?? false,
         modelReady: !!this.runner,
       }),
       counters: () => ({ ...counters }),
       readTexture: (which: 'frame' | 'input' | 'output' | 'view') =>
         this.exclusive(async () => {
+          if (this.cpu) {
+            if (!this.cpu.full) throw new Error('no frame yet');
+            return { ...this.cpu.pixels(which), frameIndex: this.cpuFrame };
+          }
           const { readTexture } = await import('./gpu/resources');
           const r = this.res;
           if (!r || !this.cur) throw new Error('no frame yet');
@@ -667,6 +736,11 @@ export class Engine {
       /** The raw model output tensor (NCHW float32; FP16 outputs converted). */
       readTensor: (which: 'full' | 'low') =>
         this.exclusive(async () => {
+          if (this.cpu) {
+            const c = this.cpu, d = which === 'full' ? c.full : c.low;
+            if (!d || !c.outSize) throw new Error(`no ${which} output for this frame`);
+            return { width: c.outSize.w, height: c.outSize.h, frameIndex: this.cpuFrame, data: d };
+          }
           const { readBuffer } = await import('./gpu/resources');
           const r = this.res, cur = this.cur;
           if (!r || !cur) throw new Error('no frame yet');

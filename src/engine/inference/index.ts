@@ -53,11 +53,13 @@ export class ModelRunner {
   private constructor(
     readonly backend: Backend,
     readonly dtype: DType,
-    private readonly device: GPUDevice,
+    /** null on the no-WebGPU path (WASM only, CPU in and out: use runCpu) */
+    private readonly device: GPUDevice | null,
     private readonly urls: ModelUrls,
   ) {}
 
-  static async create(backend: Backend, dtype: DType, device: GPUDevice, urls: ModelUrls): Promise<ModelRunner> {
+  static async create(backend: Backend, dtype: DType, device: GPUDevice | null, urls: ModelUrls): Promise<ModelRunner> {
+    if (backend === 'webgpu' && !device) throw new ModelLoadError('the WebGPU backend needs a GPU device');
     configure();
     const r = new ModelRunner(backend, dtype, device, urls);
     await r.load('full');
@@ -83,7 +85,7 @@ export class ModelRunner {
       const bytes = await fetchModel(url);
       const options: ort.InferenceSession.SessionOptions =
         this.backend === 'webgpu'
-          ? { executionProviders: [{ name: 'webgpu', device: this.device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' }
+          ? { executionProviders: [{ name: 'webgpu', device: this.device! }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' }
           : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
       let s: ort.InferenceSession;
       try {
@@ -104,9 +106,22 @@ export class ModelRunner {
     });
   }
 
+  /** WASM on CPU data: NCHW float32 [1,3,h,w] in, [1,3,4h,4w] out. */
+  async runCpu(which: Which, data: Float32Array, w: number, h: number): Promise<Float32Array> {
+    const session = await this.load(which);
+    return this.serial(async () => {
+      const res = await session.run({ input: new ort.Tensor('float32', data, [1, 3, h, w]) });
+      const out = res.output.data as Float32Array;
+      res.output.dispose();
+      return out;
+    });
+  }
+
   /** Run on the packed input tensor (GPUBuffer, NCHW [1,3,h,w]); the output stays on the GPU. */
   async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
     const session = await this.load(which);
+    const device = this.device;
+    if (!device) throw new Error('run() needs a GPU device; use runCpu()');
     return this.serial(async () => {
       if (this.backend === 'webgpu') {
         const t = ort.Tensor.fromGpuBuffer(input, { dataType: this.dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, h, w] });
@@ -125,21 +140,21 @@ export class ModelRunner {
         };
       }
       // WASM: the frame comes to the CPU (packed FP32 tensor), the output goes back to the GPU.
-      const data = new Float32Array(await readBuffer(this.device, input, 3 * w * h * 4));
+      const data = new Float32Array(await readBuffer(device, input, 3 * w * h * 4));
       const res = await session.run({ input: new ort.Tensor('float32', data, [1, 3, h, w]) });
       const outData = res.output.data as Float32Array;
       res.output.dispose();
       let buf = this.wasmOut[which];
       if (!buf || buf.size !== outData.byteLength) {
         destroyBuffer(buf);
-        buf = createBuffer(this.device, {
+        buf = createBuffer(device, {
           label: `wasm ${which} output`,
           size: outData.byteLength,
           usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
         });
         this.wasmOut[which] = buf;
       }
-      this.device.queue.writeBuffer(buf, 0, outData);
+      device.queue.writeBuffer(buf, 0, outData);
       return { buffer: buf, release: () => {} };
     });
   }
