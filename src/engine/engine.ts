@@ -757,6 +757,8 @@ export class Engine {
       /** GPU downscale / bicubic / PSNR-sum passes on given RGBA pixels (shader tests). */
       passSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number) =>
         this.exclusive(async () => (await import('./selftest')).passSelfTest(dev(), a, b, w, h)),
+      packSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number, dtype: 'fp16' | 'fp32') =>
+        this.exclusive(async () => (await import('./selftest')).packSelfTest(dev(), a, b, w, h, dtype)),
       pause: () => this.pause(),
       play: () => this.play(),
     };

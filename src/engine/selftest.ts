@@ -33,3 +33,36 @@ export async function passSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Arr
   for (const t of [ta, tb, lr, bic]) destroyTexture(t);
   return out;
 }
+
+/** Pack two RGBA images into model tensors (fp16 or fp32), read tensor A back, and unpack A (full
+ *  view) and A/B (high view, gain 2) into RGBA: the tensor layout and the FP16 packing that a
+ *  shader-f16 GPU would use, checked without one. */
+export async function packSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Array, w: number, h: number, dtype: 'fp16' | 'fp32') {
+  const { PackPass, tensorBytes } = await import('./passes/pack');
+  const { UnpackPass } = await import('./passes/unpack');
+  const { readBuffer } = await import('./gpu/resources');
+  const up = (data: Uint8Array, label: string) => {
+    const t = imageTexture(device, label, w, h);
+    device.queue.writeTexture({ texture: t }, data as GPUAllowSharedBufferSource, { bytesPerRow: w * 4 }, { width: w, height: h });
+    return t;
+  };
+  const ta = up(a, 'pack a'), tb = up(b, 'pack b');
+  const pa = new PackPass(device, ta, dtype), pb = new PackPass(device, tb, dtype);
+  const full = imageTexture(device, 'unpack full', w, h), high = imageTexture(device, 'unpack high', w, h);
+  const uf = new UnpackPass(device, full, dtype), uh = new UnpackPass(device, high, dtype);
+  const enc = device.createCommandEncoder({ label: 'pack selftest' });
+  pa.encode(enc);
+  pb.encode(enc);
+  uf.encode(enc, pa.output, null, 'full', 1);
+  uh.encode(enc, pa.output, pb.output, 'high', 2);
+  device.queue.submit([enc.finish()]);
+  const out = {
+    tensor: new Uint8Array(await readBuffer(device, pa.output, tensorBytes(w, h, dtype))),
+    full: await readTexture(device, full),
+    high: await readTexture(device, high),
+  };
+  for (const p of [pa, pb]) p.dispose();
+  for (const u of [uf, uh]) u.dispose();
+  for (const t of [ta, tb, full, high]) destroyTexture(t);
+  return out;
+}
