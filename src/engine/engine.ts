@@ -218,9 +218,7 @@ export class Engine {
       return;
     }
     const device = this.gpu.device;
-    void device.lost.then((info) => {
-      if (!this.disposed) this.fail(`the GPU device was lost (${info.reason}: ${info.message}); reload to restart`);
-    });
+    this.watchDevice(device);
     if (this.params.backend === 'wasm') {
       this.backend = 'wasm';
       this.dtype = 'fp32';
@@ -244,6 +242,48 @@ export class Engine {
     await this.loadManifest();
     if (this.model) await this.loadModel(this.model);
   }
+
+  /** A lost device (driver reset, device.destroy() in tests): rebuild everything on a new device,
+   *  keep the media, view and modes, and continue from the same frame. */
+  private watchDevice(device: GPUDevice): void {
+    void device.lost.then((info) => {
+      if (this.disposed || this.gpu?.device !== device) return;
+      this.onState({ notice: `GPU device lost (${info.reason || 'unknown'}${info.message ? ': ' + info.message : ''}); recovering…` });
+      void this.recover();
+    });
+  }
+
+  private recovering = false;
+
+  private async recover(): Promise<void> {
+    if (this.recovering) return;
+    this.recovering = true;
+    try {
+      await this.exclusive(async () => {
+        this.releaseCurrent();
+        this.res?.dispose();
+        this.res = null;
+        const old = this.runner;
+        this.runner = null;
+        await old?.dispose().catch(() => undefined);
+        this.presentOrig?.dispose();
+        this.presentUp?.dispose();
+        this.gpu = await createGpu();
+        this.watchDevice(this.gpu.device);
+        this.presentOrig = new PresentPass(this.gpu.device, this.canvases[0], 'nearest');
+        this.presentUp = new PresentPass(this.gpu.device, this.canvases[1], 'linear');
+      });
+      this.recoveries++;
+      if (this.model) await this.loadModel(this.model);
+      this.onState({ error: null, notice: 'recovered from a lost GPU device' });
+    } catch (e) {
+      this.fail(`the GPU device was lost and could not be recreated: ${(e as Error).message}`);
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private recoveries = 0;
 
   private async loadManifest(): Promise<void> {
     try {
@@ -719,6 +759,7 @@ export class Engine {
             : null,
         hasLow: this.runner?.hasLow ?? false,
         modelReady: !!this.runner,
+        recoveries: this.recoveries,
       }),
       counters: () => ({ ...counters }),
       readTexture: (which: 'frame' | 'input' | 'output' | 'view') =>

@@ -1,0 +1,31 @@
+// Device loss: device.destroy() simulates a GPU reset; the player rebuilds on a new device and shows
+// the same frame again without a reload.
+import { expect, test } from '@playwright/test';
+import { canvasVariance, dropClip, openPlayer, pause, state, waitFrames } from './helpers';
+
+test('a lost GPU device is recreated and the same frame comes back', async ({ page }) => {
+  await openPlayer(page);
+  await dropClip(page, 'tiny32.mp4');
+  await waitFrames(page, 1);
+  await pause(page);
+  const before = await state(page);
+  await page.evaluate(() => (window as any).__sr.destroyDevice());
+  await expect.poll(async () => (await state(page)).recoveries, { timeout: 60_000 }).toBe(1);
+  await waitFrames(page, 1, before.framesProcessed);
+  const after = await state(page);
+  expect(after.frameIndex).toBe(before.frameIndex);
+  expect(after.modelReady).toBe(true);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  expect(await canvasVariance(page, 'video-upscaled')).toBeGreaterThan(10);
+  // and it still plays
+  await page.getByTestId('play-toggle').click();
+  await waitFrames(page, 1, after.framesProcessed);
+
+  // lost again while playing (a frame may be in flight): recovers and keeps playing
+  await page.evaluate(() => (window as any).__sr.destroyDevice());
+  await expect.poll(async () => (await state(page)).recoveries, { timeout: 60_000 }).toBe(2);
+  const again = await state(page);
+  await waitFrames(page, 2, again.framesProcessed);
+  expect((await state(page)).playing).toBe(true);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+});
