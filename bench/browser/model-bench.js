@@ -28,7 +28,7 @@ function randomInput(n, fp16) {
 
 /** opts: {backend:'webgpu'|'wasm', dtype:'fp32'|'fp16', modelUrl, sizes:[px], warmup, frames, maxMs} */
 window.benchModel = async (opts) => {
-  const { backend, dtype, modelUrl, sizes, warmup = 2, frames = 10, maxMs = 5000 } = opts;
+  const { backend, dtype, modelUrl, sizes, warmup = 2, warmupMs = 1500, frames = 10, maxMs = 5000 } = opts;
   const fp16 = dtype === 'fp16';
   const bytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
   let device = null, adapter = null;
@@ -64,7 +64,8 @@ window.benchModel = async (opts) => {
     };
     const rb0 = window.__benchReadback?.bytes ?? 0;
     const tw = performance.now();
-    for (let i = 0; i < warmup; i++) await once();
+    // at least `warmup` runs and `warmupMs` (WASM code tiers up from Liftoff to TurboFan in the background)
+    for (let i = 0; i < warmup || (performance.now() - tw < warmupMs && performance.now() - tw < maxMs); i++) await once();
     const warmup_ms = performance.now() - tw;
     const ts = [];
     const tl = performance.now();

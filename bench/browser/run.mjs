@@ -98,7 +98,7 @@ async function main() {
     for (const [backend, dtype] of runs) {
       const file = dtype === 'fp16' ? model.entry.fp16 : model.entry.fp32;
       log(`model-only ${backend} ${dtype}, sizes ${SIZES.join(',')} ...`);
-      const r = await page.evaluate((o) => window.benchModel(o), { backend, dtype, modelUrl: `/models/${file}`, sizes: SIZES, warmup: 2, frames: FRAMES, maxMs: MAX_MS })
+      const r = await page.evaluate((o) => window.benchModel(o), { backend, dtype, modelUrl: `/models/${file}`, sizes: SIZES, warmup: 2, warmupMs: 1500, frames: backend === 'wasm' ? Math.max(FRAMES, 20) : FRAMES, maxMs: MAX_MS })
         .catch((e) => ({ error: String(e.message ?? e) }));
       if (r.error) { log(`  error: ${r.error}`); results.push({ engine: 'onnxruntime-web', backend, precision: dtype, input: null, model_ms: null, frame_ms: null, kind: 'model-only', status: 'error', error: r.error }); continue; }
       adapter ??= r.adapter; ortVersions = r.ort; coi = r.crossOriginIsolated; if (backend === 'wasm') threads = r.threads;
@@ -167,7 +167,7 @@ async function main() {
       versions: { chromium: version, node: process.version, 'onnxruntime-web': ortVersions?.web ?? pkg('onnxruntime-web'), vite: pkg('vite'), playwright: pkg('@playwright/test'), commit },
       cpu: `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`, adapter, cross_origin_isolated: coi, wasm_threads: threads,
       model: { id: model.entry.id, channels: model.entry.channels ?? null, generated: model.generated, notes: model.entry.notes ?? null },
-      method: 'model_ms: median per frame after 2 warm-up runs (WebGPU: run + onSubmittedWorkDone, IO on the GPU). pipeline: the player\'s own per-frame model time and whole-frame time (engine RollingStats samples of the measured frames), overhead = frame/model - 1; readback = bytes of every GPUBuffer.mapAsync(READ) in the page / frames.',
+      method: 'model_ms: median per frame after warm-up (>= 2 runs and >= 1.5 s) (WebGPU: run + onSubmittedWorkDone, IO on the GPU). pipeline: the player\'s own per-frame model time and whole-frame time (engine RollingStats samples of the measured frames), overhead = frame/model - 1; readback = bytes of every GPUBuffer.mapAsync(READ) in the page / frames.',
       results,
     };
     const out = env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-${date.slice(0, 10)}.json`);
