@@ -6,6 +6,8 @@
 # Stages, under one hard limit (LIMIT_S, default 150 s): unpack -> Vulkan -> nvidia-smi ->
 # models (make_models.py, or MODELS_DIR / .device/bench/models / .device/models *.onnx if present) -> torch_anchor.py (cuDNN) ->
 # dawn_bench.mjs (onnxruntime-web WebGPU EP under Dawn for Node) -> summarize.py (table + JSON).
+# Env: SKIP_ANCHOR=1 (Dawn gets the time), CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
+# width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR, BENCH_TAR=1.
 # Writes to $OUT: log.txt, torch_anchor.json, dawn_bench.json, results.json (issue schema).
 set -u
 T0=$(date +%s)
@@ -65,7 +67,9 @@ main() {
   fi
   echo "models ready ($(( $(date +%s) - T0 ))s)"
   # ---- torch anchor
-  if [ "$SMOKE" = 1 ]; then
+  if [ "${SKIP_ANCHOR:-0}" = 1 ]; then
+    echo "torch anchor skipped (SKIP_ANCHOR=1)"
+  elif [ "$SMOKE" = 1 ]; then
     timeout 60 "$PY" bench/gpu/torch_anchor.py --out "$OUT/torch_anchor.json" --size 32 --channels 8 --runs 10 --warmup 2 || echo "torch_anchor failed ($?)"
   else
     ta=$(( $(left) - 80 )); [ $ta -gt 50 ] && ta=50
