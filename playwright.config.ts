@@ -32,8 +32,12 @@ export default defineConfig({
       ],
     },
   },
+  // The production build behind `vite preview` (strict CSP, COOP/COEP, /models and /ort copied into
+  // dist/); E2E_DEV=1 tests the dev server instead.
   webServer: {
-    command: `npx vite --port ${PORT} --strictPort`,
+    command: process.env.E2E_DEV
+      ? `npx vite --port ${PORT} --strictPort`
+      : `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,
