@@ -138,7 +138,8 @@ class ImageBank:
         for k in range(4):  # the 8 flips/rotations of the crop's (row, col) grid
             for g in (torch.stack([r, s]), torch.stack([r, s.flip(1)])):
                 grids.append(torch.rot90(g, k, (1, 2)))
-        self.grids = torch.stack(grids)  # (8, 2, p, p)
+        self.grids = torch.stack(grids).to(device)  # (8, 2, p, p)
+        self.hw_dev, self.offset_dev = self.hw.to(device), self.offset.to(device)
 
     def __len__(self):
         return len(self.hw)
@@ -148,17 +149,21 @@ class ImageBank:
 
     def sample(self, batch, gen: torch.Generator):
         """(lr, hr) float tensors on `device`: (B, 3, p/s, p/s) quantized to 8 bit, (B, 3, p, p)."""
-        p = self.patch
+        p, dev = self.patch, self.device
         i = torch.multinomial(self.weights, batch, replacement=True, generator=gen)
-        h, w = self.hw[i, 0], self.hw[i, 1]
-        y = (torch.rand(batch, generator=gen, dtype=torch.double) * (h - p + 1)).long()
-        x = (torch.rand(batch, generator=gen, dtype=torch.double) * (w - p + 1)).long()
-        g = self.grids[torch.randint(8, (batch,), generator=gen)]  # (B, 2, p, p)
+        ry = torch.rand(batch, generator=gen, dtype=torch.double)
+        rx = torch.rand(batch, generator=gen, dtype=torch.double)
+        k = torch.randint(8, (batch,), generator=gen)
+        # the (B, 3, p, p) gather indices are built where the images are: on the GPU in training
+        i, ry, rx, k = i.to(dev), ry.to(dev), rx.to(dev), k.to(dev)
+        h, w = self.hw_dev[i, 0], self.hw_dev[i, 1]
+        y, x = (ry * (h - p + 1)).long(), (rx * (w - p + 1)).long()
+        g = self.grids[k]  # (B, 2, p, p)
         v = lambda t: t.view(-1, 1, 1, 1)
         rows, cols = v(y) + g[:, :1], v(x) + g[:, 1:]
-        chan = torch.arange(3).view(1, 3, 1, 1)
-        idx = v(self.offset[i]) + chan * v(h * w) + rows * v(w) + cols  # (B, 3, p, p)
-        hr = self.flat[idx.to(self.device)].float() / 255
+        chan = torch.arange(3, device=dev).view(1, 3, 1, 1)
+        idx = v(self.offset_dev[i]) + chan * v(h * w) + rows * v(w) + cols  # (B, 3, p, p)
+        hr = self.flat[idx].float() / 255
         lr = quantize(downscale(hr, self.scale))
         return lr, hr
 

@@ -44,6 +44,7 @@ class TrainConfig:
     la_steps: int = 5
     la_alpha: float = 0.8
     linear_init: bool = True  # start from the least-squares 3x3 linear upscaler
+    init: str = ""  # start from this checkpoint's weights instead (fine-tuning: new schedule, new optimizer)
     eval_every: int = 1000
     eval_sets: str = "Set5,Set14"
     seed: int = 0
@@ -140,7 +141,7 @@ def train(cfg: TrainConfig):
         device = f"cuda:{local}" if torch.cuda.is_available() else "cpu"
     else:
         rank, world = 0, 1
-        device = "cuda" if torch.cuda.is_available() else "cpu"
+        device = "cuda:0" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda"):
         torch.cuda.set_device(device)
         torch.backends.cudnn.benchmark = True
@@ -164,6 +165,8 @@ def train(cfg: TrainConfig):
         state = torch.load(ckpt_path, map_location="cpu")
         net.load_state_dict(state["model"])
         step, elapsed, metrics = state["step"], state["elapsed"], state.get("metrics", {})
+    elif cfg.init:
+        net.load_state_dict(load_checkpoint(cfg.init).state_dict())
     elif cfg.linear_init:
         net.init_linear_path(*fit_linear_upscaler(bank, torch.Generator().manual_seed(cfg.seed)))
     net.to(device)
