@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# npm test: every test of the project. Installs what is missing first (scripts/setup.sh).
+#   1. TypeScript type check (strict)
+#   2. Vitest unit tests (src/)
+#   3. pytest: the training pipeline (training/tests), on Debian's python3 + torch
+#   4. Playwright end-to-end tests in headless Debian Chromium (software WebGPU)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+
+failed=()
+step() {
+  local name=$1; shift
+  echo; echo "=== $name: $*"
+  local t0=$SECONDS
+  if "$@"; then echo "=== $name: ok ($((SECONDS - t0)) s)"; else echo "=== $name: FAILED ($((SECONDS - t0)) s)"; failed+=("$name"); fi
+}
+step typecheck npx tsc --noEmit -p .
+step unit npx vitest run
+step training "$PY" -m pytest -q training/tests
+step e2e npx playwright test
+echo
+if [ ${#failed[@]} -gt 0 ]; then echo "FAILED: ${failed[*]}"; exit 1; fi
+echo "all test suites passed"
