@@ -20,6 +20,6 @@ for p in "${photos[@]}"; do
 done
 filters+="[v0][v1][v2]concat=n=3:v=1:a=0[out]"
 ffmpeg -hide_banner -loglevel error -y "${inputs[@]}" -filter_complex "$filters" -map "[out]" \
-  -r 60 -c:v libx264 -preset slow -crf 27 -profile:v high -pix_fmt yuv420p -g 60 \
+  -r 60 -c:v libx264 -preset slow -crf 20 -profile:v high -pix_fmt yuv420p -g 60 \
   -movflags +faststart -an "$OUT"
 ls -l "$OUT"
