@@ -17,8 +17,9 @@ export function DropZone({ children }: { children: ReactNode }) {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        const f = e.dataTransfer.files[0];
-        if (f) open(f);
+        const files = e.dataTransfer.files;
+        if (files.length > 1) useStore.getState().apply({ notice: `${files.length} files dropped: playing the first, "${files[0].name}"` });
+        if (files[0]) open(files[0]);
       }}
     >
       <label className="picker">
