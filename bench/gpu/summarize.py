@@ -2,7 +2,9 @@
 """Merge $OUT/torch_anchor.json + $OUT/dawn_bench.json into $OUT/results.json (the issue's schema:
 {machine, gpu, date, versions, results:[{engine, backend, precision, input, model_ms, frame_ms, ...}]})
 and print short tables: the anchor, every Dawn config, and per width the best WebGPU time over the
-cuDNN FP16 anchor and over the arithmetic floor. Standard library only."""
+cuDNN FP16 anchor and over the arithmetic floor. Standard library only.
+  summarize.py OUT_DIR              merge + print
+  summarize.py --markdown FILE|DIR  markdown tables (with machine, date, versions) for docs/PERFORMANCE.md"""
 import json
 import os
 import sys
@@ -61,18 +63,19 @@ def main(out):
     if db:
         rs = db.get("results", [])
         print(f"\n-- onnxruntime-web WebGPU under Dawn for Node (ms; model = run + onSubmittedWorkDone, median)")
-        print(f"{'C':>4} {'prec':>5} {'layout':>6} {'graph':>5} {'fixed':>5} {'prealloc':>8} {'model':>9} {'p95':>9} {'thrpt':>9} {'create':>8} {'x_anchor':>8}  status")
+        print(f"{'C':>4} {'input':>9} {'prec':>5} {'layout':>6} {'graph':>5} {'fixed':>5} {'prealloc':>8} {'model':>9} {'p95':>9} {'thrpt':>9} {'create':>8} {'x_anchor':>8}  status")
+        a_in = (ta or {}).get("results", [{}])[0].get("input") if (ta or {}).get("results") else None
         for r in rs:
-            a = anchor.get(r["channels"])
+            a = anchor.get(r["channels"]) if r.get("input") == a_in else None
             ratio = (r["model_ms"] / a) if (a and r.get("model_ms")) else None
-            print(f"{r['channels']:>4} {r['precision']:>5} {r['layout']:>6} {int(bool(r['graph_capture'])):>5} {int(bool(r['fixed_shapes'])):>5} "
+            print(f"{r['channels']:>4} {'x'.join(map(str, r['input'])):>9} {r['precision']:>5} {r['layout']:>6} {int(bool(r['graph_capture'])):>5} {int(bool(r['fixed_shapes'])):>5} "
                   f"{int(bool(r['prealloc_output'])):>8} {fmt(r.get('model_ms')):>9} {fmt(r.get('p95_ms')):>9} {fmt(r.get('throughput_ms')):>9} "
                   f"{fmt(r.get('session_create_ms'), 0):>8} {fmt(ratio, 2):>8}  {r['status']}{(': ' + r['error'][:90]) if r.get('error') else ''}")
         print("\n-- best WebGPU per width vs the cuDNN FP16 anchor (target <= 2x) and the floor")
         print(f"{'C':>4} {'prec':>5} {'best_ms':>8} {'config':>28} {'anchor16':>9} {'x_anchor':>8} {'x_floor':>8}")
         best = {}
         for r in rs:
-            if r["status"] == "ok" and r.get("model_ms"):
+            if r["status"] == "ok" and r.get("model_ms") and r.get("stage") != "verify":
                 k = (r["channels"], r["precision"])
                 if k not in best or r["model_ms"] < best[k]["model_ms"]:
                     best[k] = r
@@ -92,5 +95,51 @@ def main(out):
     print(f"\nsummarize: wrote {os.path.join(out, 'results.json')}")
 
 
+def markdown(path):
+    """Markdown tables for docs/PERFORMANCE.md from a merged results.json (or a folder holding one)."""
+    if os.path.isdir(path):
+        path = os.path.join(path, "results.json")
+    d = load(path)
+    v = d.get("versions", {})
+    head = (f"`{os.path.basename(path)}` — {d.get('gpu')} (WebGPU adapter: {d.get('gpu_webgpu_name')}), "
+            f"{d.get('date')}, machine `{d.get('machine')}`; versions: " + ", ".join(f"{k} {x}" for k, x in v.items()))
+    print(head + "\n")
+    floors = {f["channels"]: f for f in (d.get("floors") or [])}
+    anchor = {}
+    rows = d.get("results", [])
+    ta = [r for r in rows if r.get("engine", "").startswith("pytorch")]
+    if ta:
+        print("| C | FP16 | FP16 + CUDA graph | FP32 | TF32 | floor (measured FP16 rate) |\n| --- | --- | --- | --- | --- | --- |")
+        by = {}
+        for r in ta:
+            by.setdefault(r["channels"], {})[r["precision"] + ("+graph" if r.get("cuda_graph") else "")] = r.get("model_ms")
+        for c, x in sorted(by.items()):
+            f16 = [y for y in (x.get("fp16"), x.get("fp16+graph")) if y]
+            anchor[c] = min(f16) if f16 else None
+            fl = floors.get(c, {}).get("floor_ms_measured_fp16_rate")
+            print(f"| {c} | {fmt(x.get('fp16'))} | {fmt(x.get('fp16+graph'))} | {fmt(x.get('fp32'))} | {fmt(x.get('tf32'))} | {fmt(fl)} |")
+        print()
+    dw = [r for r in rows if r.get("backend") == "webgpu-dawn-node"]
+    if dw:
+        print("| C | input | precision | layout | graph capture | fixed shapes | prealloc out | model ms | p95 | throughput ms | x FP16 anchor | x floor | status |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in dw:
+            a = anchor.get(r["channels"])
+            fl = floors.get(r["channels"], {}).get("floor_ms_measured_fp16_rate")
+            m = r.get("model_ms")
+            if r.get("stage") == "verify":
+                continue
+            print(f"| {r['channels']} | {'x'.join(map(str, r['input']))} | {r['precision']} | {r['layout']} | {int(bool(r['graph_capture']))} | {int(bool(r['fixed_shapes']))} | "
+                  f"{int(bool(r['prealloc_output']))} | {fmt(m)} | {fmt(r.get('p95_ms'))} | {fmt(r.get('throughput_ms'))} | "
+                  f"{fmt(m / a if (m and a) else None, 2)} | {fmt(m / fl if (m and fl) else None, 1)} | {r['status']} |")
+    vf = d.get("verify")
+    if vf:
+        print("\nWebGPU output vs onnxruntime CPU (same input): " + "; ".join(
+            f"{os.path.basename(r['dump'])} rel L2 {r['rel_l2']:.1e} {'PASS' if r['pass'] else 'FAIL'}" for r in vf.get("results", [])))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("OUT", "."))
+    if len(sys.argv) > 2 and sys.argv[1] == "--markdown":
+        markdown(sys.argv[2])
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("OUT", "."))
