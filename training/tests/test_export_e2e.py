@@ -135,3 +135,31 @@ def test_tiny_train_export_evaluate_end_to_end(tmp_path):
     sr_u8 = np.round(np.clip(sr[0].transpose(1, 2, 0), 0, 1) * 255).astype(np.uint8)
     ref = to_uint8(load_checkpoint(str(run / "ckpt.pt")).merged()(to_tensor(lr).float()).detach())
     assert abs(psnr(sr_u8, hr) - psnr(ref, hr)) < 0.01
+
+
+def test_two_process_data_parallel_run(tmp_path):
+    """What torchrun does, by hand (Debian's torch 1.13 torchrun fails on Python 3.11 while
+    parsing its own --redirects default): two ranks on gloo, env:// rendezvous."""
+    rng = np.random.default_rng(1)
+    train = tmp_path / "train"
+    train.mkdir()
+    for i in range(3):
+        Image.fromarray(smooth_image(rng, 64, 64)).save(train / f"{i}.png")
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    procs = []
+    for rank in range(2):
+        env = dict(os.environ, RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2",
+                   MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), OMP_NUM_THREADS="1")
+        procs.append(subprocess.Popen([sys.executable, "-m", "training.train", "--data", str(train),
+                                       "--eval-data", str(tmp_path / "none"), "--out", str(tmp_path / "run"),
+                                       "--channels", "4", "--patch", "8", "--batch", "2", "--steps", "6",
+                                       "--eval-every", "3"], cwd=ROOT, env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    assert "2 process(es)" in outs[0]
+    log = json.loads((tmp_path / "run" / "train_log.json").read_text())
+    assert log["steps"] == 6
