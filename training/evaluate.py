@@ -5,6 +5,7 @@ Convention of the published tables: 8-bit rounded output, Y of BT.601
 4-pixel border shaved. RGB PSNR is reported beside it with the same shave.
 
     python3 -m training.evaluate --ckpt training/runs/c32/ckpt.pt --data ../shared/datasets/eval
+    python3 -m training.evaluate --model sr4x-c64     # a shipped model, from models/manifest.json
 """
 import argparse
 import json
@@ -84,10 +85,27 @@ def format_table(results):
     return "\n".join(lines)
 
 
+def load_shipped(model_id, models_dir="models"):
+    """The inference-form net of a shipped model, its weights read from the FP32 ONNX file
+    (so the published figures can be re-computed from what is committed)."""
+    import onnx
+    from onnx import numpy_helper
+    from .model import ModelConfig, SRNet
+    with open(os.path.join(models_dir, "manifest.json")) as f:
+        entry = next(m for m in json.load(f)["models"] if m["id"] == model_id)
+    net = SRNet(ModelConfig(channels=entry["channels"], act=entry["act"], scale=entry["scale"]), rep=False)
+    weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy())
+               for i in onnx.load(os.path.join(models_dir, entry["fp32"])).graph.initializer}
+    net.load_state_dict(weights)
+    return net.eval()
+
+
 def main():
     from .train import load_checkpoint
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", help="checkpoint (.pt); omit for the bicubic rows only")
+    ap.add_argument("--model", help="or a shipped model's id (models/manifest.json)")
+    ap.add_argument("--models", default="models", help="folder of manifest.json, with --model")
     ap.add_argument("--data", default="../shared/datasets/eval", help="folder with Set5/, Set14/, ...")
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--out", help="write the results as JSON here (default: metrics.json beside --ckpt)")
@@ -96,6 +114,8 @@ def main():
     net = None
     if args.ckpt:
         net = load_checkpoint(args.ckpt).merged().to(args.device)
+    elif args.model:
+        net = load_shipped(args.model, args.models).to(args.device)
     res = evaluate(net, args.data, args.sets.split(","), args.device)
     print(format_table(res))
     out = args.out or (os.path.join(os.path.dirname(args.ckpt), "metrics.json") if args.ckpt else None)

@@ -135,6 +135,11 @@ def test_tiny_train_export_evaluate_end_to_end(tmp_path):
     sr_u8 = np.round(np.clip(sr[0].transpose(1, 2, 0), 0, 1) * 255).astype(np.uint8)
     ref = to_uint8(load_checkpoint(str(run / "ckpt.pt")).merged()(to_tensor(lr).float()).detach())
     assert abs(psnr(sr_u8, hr) - psnr(ref, hr)) < 0.01
+    # and the shipped-model path of the evaluator (weights read back from the ONNX file) agrees
+    res = subprocess.run([py, "-m", "training.evaluate", "--model", "sr4x-c8", "--models", str(models),
+                          "--data", str(ev), "--sets", "Set5", "--out", str(tmp_path / "m.json")], **common)
+    again = json.loads((tmp_path / "m.json").read_text())
+    assert abs(again["Set5"]["model_y"] - metrics["Set5"]["model_y"]) < 0.01
 
 
 def test_two_process_data_parallel_run(tmp_path):
