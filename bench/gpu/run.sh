@@ -35,19 +35,29 @@ main() {
   if [ "$SMOKE" = 1 ]; then
     export VK_DRIVER_FILES=${VK_DRIVER_FILES:-/usr/lib/chromium/vk_swiftshader_icd.json}
     PY=${PY:-/usr/bin/python3}
+    timeout 60 "$NODE" bench/gpu/probe_adapter.mjs "$W/dawn.node" --allow-fallback
   else
     if ! ldconfig -p | grep -q libvulkan.so.1; then
       for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
     fi
     ldconfig -p | grep libvulkan || echo "no libvulkan after unpacking .gl (carry .gl)"
     icds=$(ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json 2>/dev/null)
-    echo "vulkan ICDs: ${icds:-none}"
-    if ! echo "$icds" | grep -qi nvidia; then
-      for j in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
-        [ -f "$j" ] && { export VK_DRIVER_FILES=$j; break; }
-      done
-      [ -n "${VK_DRIVER_FILES:-}" ] || { j=$(find / -xdev -name 'nvidia_icd*.json' 2>/dev/null | head -1); [ -n "$j" ] && export VK_DRIVER_FILES=$j; }
-    fi
+    echo "vulkan ICDs registered: ${icds:-none}"
+    # candidates: as given / as registered (empty), then the NVIDIA ICD files that exist
+    cands="${VK_DRIVER_FILES:-none}"
+    for j in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json \
+             $(timeout 10 find /usr/local/nvidia /usr/share/vulkan /etc/vulkan /opt -name 'nvidia_icd*.json' 2>/dev/null | head -3); do
+      [ -f "$j" ] && case " $cands " in *" $j "*) ;; *) cands="$cands $j";; esac
+    done
+    echo "ICD candidates: $cands"
+    # probe: keep the first setting under which Dawn finds a real (non-fallback) adapter
+    ok=0; n=0
+    for j in $cands; do
+      n=$((n + 1)); [ $n -gt 4 ] && break
+      if [ "$j" = none ]; then unset VK_DRIVER_FILES; else export VK_DRIVER_FILES=$j; fi
+      if timeout 20 "$NODE" bench/gpu/probe_adapter.mjs "$W/dawn.node"; then ok=1; break; fi
+    done
+    [ $ok = 1 ] || echo "probe: Dawn found no GPU adapter under any ICD setting (the Dawn stage will fail; the anchor still runs)"
     echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-unset}"
     export __EGL_VENDOR_LIBRARY_FILENAMES=${__EGL_VENDOR_LIBRARY_FILENAMES:-/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json}
     PY=${PY:-python3}
