@@ -27,6 +27,7 @@ def main(out):
     ta = load(os.path.join(out, "torch_anchor.json"))
     db = load(os.path.join(out, "dawn_bench.json"))
     vf = load(os.path.join(out, "verify.json")) if os.path.exists(os.path.join(out, "verify.json")) else None
+    wc = load(os.path.join(out, "wgsl_conv.json")) if os.path.exists(os.path.join(out, "wgsl_conv.json")) else None
     base = ta or db or {}
     versions = {}
     for d in (ta, db):
@@ -39,7 +40,7 @@ def main(out):
            "datasheet_fp16_dense_tflops": (ta or {}).get("datasheet_fp16_dense_tflops"),
            "methods": {"pytorch": (ta or {}).get("method"), "dawn": (db or {}).get("method")},
            "verify": vf,
-           "results": (ta or {}).get("results", []) + (db or {}).get("results", [])}
+           "results": (ta or {}).get("results", []) + (db or {}).get("results", []) + (wc or {}).get("results", [])}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(doc, f, indent=1)
 
@@ -88,6 +89,14 @@ def main(out):
         print(f"\n-- output checks: {len([r for r in rs if r.get('check')])} read back, {len(bad)} suspicious (non-finite or differing from the first config of the same model)")
         for r in bad:
             print(f"   C={r['channels']} {r['precision']} {r['layout']} graph={r['graph_capture']}: {r['check']}")
+    if wc:
+        print("\n-- hand-written WGSL conv3x3+bias+LeakyReLU layer (C->C, NHWC vec4), network estimate = layer x FLOPs ratio")
+        print(f"{'C':>4} {'prec':>5} {'px':>3} {'layer_ms':>9} {'GFLOP/s':>8} {'net_est':>9} {'x_anchor':>8}  verify")
+        for r in wc.get("results", []):
+            a = anchor.get(r["channels"]) if r.get("input") == ((ta or {}).get("results") or [{}])[0].get("input") else None
+            print(f"{r['channels']:>4} {r['precision']:>5} {r.get('px', '-'):>3} {fmt(r.get('layer_ms')):>9} {fmt(r.get('layer_gflops'), 0):>8} {fmt(r.get('model_ms')):>9} "
+                  f"{fmt(r['model_ms'] / a if (a and r.get('model_ms')) else None, 2):>8}  "
+                  + (f"rel {r['verify_rel_l2']:.1e} {'PASS' if r['verify_pass'] else 'FAIL'}" if r.get('verify_rel_l2') is not None else r.get('error', '')[:80]))
     if vf:
         print("\n-- WebGPU output vs onnxruntime CPU, same input (%s)" % vf.get("onnxruntime"))
         for r in vf.get("results", []):
@@ -132,6 +141,15 @@ def markdown(path):
             print(f"| {r['channels']} | {'x'.join(map(str, r['input']))} | {r['precision']} | {r['layout']} | {int(bool(r['graph_capture']))} | {int(bool(r['fixed_shapes']))} | "
                   f"{int(bool(r['prealloc_output']))} | {fmt(m)} | {fmt(r.get('p95_ms'))} | {fmt(r.get('throughput_ms'))} | "
                   f"{fmt(m / a if (m and a) else None, 2)} | {fmt(m / fl if (m and fl) else None, 1)} | {r['status']} |")
+    wc = [r for r in rows if r.get("engine") == "wgsl-conv-prototype"]
+    if wc:
+        print("\nHand-written WGSL conv layer (`bench/gpu/wgsl_conv.mjs`; network time estimated from one C->C layer):\n")
+        print("| C | precision | pixels per thread | layer ms | GFLOP/s | network estimate ms | x FP16 anchor | check vs CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in wc:
+            a = anchor.get(r["channels"])
+            m = r.get("model_ms")
+            chk = f"rel {r['verify_rel_l2']:.1e} {'PASS' if r['verify_pass'] else 'FAIL'}" if r.get("verify_rel_l2") is not None else r.get("error", "")[:60]
+            print(f"| {r['channels']} | {r['precision']} | {r.get('px')} | {fmt(r.get('layer_ms'))} | {fmt(r.get('layer_gflops'), 0)} | {fmt(m)} | {fmt(m / a if (m and a) else None, 2)} | {chk} |")
     vf = d.get("verify")
     if vf:
         print("\nWebGPU output vs onnxruntime CPU (same input): " + "; ".join(
