@@ -128,7 +128,7 @@ def markdown(path):
             fl = floors.get(c, {}).get("floor_ms_measured_fp16_rate")
             print(f"| {c} | {fmt(x.get('fp16'))} | {fmt(x.get('fp16+graph'))} | {fmt(x.get('fp32'))} | {fmt(x.get('tf32'))} | {fmt(fl)} |")
         print()
-    dw = [r for r in rows if r.get("backend") == "webgpu-dawn-node"]
+    dw = [r for r in rows if r.get("backend") == "webgpu-dawn-node" and r.get("engine") == "onnxruntime-web"]
     if dw:
         print("| C | input | precision | layout | graph capture | fixed shapes | prealloc out | model ms | p95 | throughput ms | x FP16 anchor | x floor | status |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
