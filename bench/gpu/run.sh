@@ -6,7 +6,7 @@
 # Stages, under one hard limit (LIMIT_S, default 150 s): unpack -> Vulkan -> nvidia-smi ->
 # models (make_models.py, or MODELS_DIR / .device/bench/models / .device/models *.onnx if present) -> torch_anchor.py (cuDNN) ->
 # wgsl_conv.mjs (hand-written conv layer, ~25 s) -> dawn_bench.mjs (onnxruntime-web WebGPU EP under Dawn for Node) -> summarize.py (table + JSON).
-# Env: SKIP_ANCHOR=1 / SKIP_WGSL=1 (Dawn gets the time), WGSL_S=15, CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
+# Env: SKIP_ANCHOR=1 / SKIP_WGSL=1 (Dawn gets the time), WGSL_S=12, CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
 # width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR, BENCH_TAR=1.
 # Writes to $OUT: log.txt, torch_anchor.json, wgsl_conv.json, dawn_bench.json, verify.json, results.json (issue schema).
 set -u
@@ -83,12 +83,12 @@ main() {
     timeout 60 "$PY" bench/gpu/torch_anchor.py --out "$OUT/torch_anchor.json" --size 32 --channels 8 --runs 10 --warmup 2 || echo "torch_anchor failed ($?)"
   else
     ta=$(( $(left) - 80 )); [ $ta -gt 50 ] && ta=50
-    timeout $ta "$PY" bench/gpu/torch_anchor.py --out "$OUT/torch_anchor.json" --size "${SIZE:-1024}" --channels "${CHANNELS:-16,32,48,64}" --budget-s 1.5 || echo "torch_anchor failed or timed out ($?)"
+    timeout $ta "$PY" bench/gpu/torch_anchor.py --out "$OUT/torch_anchor.json" --size "${SIZE:-1024}" --channels "${CHANNELS:-16,32,48,64}" --runs 50 --budget-s 1.0 || echo "torch_anchor failed or timed out ($?)"
   fi
   echo "anchor done ($(( $(date +%s) - T0 ))s)"
   # ---- hand-written WGSL conv layer (prototype of a specialized engine), short
   if [ "$SMOKE" = 1 ]; then WARGS="--size 16 --channels 8 --budget-s 60"; WT=90
-  else WARGS="--size ${SIZE:-1024} --channels ${CHANNELS:-16,32,48,64} --budget-s ${WGSL_S:-15}"; WT=$(( ${WGSL_S:-15} + 10 )); fi
+  else WARGS="--size ${SIZE:-1024} --channels ${CHANNELS:-16,32,48,64} --budget-s ${WGSL_S:-12}"; WT=$(( ${WGSL_S:-12} + 10 )); fi
   [ "${SKIP_WGSL:-0}" = 1 ] || timeout $WT "$NODE" bench/gpu/wgsl_conv.mjs --dawn "$W/dawn.node" --out "$OUT/wgsl_conv.json" $WARGS || echo "wgsl_conv exited $?"
   echo "wgsl done ($(( $(date +%s) - T0 ))s)"
   # ---- Dawn for Node: onnxruntime-web WebGPU EP
