@@ -7,6 +7,7 @@ Writes, next to the manifest (models/):
     <id>.fp16.onnx       same weights, float16 in/out   (WebGPU with shader-f16)
     <id>.low.fp32.onnx   the linear skip path alone (head + tail): the low-frequency view
     <id>.low.fp16.onnx
+    <id>.weights.bin     the merged conv weights as raw float32 (for the player's WGSL engine)
 Opset 17, input `input` [1, 3, H, W], output `output` [1, 3, 4H, 4W], NCHW RGB in [0, 1],
 dynamic H and W. The FP16 files are made from the FP32 graph by converting its weights
 and IO types (torch's CPU build cannot run a half-precision conv to trace one).
@@ -61,11 +62,26 @@ def to_fp16(model: onnx.ModelProto):
     return m
 
 
+def export_weights(merged: SRNet, path):
+    """The merged convs as one raw little-endian float32 file, for the player's own WGSL
+    engine: for each conv in order (head, 14 body, 2 tail), weight (cout, cin, 3, 3) then
+    bias (cout). Returns the shapes [[cin, cout], ...]."""
+    shapes, parts = [], []
+    for conv in merged.convs():
+        shapes.append([conv.in_channels, conv.out_channels])
+        parts += [conv.weight.detach().numpy().ravel(), conv.bias.detach().numpy().ravel()]
+    np.concatenate(parts).astype("<f4").tofile(path)
+    return shapes
+
+
 def export(net: SRNet, out_dir, model_id):
-    """Write the four ONNX files of a trained (training-form) net; returns their names."""
+    """Write the four ONNX files of a trained (training-form) net, and the raw weights;
+    returns their names."""
     os.makedirs(out_dir, exist_ok=True)
     merged = net.merged().float().cpu()
-    names = {}
+    names = {"weights": {"file": f"{model_id}.weights.bin",
+                         "convs": export_weights(merged, os.path.join(out_dir, f"{model_id}.weights.bin")),
+                         "act": net.cfg.act, "slope": 0.1 if net.cfg.act == "lrelu" else 0.0}}
     for key, module in (("", merged), (".low", LowPath(merged))):
         m32 = to_onnx(module, os.path.join(out_dir, f"{model_id}{key}.fp32.onnx"))
         onnx.save(to_fp16(m32), os.path.join(out_dir, f"{model_id}{key}.fp16.onnx"))
@@ -93,6 +109,7 @@ def manifest_entry(net, model_id, names, metrics=None, notes=None):
     cfg = net.cfg
     entry = {"id": model_id, "scale": cfg.scale, "channels": cfg.channels, "act": cfg.act,
              "fp16": names[""]["fp16"], "fp32": names[""]["fp32"], "low": names[".low"],
+             "weights": names["weights"],
              "params": count_params(net.merged()),
              "flops_per_frame_1024": flops_per_pixel(cfg) * 1024 * 1024,
              "metrics": metrics or {}}
@@ -127,7 +144,8 @@ def main():
             metrics = json.load(f)
     if not args.no_manifest:
         update_manifest(args.out, manifest_entry(net, model_id, names, metrics, args.notes), args.default)
-    print("exported", model_id, "to", args.out, ":", ", ".join(v for n in names.values() for v in n.values()))
+    print("exported", model_id, "to", args.out, ":", ", ".join(
+        [names["weights"]["file"]] + [v for k, n in names.items() if k != "weights" for v in n.values()]))
 
 
 if __name__ == "__main__":

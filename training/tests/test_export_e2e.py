@@ -86,6 +86,21 @@ def test_low_export_is_the_skip_path_and_low_plus_high_is_full(exported, tmp_pat
     assert np.abs(low16 - low).max() < 1e-2
 
 
+def test_raw_weights_file_holds_the_merged_convs_in_order(exported):
+    net, out, names = exported
+    w = names["weights"]
+    raw = np.fromfile(out / w["file"], "<f4")
+    convs = net.merged().convs()
+    assert w["convs"] == [[c.in_channels, c.out_channels] for c in convs] and len(convs) == 17
+    at = 0
+    for c in convs:
+        n = c.weight.numel()
+        assert np.array_equal(raw[at:at + n], c.weight.detach().numpy().ravel())
+        assert np.array_equal(raw[at + n:at + n + c.out_channels], c.bias.detach().numpy().ravel())
+        at += n + c.out_channels
+    assert at == raw.size
+
+
 def smooth_image(rng, h, w):
     small = rng.random((h // 8 + 1, w // 8 + 1, 3))
     im = Image.fromarray((small * 255).astype(np.uint8)).resize((w, h), Image.BICUBIC)
