@@ -29,3 +29,18 @@ test('a lost GPU device is recreated and the same frame comes back', async ({ pa
   expect((await state(page)).playing).toBe(true);
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
 });
+
+test('empty and truncated files: specific messages, and the player keeps working', async ({ page }) => {
+  await openPlayer(page, 'backend=wasm');
+  await dropClip(page, 'empty.mp4');
+  await expect(page.getByTestId('error-banner')).toContainText('"empty.mp4" is empty');
+  await dropClip(page, 'truncated.mp4');
+  // the header is intact, so it opens; no frame's data is complete (60% of a 6-frame GOP)
+  await expect(page.getByTestId('error-banner')).toContainText('"truncated.mp4" has no decodable video frames', { timeout: 60_000 });
+  console.log('truncated:', await page.getByTestId('error-banner').textContent());
+  const before = (await state(page)).framesProcessed;
+  await dropClip(page, 'tiny48x32.mp4');
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  await waitFrames(page, 2, before);
+  expect((await state(page)).frame).toEqual({ width: 48, height: 32 });
+});

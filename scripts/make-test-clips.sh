@@ -15,4 +15,7 @@ gen tiny32.mp4 32x32 6 10
 gen tiny48x32.mp4 48x32 4 10
 # a text file with a video's name
 printf 'this is not a video, just text pretending to be one\n' > "$OUT/not-a-video.mp4"
+# cut in the middle of the media data (the header, moved to the front by faststart, is whole)
+head -c "$(( $(stat -c %s "$OUT/tiny32.mp4") * 6 / 10 ))" "$OUT/tiny32.mp4" > "$OUT/truncated.mp4"
+: > "$OUT/empty.mp4"
 ls -l "$OUT"

@@ -338,19 +338,24 @@ export class Engine {
       this.fail(e instanceof MediaError ? e.message : `"${name}" could not be opened: ${(e as Error).message}`);
       return false;
     }
-    await this.exclusive(async () => {
-      await this.closeMedia();
-      this.media = media;
-      this.iter = media.frames(media.info.firstTimestamp);
-      this.latency.clear();
-      this.modelTime.clear();
-      this.fps.clear();
-      this.psnr = null;
-      this.viewport?.reset();
-      this.onState({ media: media.info, error: null, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
-      await this.showNext();
-      this.setPlaying(true);
-    });
+    try {
+      await this.exclusive(async () => {
+        await this.closeMedia();
+        this.media = media;
+        this.iter = media.frames(media.info.firstTimestamp);
+        this.latency.clear();
+        this.modelTime.clear();
+        this.fps.clear();
+        this.psnr = null;
+        this.viewport?.reset();
+        this.onState({ media: media.info, error: null, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
+        await this.showNext();
+        this.setPlaying(true);
+      });
+    } catch (e) {
+      this.fail((e as Error).message ?? String(e));
+      return false;
+    }
     return true;
   }
 
@@ -384,7 +389,7 @@ export class Engine {
 
   /** Seek to time t (seconds) and show that frame. */
   seek(t: number): void {
-    void this.exclusive(async () => {
+    this.command(async () => {
       if (!this.media) return;
       const clamped = Math.max(this.media.info.firstTimestamp, Math.min(t, this.media.info.duration));
       this.next?.close();
@@ -398,7 +403,7 @@ export class Engine {
   /** Pause and advance exactly one frame. */
   step(): void {
     this.setPlaying(false);
-    void this.exclusive(() => this.showNext());
+    this.command(() => this.showNext());
   }
 
   setView(v: ViewMode): void {
@@ -467,6 +472,11 @@ export class Engine {
       });
   }
 
+  /** A UI command: exclusive, and its failure goes to the error banner. */
+  private command(fn: () => Promise<void>): void {
+    this.exclusive(fn).catch((e: unknown) => this.fail(e instanceof Error ? e.message : String(e)));
+  }
+
   /** Run `fn` when no frame is in flight (commands, test read-backs). */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -489,14 +499,30 @@ export class Engine {
   /** Pull the next decoded frame; at the end, loop to the start. */
   private async pull(): Promise<Frame | null> {
     if (!this.media || !this.iter) return null;
-    let r = await this.iter.next();
-    if (r.done) {
-      this.iter = this.media.frames(this.media.info.firstTimestamp);
-      r = await this.iter.next();
-      this.anchor = { media: this.media.info.firstTimestamp, wall: performance.now() };
-      if (r.done) return null;
+    const media = this.media;
+    try {
+      let r = await this.iter.next();
+      if (r.done) {
+        const end = this.lastTimestamp, { duration, fps, name } = media.info;
+        if (this.framesProcessed > 0 && end + 2 / fps < duration) {
+          this.onState({ notice: `"${name}": the media data ends at ${end.toFixed(2)} s of ${duration.toFixed(2)} s (truncated file?); looping what is there` });
+        }
+        this.iter = media.frames(media.info.firstTimestamp);
+        r = await this.iter.next();
+        this.anchor = { media: media.info.firstTimestamp, wall: performance.now() };
+        if (r.done) {
+          this.setPlaying(false);
+          throw new MediaError(`"${name}" has no decodable video frames (the media data is missing or damaged: truncated file?)`);
+        }
+      }
+      return r.value;
+    } catch (e) {
+      if (e instanceof MediaError) throw e;
+      // damaged media data (a truncated file, a decoder error): stop here, keep the last frame
+      this.setPlaying(false);
+      this.iter = media.frames(media.info.firstTimestamp);
+      throw new MediaError(`"${media.info.name}": decoding failed after ${this.lastTimestamp.toFixed(3)} s (${(e as Error).message ?? e})`);
     }
-    return r.value;
   }
 
   /** Playing: process the next frame once the playback clock reaches it (never faster than real time;
@@ -526,6 +552,10 @@ export class Engine {
     const d = this.gpu!.device;
     const r = this.res;
     if (r && r.width === w && r.height === h && r.mode === this.psnrMode && r.dtype === this.dtype) return r;
+    if (this.psnrMode === 'reference' && (w < 4 || h < 4)) {
+      this.psnrMode = 'consistency';
+      this.onState({ psnrMode: 'consistency', notice: `${w}x${h} is too small for reference mode (it downscales 4x): using consistency` });
+    }
     this.releaseCurrent();
     r?.dispose();
     this.res = new Resources(d, w, h, this.psnrMode, this.dtype);
