@@ -69,7 +69,7 @@ function srAssets(): Plugin {
       for (const [k, v] of Object.entries(securityHeaders(dev))) res.setHeader(k, v);
       next();
     });
-    server.middlewares.use(serveDir('/models/', modelsDir, (n) => n === 'manifest.json' || n.endsWith('.onnx')));
+    server.middlewares.use(serveDir('/models/', modelsDir, (n) => n === 'manifest.json' || n.endsWith('.onnx') || n.endsWith('.bin')));
     server.middlewares.use(serveDir('/ort/', ortDir, (n) => ortFile.test(n)));
   };
   return {
@@ -92,7 +92,7 @@ function srAssets(): Plugin {
       if (fs.existsSync(path.join(modelsDir, 'manifest.json'))) {
         fs.mkdirSync(path.join(out, 'models'), { recursive: true });
         for (const f of fs.readdirSync(modelsDir)) {
-          if (f === 'manifest.json' || f.endsWith('.onnx')) fs.copyFileSync(path.join(modelsDir, f), path.join(out, 'models', f));
+          if (f === 'manifest.json' || f.endsWith('.onnx') || f.endsWith('.bin')) fs.copyFileSync(path.join(modelsDir, f), path.join(out, 'models', f));
         }
       }
     },
