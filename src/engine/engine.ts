@@ -29,6 +29,8 @@ export interface EngineStats {
   modelAvg: number;
   modelP95: number;
   fps: number;
+  /** frames skipped to keep real time since the video was opened */
+  dropped: number;
   psnr: number;
   psnrBicubic: number;
   psnrMode: PsnrMode;
@@ -143,6 +145,7 @@ const emptyStats = (mode: PsnrMode): EngineStats => ({
   modelAvg: NaN,
   modelP95: NaN,
   fps: 0,
+  dropped: 0,
   psnr: NaN,
   psnrBicubic: NaN,
   psnrMode: mode,
@@ -346,6 +349,7 @@ export class Engine {
         this.latency.clear();
         this.modelTime.clear();
         this.fps.clear();
+        this.dropped = 0;
         this.psnr = null;
         this.viewport?.reset();
         this.onState({ media: media.info, error: null, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
@@ -397,6 +401,7 @@ export class Engine {
       await this.iter?.return(undefined);
       this.iter = this.media.frames(clamped);
       await this.showNext();
+      this.anchor = { media: this.lastTimestamp, wall: performance.now() };
     });
   }
 
@@ -525,19 +530,30 @@ export class Engine {
     }
   }
 
-  /** Playing: process the next frame once the playback clock reaches it (never faster than real time;
-   *  when the backend is slower, the clock follows the frames instead of dropping them). */
+  /** Playing: process the next frame once the playback clock reaches it, in real time. When the
+   *  backend is slower than the frame rate, frames whose successor is already due are dropped
+   *  (decoded and closed, never processed) and counted. */
   private async advance(): Promise<void> {
     if (!this.next) this.next = await this.pull();
-    const f = this.next;
+    let f = this.next;
     if (!f) return;
-    const now = performance.now();
-    const clock = this.anchor.media + (now - this.anchor.wall) / 1000;
-    if (f.timestamp > clock + 0.004) return; // early: wait for its time
-    if (clock - f.timestamp > 0.1) this.anchor = { media: f.timestamp, wall: now };
+    const clock = () => this.anchor.media + (performance.now() - this.anchor.wall) / 1000;
+    if (f.timestamp > clock() + 0.004) return; // early: wait for its time
     this.next = null;
+    for (let skips = 0; skips < 120; skips++) {
+      const n = await this.pull();
+      if (!n || n.timestamp <= f.timestamp || n.timestamp > clock() + 0.004) {
+        this.next = n; // not due yet (or the clip looped): show f now, n later
+        break;
+      }
+      f.close();
+      this.dropped++;
+      f = n;
+    }
     await this.process(f);
   }
+
+  private dropped = 0;
 
   private async showNext(): Promise<void> {
     const f = this.next ?? (await this.pull());
@@ -734,6 +750,7 @@ export class Engine {
       modelAvg: this.modelTime.mean(),
       modelP95: this.modelTime.p95(),
       fps: this.fps.fps(now),
+      dropped: this.dropped,
       psnr: p && p.mode === this.psnrMode ? p.model : NaN,
       psnrBicubic: p && p.mode === this.psnrMode ? p.bicubic : NaN,
       psnrMode: this.psnrMode,

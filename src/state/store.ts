@@ -51,6 +51,7 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
     modelAvg: NaN,
     modelP95: NaN,
     fps: 0,
+    dropped: 0,
     psnr: NaN,
     psnrBicubic: NaN,
     psnrMode: 'consistency',

@@ -13,7 +13,7 @@ export function Stats() {
         model <b data-testid="stat-model-latency">{fmtMs(s.modelAvg)}</b> <small>p95 {fmtMs(s.modelP95)}</small>
       </div>
       <div>
-        <b data-testid="stat-fps">{s.fps.toFixed(1)}</b> fps
+        <b data-testid="stat-fps">{s.fps.toFixed(1)}</b> fps <small data-testid="stat-dropped">{s.dropped} dropped</small>
       </div>
       <div>
         PSNR <span className="mode" data-testid="stat-psnr-mode">{s.psnrMode}</span> <b data-testid="stat-psnr">{fmtDb(s.psnr)}</b>
