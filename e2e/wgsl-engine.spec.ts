@@ -1,0 +1,126 @@
+// The WGSL engine (src/engine/inference/wgsl) in headless Chromium's WebGPU (SwiftShader here),
+// FP32, against an independent reference: onnxruntime-node (CPU) running the committed ONNX files
+// of the same model on the same input. The engine is not in the player's bundle yet, so this test
+// serves the source through its own Vite dev server (Vite compiles the TypeScript and the `?raw`
+// WGSL imports) and loads it into a blank page on that origin.
+// FP16 is not tested: software WebGPU has no shader-f16 (the engine refuses fp16 without it).
+import { expect, test } from '@playwright/test';
+import { createServer, type ViteDevServer } from 'vite';
+import * as ort from 'onnxruntime-node';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const MODEL = 'sr4x-c32'; // the smallest shipped width keeps this test to seconds on software WebGPU
+
+const HARNESS = `<!doctype html><meta charset="utf-8"><title>wgsl engine test</title>
+<script type="module">
+import { WgslRunner } from '/src/engine/inference/wgsl/index.ts';
+import { createGpu } from '/src/engine/gpu/device.ts';
+import { counters, createBuffer, destroyBuffer, readBuffer } from '/src/engine/gpu/resources.ts';
+const b64 = (buf) => { const u8 = new Uint8Array(buf); let s = ''; for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000)); return btoa(s); };
+window.wgslCheck = async (modelId, cases) => {
+  const { device, description, f16 } = await createGpu();
+  const manifest = await (await fetch('/models/manifest.json')).json();
+  const m = manifest.models.find((x) => x.id === modelId);
+  const before = counters.buffersLive;
+  device.pushErrorScope('validation');
+  const r = await WgslRunner.create(device, 'fp32', '/models/' + m.weights.file, m.weights.convs, m.weights.slope);
+  const out = [];
+  for (const c of cases) {
+    const x = new Float32Array(c.input);
+    const inp = createBuffer(device, { label: 'test input', size: x.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(inp, 0, x);
+    const t0 = performance.now();
+    const o = await r.run(c.which, inp, c.w, c.h);
+    // a second run while the first output is held: a different buffer, same values
+    const o2 = c.twice ? await r.run(c.which, inp, c.w, c.h) : null;
+    const bytes = await readBuffer(device, o.buffer, 48 * c.w * c.h * 4);
+    const ms = performance.now() - t0;
+    const same = o2 ? b64(await readBuffer(device, o2.buffer, 48 * c.w * c.h * 4)) === b64(bytes) : null;
+    const distinct = o2 ? o2.buffer !== o.buffer : null;
+    o.release(); o.release(); o2?.release();
+    destroyBuffer(inp);
+    out.push({ data: b64(bytes), ms, same, distinct });
+  }
+  r.dispose();
+  const err = await device.popErrorScope();
+  const leaked = counters.buffersLive - before;
+  device.destroy();
+  return { description, f16, out, leaked, error: err ? err.message : null };
+};
+window.wgslReady = true;
+</script>`;
+
+let server: ViteDevServer;
+let base = '';
+
+test.beforeAll(async () => {
+  server = await createServer({
+    root: process.cwd(),
+    configFile: path.resolve('vite.config.ts'),
+    logLevel: 'warn',
+    server: { port: 5291, strictPort: false, hmr: false },
+    optimizeDeps: { noDiscovery: true, include: [] }, // the harness imports no packages
+  });
+  await server.listen();
+  base = server.resolvedUrls!.local[0].replace(/\/$/, '');
+});
+
+test.afterAll(async () => {
+  await server?.close();
+});
+
+function randomInput(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => (s = (s * 1664525 + 1013904223) >>> 0) / 4294967296);
+}
+
+async function reference(file: string, x: Float32Array, w: number, h: number): Promise<Float32Array> {
+  const s = await ort.InferenceSession.create(file);
+  const out = await s.run({ input: new ort.Tensor('float32', x, [1, 3, h, w]) });
+  const data = Float32Array.from(out.output.data as Float32Array);
+  await s.release();
+  return data;
+}
+
+test('WGSL engine fp32 equals onnxruntime on the full and low paths (odd size, size change, pooled outputs)', async ({ page }) => {
+  const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8'));
+  const m = manifest.models.find((x: any) => x.id === MODEL);
+  test.skip(!m?.weights, `${MODEL} has no raw weights file in the manifest`);
+  page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  await page.route(`${base}/__wgsl-engine-test.html`, (r) => r.fulfill({ contentType: 'text/html', body: HARNESS }));
+  await page.goto(`${base}/__wgsl-engine-test.html`);
+  await page.waitForFunction(() => (window as any).wgslReady === true, null, { timeout: 60_000 });
+
+  const cases = [
+    { which: 'full' as const, w: 24, h: 20, seed: 1, twice: true },
+    { which: 'low' as const, w: 24, h: 20, seed: 1, twice: false },
+    { which: 'full' as const, w: 13, h: 7, seed: 2, twice: false }, // size change; width not a multiple of the pixel block
+  ].map((c) => ({ ...c, input: randomInput(3 * c.w * c.h, c.seed) }));
+  const r = await page.evaluate(
+    ({ id, cases }) => (window as any).wgslCheck(id, cases.map((c) => ({ ...c, input: c.input }))),
+    { id: MODEL, cases: cases.map((c) => ({ which: c.which, w: c.w, h: c.h, twice: c.twice, input: Array.from(c.input) })) },
+  );
+  console.log(`adapter: ${r.description} (shader-f16: ${r.f16})`);
+  expect(r.error).toBeNull();
+  for (const [i, c] of cases.entries()) {
+    const file = path.join('models', c.which === 'full' ? m.fp32 : m.low.fp32);
+    const ref = await reference(file, c.input, c.w, c.h);
+    const bytes = Buffer.from(r.out[i].data, 'base64');
+    const got = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    expect(got.length).toBe(ref.length);
+    let maxDiff = 0, maxRef = 0;
+    for (let k = 0; k < ref.length; k++) {
+      maxDiff = Math.max(maxDiff, Math.abs(got[k] - ref[k]));
+      maxRef = Math.max(maxRef, Math.abs(ref[k]));
+    }
+    console.log(`${c.which} ${c.w}x${c.h}: max |wgsl - onnxruntime| = ${maxDiff.toExponential(2)} (max |ref| ${maxRef.toFixed(3)}), ${r.out[i].ms.toFixed(0)} ms incl. readback`);
+    expect(maxRef).toBeGreaterThan(0.1); // the reference is not trivially zero
+    expect(maxDiff).toBeLessThan(1e-4);
+    if (c.twice) {
+      expect(r.out[i].distinct).toBe(true);
+      expect(r.out[i].same).toBe(true);
+    }
+  }
+  expect(r.leaked).toBe(0); // every buffer the engine made was destroyed by release()/dispose()
+});
