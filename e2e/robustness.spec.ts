@@ -44,3 +44,19 @@ test('empty and truncated files: specific messages, and the player keeps working
   await waitFrames(page, 2, before);
   expect((await state(page)).frame).toEqual({ width: 48, height: 32 });
 });
+
+for (const [what, body, status] of [
+  ['missing', 'not found', 404],
+  ['corrupt', 'this is not an ONNX protobuf', 200],
+] as const) {
+  test(`a ${what} model file is named in the error banner`, async ({ page }) => {
+    await page.route(/\/models\/[^/]+\.fp32\.onnx$/, (r) => r.fulfill({ status, body, contentType: 'application/octet-stream' }));
+    await page.goto('/?demo=0&backend=wasm');
+    await expect(page.getByTestId('error-banner')).toContainText(/models\/sr4x-[a-z0-9]+\.fp32\.onnx/);
+    await expect(page.getByTestId('error-banner')).toContainText(what === 'missing' ? 'missing (HTTP 404)' : 'could not be loaded');
+    // the rest of the page still works: a video opens (it waits for a model to be processed)
+    await page.getByTestId('file-input').setInputFiles('e2e/fixtures/generated/tiny32.mp4');
+    await expect(page.locator('footer')).toContainText('tiny32.mp4 · 32×32');
+    await expect(page.getByTestId('error-banner')).toContainText(/fp32\.onnx/); // still explained
+  });
+}

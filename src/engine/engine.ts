@@ -322,12 +322,23 @@ export class Engine {
     try {
       this.runner = await ModelRunner.create(this.backend, this.dtype, this.gpu?.device ?? null, urls);
       this.model = m;
+      this.modelError = null;
       this.onState({ status: 'ready', modelId: m.id, error: null });
       if (this.media) this.seek(this.lastTimestamp);
     } catch (e) {
-      this.fail((e as Error).message);
+      if (this.backend === 'webgpu' && this.dtype === 'fp16') {
+        // e.g. an EP or driver that rejects the FP16 graph: the FP32 model still runs
+        this.dtype = 'fp32';
+        this.onState({ backend: 'webgpu fp32', backendNote: `the FP16 model failed (${(e as Error).message}); running FP32` });
+        return this.loadModel(m);
+      }
+      this.modelError = (e as Error).message;
+      this.fail(this.modelError);
     }
   }
+
+  /** Stays on screen (a new video does not clear it) until a model loads. */
+  private modelError: string | null = null;
 
   // ---------------------------------------------------------------- commands (called by the UI)
 
@@ -352,7 +363,7 @@ export class Engine {
         this.dropped = 0;
         this.psnr = null;
         this.viewport?.reset();
-        this.onState({ media: media.info, error: null, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
+        this.onState({ media: media.info, error: this.modelError, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
         await this.showNext();
         this.setPlaying(true);
       });
