@@ -1,0 +1,159 @@
+// The WGSL engine (src/engine/inference/wgsl) next to onnxruntime-web's WebGPU EP, in one page of
+// headless Chromium, on one device, on the same input buffer: both outputs are read back and
+// compared (max abs diff), then each engine is timed: median over frames of
+// run() + queue.onSubmittedWorkDone(), after warm-up, IO on the GPU (ORT: Tensor.fromGpuBuffer in,
+// gpu-buffer out, the player's session options). Writes bench/results/<machine>-wgsl-engine-<date>.json
+// in the issue's schema (frame_ms is null: no player pipeline here) and prints a table. Asserts
+// nothing about speed. On a machine without a GPU this is SwiftShader (software WebGPU): its times
+// say little about a real GPU.
+//
+//   node bench/wgsl-engine.mjs
+// env: BENCH_SIZES=16,32 BENCH_MODEL=sr4x-c32 BENCH_DTYPES=fp32[,fp16] BENCH_FRAMES=7 BENCH_PX=0 (0: the engine's default blocking; e.g. 0,2,8 to compare)
+//      BENCH_MACHINE=name BENCH_OUT=path BENCH_HEADED_GPU=1 (no SwiftShader flags: a real GPU)
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const list = (s, d) => (s ?? d).split(',').filter(Boolean);
+const SIZES = list(env.BENCH_SIZES, '16,32').map(Number);
+const DTYPES = list(env.BENCH_DTYPES, 'fp32,fp16');
+const MODEL = env.BENCH_MODEL ?? 'sr4x-c32';
+const FRAMES = Number(env.BENCH_FRAMES ?? 7);
+const PXS = list(env.BENCH_PX, '0').map(Number); // 0: the engine's default
+const log = (...a) => console.log('[wgsl-bench]', ...a);
+const r3 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
+
+// The page: ORT from the same file the player's Vite alias points at, the engine from source.
+const HARNESS = `<!doctype html><meta charset="utf-8"><title>wgsl engine bench</title>
+<script type="module">
+import * as ort from '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
+import { WgslRunner } from '/src/engine/inference/wgsl/index.ts';
+import { createGpu } from '/src/engine/gpu/device.ts';
+import { readBuffer } from '/src/engine/gpu/resources.ts';
+ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
+ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+ort.env.logLevel = 'error';
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+let gpuP = null;
+function f32ToF16(v) { const f = new Float32Array([v]); const x = new Uint32Array(f.buffer)[0]; const s = (x >>> 16) & 0x8000, e = ((x >>> 23) & 0xff) - 112, m = x & 0x7fffff; return e <= 0 ? s : e >= 31 ? s | 0x7c00 : s | (e << 10) | (m >>> 13); }
+function f16ToF32(h) { const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff; return e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15); }
+window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
+  const g = await (gpuP ??= createGpu());
+  const device = g.device;
+  if (dtype === 'fp16' && !g.f16) return { skipped: 'adapter has no shader-f16', adapter: g.description };
+  const manifest = await (await fetch('/models/manifest.json')).json();
+  const m = manifest.models.find((x) => x.id === modelId);
+  const onnx = new Uint8Array(await (await fetch('/models/' + m[dtype])).arrayBuffer());
+  const session = await ort.InferenceSession.create(onnx, { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' });
+  const runners = [];
+  for (const px of pxs) runners.push({ px, r: await WgslRunner.create(device, dtype, '/models/' + m.weights.file, m.weights.convs, m.weights.slope, px ? { px } : {}) });
+  const time = async (once) => {
+    for (let i = 0; i < 2; i++) await once(); // warm-up
+    const ts = [];
+    for (let i = 0; i < frames; i++) { const t = performance.now(); await once(); ts.push(performance.now() - t); }
+    return { median: median(ts), min: Math.min(...ts), n: ts.length };
+  };
+  const rows = [];
+  for (const S of sizes) {
+    let st = 7; const rnd = () => (st = (st * 1664525 + 1013904223) >>> 0) / 4294967296;
+    const n = 3 * S * S;
+    const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16(rnd())) : Float32Array.from({ length: n }, rnd);
+    const input = device.createBuffer({ label: 'bench input', size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(input, 0, host);
+    const feed = { input: ort.Tensor.fromGpuBuffer(input, { dataType: dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, S, S] }) };
+    const outBytes = 48 * S * S * (dtype === 'fp16' ? 2 : 4);
+    const values = (buf) => (dtype === 'fp16' ? Array.from(new Uint16Array(buf), f16ToF32) : Array.from(new Float32Array(buf)));
+    const ortOut = await session.run(feed);
+    const ref = values(await readBuffer(device, ortOut.output.gpuBuffer, outBytes));
+    ortOut.output.dispose();
+    const ortT = await time(async () => { const r = await session.run(feed); await device.queue.onSubmittedWorkDone(); r.output.dispose(); });
+    rows.push({ engine: 'onnxruntime-web', S, ...ortT });
+    for (const { px, r } of runners) {
+      const o = await r.run('full', input, S, S);
+      const got = values(await readBuffer(device, o.buffer, outBytes));
+      o.release();
+      let diff = 0; for (let i = 0; i < ref.length; i++) diff = Math.max(diff, Math.abs(got[i] - ref[i]));
+      const t = await time(async () => { const o = await r.run('full', input, S, S); await device.queue.onSubmittedWorkDone(); o.release(); });
+      rows.push({ engine: 'wgsl', px: px ?? null, S, ...t, maxAbsDiffVsOrt: diff });
+    }
+    input.destroy();
+  }
+  for (const { r } of runners) r.dispose();
+  await session.release();
+  return { adapter: g.description, f16: g.f16, ort: ort.env.versions, crossOriginIsolated: globalThis.crossOriginIsolated, rows };
+};
+window.benchReady = true;
+</script>`;
+
+async function main() {
+  const t0 = Date.now();
+  const server = await createServer({
+    root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn',
+    server: { port: 5292, strictPort: false, hmr: false, ws: false }, optimizeDeps: { noDiscovery: true, include: [] },
+  });
+  await server.listen();
+  const base = server.resolvedUrls.local[0].replace(/\/$/, '');
+  const args = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+  if (!env.BENCH_HEADED_GPU) args.push('--use-angle=swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader');
+  const browser = await chromium.launch({ executablePath: env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+  const results = [];
+  let adapter = null, ortVersions = null, coi = null;
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => log('pageerror', e.message));
+    page.on('console', (m) => m.type() === 'error' && !/vite|WebSocket/i.test(m.text()) && log('console', m.text()));
+    await page.route(`${base}/__wgsl-bench.html`, (r) => r.fulfill({
+      contentType: 'text/html', body: HARNESS,
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    }));
+    await page.goto(`${base}/__wgsl-bench.html`);
+    await page.waitForFunction(() => window.benchReady === true, null, { timeout: 120_000 });
+    for (const dtype of DTYPES) {
+      log(`${MODEL} ${dtype}, sizes ${SIZES.join(',')}, ${FRAMES} frames after 2 warm-up ...`);
+      const r = await page.evaluate((o) => window.benchWgsl(o), { modelId: MODEL, dtype, sizes: SIZES, frames: FRAMES, pxs: PXS.map((p) => p || null) })
+        .catch((e) => ({ error: String(e.message ?? e) }));
+      if (r.error || r.skipped) {
+        log(`  ${r.error ? 'error' : 'skipped'}: ${r.error ?? r.skipped}`);
+        results.push({ engine: 'wgsl', backend: 'webgpu', precision: dtype, input: null, model_ms: null, frame_ms: null, status: r.error ? 'error' : 'skipped', note: r.error ?? r.skipped });
+        adapter ??= r.adapter ?? null;
+        continue;
+      }
+      adapter = r.adapter; ortVersions = r.ort; coi = r.crossOriginIsolated;
+      for (const row of r.rows) {
+        const out = { engine: row.engine === 'wgsl' ? 'wgsl-engine' : 'onnxruntime-web', backend: 'webgpu', precision: dtype, input: [row.S, row.S],
+          model_ms: r3(row.median), frame_ms: null, min_ms: r3(row.min), frames: row.n, model: MODEL, status: 'ok' };
+        if (row.engine === 'wgsl') Object.assign(out, { px: row.px, max_abs_diff_vs_ort: row.maxAbsDiffVsOrt });
+        results.push(out);
+        log(`  ${out.engine.padEnd(16)} ${dtype} ${row.S}x${row.S}${row.engine === 'wgsl' ? ` px=${row.px ?? 'default'}` : ''}: median ${out.model_ms} ms (min ${out.min_ms}, n=${row.n})${row.engine === 'wgsl' ? `, max |wgsl - ort| ${row.maxAbsDiffVsOrt.toExponential(2)}` : ''}`);
+      }
+    }
+  } finally {
+    const version = browser.version();
+    await browser.close();
+    await server.close();
+    const machine = env.BENCH_MACHINE ?? `${os.hostname()}-${os.cpus().length}cpu`;
+    const date = new Date().toISOString();
+    const pkg = (n) => { try { return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', n, 'package.json'), 'utf8')).version; } catch { return null; } };
+    let commit = null; try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim(); } catch {}
+    const gpu = adapter == null ? null : /swiftshader/i.test(adapter) ? 'swiftshader' : adapter;
+    const doc = {
+      machine, gpu, date,
+      versions: { chromium: version, node: process.version, 'onnxruntime-web': ortVersions?.web ?? pkg('onnxruntime-web'), vite: pkg('vite'), playwright: pkg('@playwright/test'), commit },
+      cpu: `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`, adapter, cross_origin_isolated: coi,
+      method: 'model-only, one page, one device, the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (ORT: session.run with Tensor.fromGpuBuffer in, gpu-buffer out, the player\'s session options; WGSL engine: WgslRunner.run, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort: the two engines\' outputs on that input. Software WebGPU (SwiftShader) times say little about real GPUs.',
+      results,
+    };
+    const out = env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-wgsl-engine-${date.slice(0, 10)}.json`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify(doc, null, 1) + '\n');
+    log(`wrote ${path.relative(ROOT, out)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
