@@ -42,7 +42,7 @@ window.wgslCheck = async (modelId, cases) => {
     destroyBuffer(inp);
     out.push({ data: b64(bytes), ms, same, distinct });
   }
-  r.dispose();
+  await r.dispose();
   const err = await device.popErrorScope();
   const leaked = counters.buffersLive - before;
   device.destroy();

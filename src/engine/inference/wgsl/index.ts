@@ -71,6 +71,10 @@ function prelude(dtype: WgslDType, consts: Record<string, number | boolean>, slo
 }
 
 export class WgslRunner {
+  readonly engine = 'wgsl' as const;
+  readonly backend = 'webgpu' as const;
+  /** the low path needs no file of its own: it is this net without the body */
+  readonly hasLow = true;
   readonly channels: number;
   private readonly label: string;
   private readonly weights: GPUBuffer[] = [];
@@ -273,7 +277,9 @@ export class WgslRunner {
     };
   }
 
-  dispose(): void {
+  /** Destroys every buffer it made, outputs not yet released included. Async only to match
+   *  ModelRunner.dispose(); the work is done when it returns. */
+  async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.dropSize();

@@ -1,0 +1,46 @@
+// Choosing between onnxruntime-web and the WGSL engine (issue 4: "let the player pick the faster
+// engine"): `?engine=ort|wgsl|auto` (auto by default), and for auto a short timing of both on the
+// player's own input at start-up. Pure helpers plus one timing loop; the player owns the wiring.
+
+export type EngineName = 'ort' | 'wgsl';
+export type EngineChoice = EngineName | 'auto';
+
+/** `?engine=` from a query string; anything else is 'auto'. */
+export function engineParam(search: string): EngineChoice {
+  const v = new URLSearchParams(search).get('engine');
+  return v === 'ort' || v === 'wgsl' ? v : 'auto';
+}
+
+/** Any runner with the ModelRunner.run contract. */
+export interface Runs {
+  run(which: 'full' | 'low', input: GPUBuffer, w: number, h: number): Promise<{ buffer: GPUBuffer; release(): void }>;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+
+/** Median ms of run('full') + queue.onSubmittedWorkDone() over `frames` runs after `warmup`
+ *  (the first run of an engine compiles pipelines and allocates: never count it). */
+export async function timeRuns(device: GPUDevice, r: Runs, input: GPUBuffer, w: number, h: number, frames = 3, warmup = 1): Promise<number> {
+  const ts: number[] = [];
+  for (let i = 0; i < warmup + frames; i++) {
+    const t = performance.now();
+    const o = await r.run('full', input, w, h);
+    await device.queue.onSubmittedWorkDone();
+    if (i >= warmup) ts.push(performance.now() - t);
+    o.release();
+  }
+  return median(ts);
+}
+
+/** The engine to use: a forced choice wins; otherwise the one that timed faster (null: it failed
+ *  to load or run). Ties (within `margin`, relative) go to onnxruntime-web, the reference. */
+export function pickEngine(choice: EngineChoice, ms: { ort: number | null; wgsl: number | null }, margin = 0.05): EngineName {
+  if (choice !== 'auto') return choice;
+  if (ms.wgsl == null) return 'ort';
+  if (ms.ort == null) return 'wgsl';
+  return ms.wgsl < ms.ort * (1 - margin) ? 'wgsl' : 'ort';
+}
