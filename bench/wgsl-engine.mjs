@@ -7,16 +7,23 @@
 // nothing about speed. On a machine without a GPU this is SwiftShader (software WebGPU): its times
 // say little about a real GPU.
 //
-//   node bench/wgsl-engine.mjs
+//   node bench/wgsl-engine.mjs                      Chromium (the player's runtime)
+//   node bench/wgsl-engine.mjs --dawn [dawn.node]   Dawn for Node instead of a browser: what a GPU
+//        machine without a display runs. Also checks fp16 where the adapter has shader-f16: the fp16
+//        engine against ORT-web fp16 and against the fp32 output (PSNR). Options: --ort DIR (holds
+//        ort.webgpu.bundle.min.mjs + ort-wasm-simd-threaded.asyncify.wasm; default
+//        node_modules/onnxruntime-web/dist), --engine FILE (a bundle from --build-engine; default:
+//        built now with Vite), --models DIR (default models/).
+//   node bench/wgsl-engine.mjs --build-engine FILE  the engine as one ES module (WGSL inlined) that
+//        needs nothing but WebGPU globals: to carry to a machine without node_modules.
 // env: BENCH_SIZES=16,32 BENCH_MODEL=sr4x-c32 BENCH_DTYPES=fp32[,fp16] BENCH_FRAMES=7 BENCH_PX=0 (0: the engine's default blocking; e.g. 0,2,8 to compare)
 //      BENCH_MACHINE=name BENCH_OUT=path BENCH_HEADED_GPU=1 (no SwiftShader flags: a real GPU)
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -27,6 +34,9 @@ const MODEL = env.BENCH_MODEL ?? 'sr4x-c32';
 const FRAMES = Number(env.BENCH_FRAMES ?? 7);
 const PXS = list(env.BENCH_PX, '0').map(Number); // 0: the engine's default
 const log = (...a) => console.log('[wgsl-bench]', ...a);
+const argv = process.argv.slice(2);
+const opt = (k, d) => { const i = argv.indexOf(`--${k}`); return i < 0 ? d : argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : true; };
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : null; };
 const r3 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
 
 // The page: ORT from the same file the player's Vite alias points at, the engine from source.
@@ -91,7 +101,9 @@ window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
 window.benchReady = true;
 </script>`;
 
-async function main() {
+async function browserMain() {
+  const { chromium } = await import('@playwright/test');
+  const { createServer } = await import('vite');
   const t0 = Date.now();
   const server = await createServer({
     root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn',
@@ -137,6 +149,14 @@ async function main() {
     const version = browser.version();
     await browser.close();
     await server.close();
+    writeDoc(t0, { chromium: version, 'onnxruntime-web': ortVersions?.web ?? null }, adapter, coi,
+      'model-only, one page, one device, the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (ORT: session.run with Tensor.fromGpuBuffer in, gpu-buffer out, the player\'s session options; WGSL engine: WgslRunner.run, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort: the two engines\' outputs on that input. Software WebGPU (SwiftShader) times say little about real GPUs.',
+      results);
+  }
+}
+
+function writeDoc(t0, versions, adapter, coi, method, results) {
+  {
     const machine = env.BENCH_MACHINE ?? `${os.hostname()}-${os.cpus().length}cpu`;
     const date = new Date().toISOString();
     const pkg = (n) => { try { return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', n, 'package.json'), 'utf8')).version; } catch { return null; } };
@@ -144,16 +164,130 @@ async function main() {
     const gpu = adapter == null ? null : /swiftshader/i.test(adapter) ? 'swiftshader' : adapter;
     const doc = {
       machine, gpu, date,
-      versions: { chromium: version, node: process.version, 'onnxruntime-web': ortVersions?.web ?? pkg('onnxruntime-web'), vite: pkg('vite'), playwright: pkg('@playwright/test'), commit },
+      versions: { node: process.version, vite: pkg('vite'), playwright: pkg('@playwright/test'), webgpu_npm: pkg('webgpu'), commit, ...versions, 'onnxruntime-web': versions['onnxruntime-web'] ?? pkg('onnxruntime-web') },
       cpu: `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`, adapter, cross_origin_isolated: coi,
-      method: 'model-only, one page, one device, the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (ORT: session.run with Tensor.fromGpuBuffer in, gpu-buffer out, the player\'s session options; WGSL engine: WgslRunner.run, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort: the two engines\' outputs on that input. Software WebGPU (SwiftShader) times say little about real GPUs.',
+      method,
       results,
     };
-    const out = env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-wgsl-engine-${date.slice(0, 10)}.json`);
+    const out = env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-wgsl-engine${versions.dawn ? '-dawn' : ''}-${date.slice(0, 10)}.json`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(doc, null, 1) + '\n');
     log(`wrote ${path.relative(ROOT, out)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
 }
 
+// ------------------------------------------------------------------ Dawn for Node
+
+async function buildEngine(file) {
+  const { build } = await import('vite');
+  const outDir = path.dirname(path.resolve(file));
+  await build({
+    configFile: false, root: ROOT, logLevel: 'warn',
+    build: { lib: { entry: path.join(ROOT, 'src/engine/inference/wgsl/index.ts'), formats: ['es'], fileName: () => path.basename(file) },
+      outDir, emptyOutDir: false, minify: false, copyPublicDir: false, write: true },
+  });
+  return path.resolve(file);
+}
+
+function f32ToF16(v) { const f = new Float32Array([v]); const x = new Uint32Array(f.buffer)[0]; const s = (x >>> 16) & 0x8000, e = ((x >>> 23) & 0xff) - 112, m = x & 0x7fffff; return e <= 0 ? s : e >= 31 ? s | 0x7c00 : s | (e << 10) | (m >>> 13); }
+function f16ToF32(h) { const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff; return e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15); }
+const maxAbs = (a, b) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
+/** PSNR (dB) of a against b on the [0,1] scale (outputs clamped as the present pass does). */
+const psnr = (a, b) => { let s = 0; for (let i = 0; i < a.length; i++) { const d = Math.min(1, Math.max(0, a[i])) - Math.min(1, Math.max(0, b[i])); s += d * d; } return s ? 10 * Math.log10(a.length / s) : Infinity; };
+
+async function dawnMain() {
+  const t0 = Date.now();
+  const dawnPath = path.resolve(typeof opt('dawn') === 'string' ? opt('dawn') : path.join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'));
+  const ortDir = path.resolve(opt('ort', path.join(ROOT, 'node_modules/onnxruntime-web/dist')));
+  const modelsDir = path.resolve(opt('models', path.join(ROOT, 'models')));
+  const require = createRequire(import.meta.url);
+  const { create, globals } = require(dawnPath);
+  Object.assign(globalThis, globals);
+  const gpu = (globalThis.__gpuInstance = create([])); // keep referenced (dawn.node crashes if it is collected)
+  if (typeof globalThis.navigator === 'undefined') globalThis.navigator = {};
+  try { Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true }); } catch { globalThis.navigator.gpu = gpu; }
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error('no WebGPU adapter (Vulkan driver missing? set VK_DRIVER_FILES)');
+  const f16 = adapter.features.has('shader-f16');
+  const L = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredFeatures: ['shader-f16', 'timestamp-query'].filter((f) => adapter.features.has(f)),
+    requiredLimits: { maxStorageBufferBindingSize: L.maxStorageBufferBindingSize, maxBufferSize: L.maxBufferSize },
+  });
+  device.addEventListener?.('uncapturederror', (e) => console.error('uncapturederror', e.error?.message));
+  // ORT hands writeBuffer views of its wasm heap (maybe SharedArrayBuffer); dawn.node wants copies
+  const q = device.queue, orig = q.writeBuffer.bind(q);
+  q.writeBuffer = (b, o, d, dof, sz) => {
+    if (typeof SharedArrayBuffer !== 'undefined' && ArrayBuffer.isView(d) && d.buffer instanceof SharedArrayBuffer) d = d.slice();
+    return dof === undefined ? orig(b, o, d) : sz === undefined ? orig(b, o, d, dof) : orig(b, o, d, dof, sz);
+  };
+  const info = adapter.info ?? {};
+  const desc = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  log(`Dawn adapter: ${desc} (shader-f16: ${f16})`);
+  const enginePath = typeof opt('engine') === 'string' ? path.resolve(opt('engine')) : await buildEngine(path.join(os.tmpdir(), `wgsl-engine-${process.pid}.mjs`));
+  const { WgslRunner } = await import(pathToFileURL(enginePath).href);
+  const ort = await import(pathToFileURL(path.join(ortDir, 'ort.webgpu.bundle.min.mjs')).href);
+  Object.assign(ort.env.wasm, { numThreads: 1, proxy: false, wasmBinary: fs.readFileSync(path.join(ortDir, 'ort-wasm-simd-threaded.asyncify.wasm')) });
+  ort.env.logLevel = 'error';
+  const manifest = JSON.parse(fs.readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8'));
+  const m = manifest.models.find((x) => x.id === MODEL);
+  if (!m?.weights) throw new Error(`${MODEL}: not in ${modelsDir}/manifest.json or no weights file`);
+  const raw = fs.readFileSync(path.join(modelsDir, m.weights.file));
+  const weights = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+  const read = async (buf, bytes, dtype) => {
+    const rb = device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const enc = device.createCommandEncoder(); enc.copyBufferToBuffer(buf, 0, rb, 0, rb.size); device.queue.submit([enc.finish()]);
+    await rb.mapAsync(GPUMapMode.READ); const a = rb.getMappedRange().slice(0, bytes); rb.unmap(); rb.destroy();
+    return dtype === 'fp16' ? Float32Array.from(new Uint16Array(a), f16ToF32) : new Float32Array(a);
+  };
+  const time = async (once) => {
+    for (let i = 0; i < 2; i++) await once();
+    const ts = [];
+    for (let i = 0; i < FRAMES; i++) { const t = performance.now(); await once(); ts.push(performance.now() - t); }
+    return { median: median(ts), min: Math.min(...ts), n: ts.length };
+  };
+  const results = [];
+  const fp32Out = new Map(); // size -> ORT fp32 output, the reference for fp16
+  for (const dtype of DTYPES) {
+    if (dtype === 'fp16' && !f16) { log('fp16: adapter has no shader-f16, skipped'); results.push({ engine: 'wgsl-engine', backend: 'webgpu-dawn-node', precision: 'fp16', input: null, model_ms: null, frame_ms: null, status: 'skipped', note: 'no shader-f16' }); continue; }
+    const session = await ort.InferenceSession.create(fs.readFileSync(path.join(modelsDir, m[dtype])), { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' });
+    const runners = [];
+    for (const px of PXS) runners.push({ px: px || null, r: await WgslRunner.create(device, dtype, weights, m.weights.convs, m.weights.slope, px ? { px } : {}) });
+    for (const S of SIZES) {
+      let st = 7; const rnd = () => (st = (st * 1664525 + 1013904223) >>> 0) / 4294967296;
+      const n = 3 * S * S;
+      const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16(rnd())) : Float32Array.from({ length: n }, rnd);
+      const input = device.createBuffer({ size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(input, 0, host);
+      const feed = { input: ort.Tensor.fromGpuBuffer(input, { dataType: dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, S, S] }) };
+      const outBytes = 48 * S * S * (dtype === 'fp16' ? 2 : 4);
+      const o = await session.run(feed);
+      const ref = await read(o.output.gpuBuffer, outBytes, dtype);
+      o.output.dispose();
+      if (dtype === 'fp32') fp32Out.set(S, ref);
+      const ortT = await time(async () => { const r = await session.run(feed); await device.queue.onSubmittedWorkDone(); r.output.dispose(); });
+      const base = { backend: 'webgpu-dawn-node', precision: dtype, input: [S, S], frame_ms: null, model: MODEL, status: 'ok' };
+      results.push({ engine: 'onnxruntime-web', ...base, model_ms: r3(ortT.median), min_ms: r3(ortT.min), frames: ortT.n, psnr_vs_ort_fp32: dtype === 'fp16' && fp32Out.has(S) ? r3(psnr(ref, fp32Out.get(S))) : undefined });
+      log(`  onnxruntime-web  ${dtype} ${S}x${S}: median ${r3(ortT.median)} ms (min ${r3(ortT.min)}, n=${ortT.n})`);
+      for (const { px, r } of runners) {
+        const w = await r.run('full', input, S, S);
+        const got = await read(w.buffer, outBytes, dtype);
+        w.release();
+        const t = await time(async () => { const w = await r.run('full', input, S, S); await device.queue.onSubmittedWorkDone(); w.release(); });
+        const row = { engine: 'wgsl-engine', ...base, px, model_ms: r3(t.median), min_ms: r3(t.min), frames: t.n, max_abs_diff_vs_ort: maxAbs(got, ref), psnr_vs_ort: r3(psnr(got, ref)) };
+        if (dtype === 'fp16' && fp32Out.has(S)) row.psnr_vs_ort_fp32 = r3(psnr(got, fp32Out.get(S)));
+        results.push(row);
+        log(`  wgsl-engine      ${dtype} ${S}x${S} px=${px ?? 'default'}: median ${row.model_ms} ms (min ${row.min_ms}, n=${t.n}), max |wgsl - ort| ${row.max_abs_diff_vs_ort.toExponential(2)}${row.psnr_vs_ort_fp32 != null ? `, PSNR vs ORT fp32 ${row.psnr_vs_ort_fp32} dB` : ''}`);
+      }
+      input.destroy();
+    }
+    for (const { r } of runners) await r.dispose();
+    await session.release();
+  }
+  writeDoc(t0, { dawn: path.basename(dawnPath), 'onnxruntime-web': ort.env.versions?.web ?? null }, desc, null,
+    'model-only under Dawn for Node, one device, the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (ORT-web WebGPU EP: Tensor.fromGpuBuffer in, gpu-buffer out; WGSL engine: WgslRunner.run, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort / psnr_vs_ort: against ORT-web of the same precision on that input; psnr_vs_ort_fp32: an fp16 output against ORT-web fp32 (outputs clamped to [0,1]). Software adapters (SwiftShader) say little about real GPUs.',
+    results);
+}
+
+const main = opt('build-engine') ? async () => log(`wrote ${await buildEngine(opt('build-engine'))}`) : opt('dawn') ? dawnMain : browserMain;
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
