@@ -21,6 +21,8 @@ import shuffleCode from './shuffle.wgsl?raw';
 import { createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
 import { blocking, packConv, packHead, splitWeights, toF16, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
 
+export { activationSlope } from './layout';
+
 export type WgslDType = 'fp16' | 'fp32';
 export type WgslWhich = 'full' | 'low';
 
@@ -101,7 +103,8 @@ export class WgslRunner {
     this.label = label;
     this.channels = net.channels;
     const upload = (name: string, data: Float32Array) => {
-      const bytes = dtype === 'fp16' ? toF16(data) : data;
+      // fp16: an even count of halves, as writeBuffer sizes are multiples of 4
+      const bytes = dtype === 'fp16' ? toF16(data.length % 2 ? Float32Array.from({ length: data.length + 1 }, (_, i) => data[i] ?? 0) : data) : data;
       const buf = createBuffer(device, { label: `${label} ${name}`, size: Math.max(16, Math.ceil(bytes.byteLength / 16) * 16), usage: U.STORAGE | U.COPY_DST });
       device.queue.writeBuffer(buf, 0, bytes.buffer, bytes.byteOffset, bytes.byteLength);
       this.weights.push(buf);

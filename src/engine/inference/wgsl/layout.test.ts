@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blocking, f16BitsToF32, f32ToF16Bits, packConv, packHead, splitWeights, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
+import { activationSlope, blocking, f16BitsToF32, f32ToF16Bits, packConv, packHead, splitWeights, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -116,5 +116,12 @@ describe('WGSL engine weight layout', () => {
       expect(px).toBeGreaterThanOrEqual(1);
       expect(px * cob).toBeLessThanOrEqual(d === 'fp16' ? 64 : 32);
     }
+  });
+
+  it('activationSlope: relu is 0, lrelu needs its slope, others are refused', () => {
+    expect(activationSlope('relu')).toBe(0);
+    expect(activationSlope('lrelu', 0.1)).toBe(0.1);
+    expect(() => activationSlope('lrelu')).toThrow(/slope/);
+    expect(() => activationSlope('gelu', 0.1)).toThrow(/gelu/);
   });
 });

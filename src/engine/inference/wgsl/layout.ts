@@ -130,3 +130,14 @@ export function blocking(co4: number, dtype: 'fp16' | 'fp32', px?: number): { px
   const p = px ?? Math.max(1, Math.min(4, Math.floor(budget / cob)));
   return { px: p, cob };
 }
+
+/** The LeakyReLU slope for the manifest's `weights.act` / `weights.slope` (relu is slope 0);
+ *  any other activation is not this engine's network. */
+export function activationSlope(act: string, slope?: number): number {
+  if (act === 'relu') return 0;
+  if (act === 'lrelu' || act === 'leakyrelu') {
+    if (typeof slope !== 'number' || !Number.isFinite(slope)) throw new Error('weights.act is lrelu but weights.slope is missing');
+    return slope;
+  }
+  throw new Error(`the WGSL engine supports relu and lrelu, not ${act}`);
+}
