@@ -165,7 +165,7 @@ function writeDoc(t0, versions, adapter, coi, method, results) {
     const doc = {
       machine, gpu, date,
       versions: { node: process.version, vite: pkg('vite'), playwright: pkg('@playwright/test'), webgpu_npm: pkg('webgpu'), commit, ...versions, 'onnxruntime-web': versions['onnxruntime-web'] ?? pkg('onnxruntime-web') },
-      cpu: `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`, adapter, cross_origin_isolated: coi,
+      cpu: `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`, load_avg_at_end_1_5_15: os.loadavg().map((x) => Math.round(x * 100) / 100), adapter, cross_origin_isolated: coi,
       method,
       results,
     };
