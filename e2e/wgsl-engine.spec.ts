@@ -20,7 +20,7 @@ window.wgslCheck = async (modelId, cases) => {
   const { device, description, f16 } = await createGpu();
   const manifest = await (await fetch('/models/manifest.json')).json();
   const m = manifest.models.find((x) => x.id === modelId);
-  const before = counters.buffersLive;
+  const before = counters.buffersLive, outputsBefore = counters.ortOutputsLive;
   device.pushErrorScope('validation');
   const r = await WgslRunner.create(device, 'fp32', '/models/' + m.weights.file, m.weights.convs, m.weights.slope);
   const out = [];
@@ -42,7 +42,7 @@ window.wgslCheck = async (modelId, cases) => {
   }
   await r.dispose();
   const err = await device.popErrorScope();
-  const leaked = counters.buffersLive - before;
+  const leaked = { buffers: counters.buffersLive - before, outputs: counters.ortOutputsLive - outputsBefore };
   device.destroy();
   return { description, f16, out, leaked, error: err ? err.message : null };
 };
@@ -137,7 +137,7 @@ test('WGSL engine fp32 equals onnxruntime on the full and low paths (C=32/48/64,
       }
       tested++;
     }
-    expect(r.leaked).toBe(0); // every buffer the engine made was destroyed by release()/dispose()
+    expect(r.leaked).toEqual({ buffers: 0, outputs: 0 }); // release()/dispose() destroyed every buffer the engine made
   }
   expect(tested).toBeGreaterThan(0);
 });

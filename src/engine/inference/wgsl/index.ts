@@ -18,7 +18,7 @@
 import headCode from './head.wgsl?raw';
 import convCode from './conv.wgsl?raw';
 import shuffleCode from './shuffle.wgsl?raw';
-import { createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
+import { counters, createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
 import { blocking, packConv, packHead, splitWeights, toF16, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
 
 export { activationSlope } from './layout';
@@ -266,6 +266,7 @@ export class WgslRunner {
     pass.end();
     d.queue.submit([enc.finish()]);
     this.live.add(out);
+    counters.ortOutputsLive++; // model outputs held, counted like ModelRunner's (the leak checks read it)
     const buf = out, gen = s.gen;
     let released = false;
     return {
@@ -273,7 +274,8 @@ export class WgslRunner {
       release: () => {
         if (released) return;
         released = true;
-        if (!this.live.delete(buf)) return; // disposed meanwhile: already destroyed
+        if (!this.live.delete(buf)) return; // disposed meanwhile: already destroyed and uncounted
+        counters.ortOutputsLive--;
         if (this.size?.gen === gen) this.free.push(buf);
         else this.dropOutput(buf);
       },
@@ -286,7 +288,10 @@ export class WgslRunner {
     if (this.disposed) return;
     this.disposed = true;
     this.dropSize();
-    for (const buf of this.live) this.dropOutput(buf);
+    for (const buf of this.live) {
+      this.dropOutput(buf);
+      counters.ortOutputsLive--;
+    }
     this.live.clear();
     for (const buf of this.weights) destroyBuffer(buf);
     this.weights.length = 0;
