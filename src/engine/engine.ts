@@ -8,6 +8,8 @@
 import { createGpu, GpuUnavailableError, type Gpu } from './gpu/device';
 import { counters, destroyTexture, imageTexture } from './gpu/resources';
 import { ModelRunner, type Backend, type RunOutput } from './inference';
+import { WgslRunner, activationSlope } from './inference/wgsl';
+import { engineParam } from './inference/wgsl/pick';
 import { MediaError, MediaFile, type Frame, type MediaInfo } from './media';
 import { parseManifest, pickModel, type Manifest, type ModelEntry } from './manifest';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
@@ -154,7 +156,7 @@ const emptyStats = (mode: PsnrMode): EngineStats => ({
 
 export class Engine {
   private gpu: Gpu | null = null;
-  private runner: ModelRunner | null = null;
+  private runner: ModelRunner | WgslRunner | null = null;
   private manifest: Manifest | null = null;
   private model: ModelEntry | null = null;
   private backend: Backend = 'webgpu';
@@ -231,6 +233,7 @@ export class Engine {
       this.dtype = this.gpu.f16 ? 'fp16' : 'fp32';
       if (!this.gpu.f16) note = 'this GPU has no shader-f16: running the FP32 model';
     }
+    this.baseNote = note;
     this.onState({ backend: `${this.backend} ${this.dtype}`, backendNote: note, adapter: this.gpu.description });
 
     this.presentOrig = new PresentPass(device, original, 'nearest');
@@ -320,7 +323,7 @@ export class Engine {
       await old?.dispose();
     });
     try {
-      this.runner = await ModelRunner.create(this.backend, this.dtype, this.gpu?.device ?? null, urls);
+      this.runner = await this.createRunner(m, urls);
       this.model = m;
       this.modelError = null;
       this.onState({ status: 'ready', modelId: m.id, error: null });
@@ -335,6 +338,22 @@ export class Engine {
       this.modelError = (e as Error).message;
       this.fail(this.modelError);
     }
+  }
+
+  private baseNote: string | null = null;
+
+  /** onnxruntime-web, or with `?engine=wgsl` our own WGSL engine for this network (WebGPU only).
+   *  ORT stays the default until the WGSL engine's FP16 path and its speed are measured on a real GPU. */
+  private async createRunner(m: ModelEntry, urls: { full: string; low: string | null }): Promise<ModelRunner | WgslRunner> {
+    const device = this.gpu?.device ?? null;
+    if (this.backend === 'webgpu' && device && engineParam(location.search) === 'wgsl') {
+      if (!m.weights) throw new Error(`model ${m.id} has no weights file in the manifest: the WGSL engine cannot run it`);
+      const w = m.weights;
+      const r = await WgslRunner.create(device, this.dtype, `/models/${w.file}`, w.convs, activationSlope(w.act, w.slope));
+      this.onState({ backendNote: [this.baseNote, 'engine: WGSL (our own kernels for this network)'].filter(Boolean).join('; ') });
+      return r;
+    }
+    return ModelRunner.create(this.backend, this.dtype, device, urls);
   }
 
   /** Stays on screen (a new video does not clear it) until a model loads. */
@@ -648,7 +667,7 @@ export class Engine {
       f.close();
     }
     const fi = this.media ? Math.round((f.timestamp - this.media.info.firstTimestamp) * this.media.info.fps) : 0;
-    const runner = this.runner!;
+    const runner = this.cpuRunner();
     const tm = performance.now();
     cpu.setOutput(await runner.runCpu('full', x.data, x.w, x.h));
     if (this.view !== 'full' && runner.hasLow) cpu.low = await runner.runCpu('low', x.data, x.w, x.h);
@@ -668,12 +687,18 @@ export class Engine {
 
   private cpuFrame = -1;
 
+  /** The no-WebGPU path always runs onnxruntime-web (WASM); the WGSL engine needs a GPU. */
+  private cpuRunner(): ModelRunner {
+    if (!(this.runner instanceof ModelRunner)) throw new Error('the CPU path needs the onnxruntime-web runner');
+    return this.runner;
+  }
+
   /** View / gain change on the current frame: run the low model if needed, redraw, no PSNR. */
   private async rerender(): Promise<void> {
     if (this.cpu) {
       const cpu = this.cpu;
       if (!cpu.full || !cpu.input) return;
-      if (this.view !== 'full' && !cpu.low && this.runner?.hasLow) cpu.low = await this.runner.runCpu('low', cpu.inputNchw!, cpu.input.width, cpu.input.height);
+      if (this.view !== 'full' && !cpu.low && this.runner?.hasLow) cpu.low = await this.cpuRunner().runCpu('low', cpu.inputNchw!, cpu.input.width, cpu.input.height);
       cpu.render(this.view, this.gain);
       cpu.present(this.viewport!.view);
       return;
@@ -800,6 +825,7 @@ export class Engine {
         playing: this.playing,
         backend: this.backend,
         dtype: this.dtype,
+        engine: this.runner instanceof WgslRunner ? 'wgsl' : 'ort',
         view: this.view,
         gain: this.gain,
         psnrMode: this.psnrMode,

@@ -9,7 +9,15 @@ export interface ModelEntry extends ModelFiles {
   channels?: number;
   act?: string;
   low: ModelFiles | null;
+  /** raw merged conv weights for the WGSL engine (training/export.py) */
+  weights?: WeightsFile;
   metrics?: Record<string, unknown>;
+}
+export interface WeightsFile {
+  file: string;
+  convs: [number, number][];
+  act: string;
+  slope: number;
 }
 export interface Manifest {
   default: string;
@@ -37,6 +45,12 @@ export function parseManifest(json: unknown): Manifest {
       if (!isObj(m.low)) throw new ManifestError(`model ${m.id}: "low" is not an object`);
       low = { fp16: fileName(m.low.fp16, `model ${m.id} low.fp16`), fp32: fileName(m.low.fp32, `model ${m.id} low.fp32`) };
     }
+    let weights: WeightsFile | undefined;
+    const w = m.weights;
+    if (isObj(w) && typeof w.file === 'string' && /^[A-Za-z0-9._-]+\.bin$/.test(w.file) && Array.isArray(w.convs)
+      && w.convs.every((c) => Array.isArray(c) && c.length === 2 && c.every((n) => Number.isInteger(n) && n > 0))) {
+      weights = { file: w.file, convs: w.convs as [number, number][], act: typeof w.act === 'string' ? w.act : 'lrelu', slope: typeof w.slope === 'number' ? w.slope : 0.1 };
+    }
     return {
       id: m.id,
       scale: 4,
@@ -45,6 +59,7 @@ export function parseManifest(json: unknown): Manifest {
       fp16: fileName(m.fp16, `model ${m.id} fp16`),
       fp32: fileName(m.fp32, `model ${m.id} fp32`),
       low,
+      weights,
       metrics: isObj(m.metrics) ? m.metrics : undefined,
     };
   });
