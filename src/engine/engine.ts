@@ -877,7 +877,11 @@ export class Engine {
           return { width: r.out8.width, height: r.out8.height, frameIndex: cur.frameIndex, data };
         }),
       /** Resolves when the frame loop is idle (nothing in flight). */
-      idle: () => this.exclusive(async () => undefined),
+      idle: async () => {
+        // a view/gain change is applied by the next animation frame: wait for it, then for the work
+        for (let i = 0; i < 120 && this.needRerender && (this.cur || this.cpu?.full); i++) await new Promise((r) => requestAnimationFrame(r));
+        await this.exclusive(async () => undefined);
+      },
       destroyDevice: () => this.gpu?.device.destroy(),
       /** GPU downscale / bicubic / PSNR-sum passes on given RGBA pixels (shader tests). */
       passSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number) =>
