@@ -100,10 +100,9 @@ def load_checkpoint(path, map_location="cpu"):
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", help="JSON file of TrainConfig fields; flags override it")
+    as_bool = lambda v: v.lower() in ("1", "true", "yes")
     for f in fields(TrainConfig):
-        kind = (lambda s: s.lower() in ("1", "true", "yes")) if f.type is bool or f.type == "bool" else \
-            (f.type if callable(f.type) else eval(f.type))
-        ap.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=kind, default=None)
+        ap.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=as_bool if f.type is bool else f.type, default=None)
     args = ap.parse_args(argv)
     cfg = TrainConfig()
     if args.config:
@@ -120,8 +119,8 @@ def parse_args(argv=None):
 class Bar:
     """One status line: redrawn in place on a terminal, a line per update elsewhere."""
 
-    def __init__(self, total, enabled):
-        self.total, self.enabled, self.tty = total, enabled, sys.stderr.isatty()
+    def __init__(self, enabled):
+        self.enabled, self.tty = enabled, sys.stderr.isatty()
 
     def update(self, p, text):
         if not self.enabled:
@@ -188,7 +187,7 @@ def train(cfg: TrainConfig):
         print("before training:", json.dumps(metrics["init"]), flush=True)
     use_amp = cfg.amp and device.startswith("cuda")
     autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if use_amp else contextlib.nullcontext
-    bar = Bar(cfg.steps, main)
+    bar = Bar(main)
     t0, loss_avg, samples = time.time() - elapsed, None, 0
     t_rate = time.time()
     net.train()
