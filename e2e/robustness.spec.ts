@@ -2,6 +2,7 @@
 // the same frame again without a reload.
 import { expect, test } from '@playwright/test';
 import { canvasVariance, dropClip, openPlayer, pause, state, waitFrames } from './helpers';
+// (bad files: bad-input.spec.ts)
 
 test('a lost GPU device is recreated and the same frame comes back', async ({ page }) => {
   await openPlayer(page);
@@ -30,21 +31,6 @@ test('a lost GPU device is recreated and the same frame comes back', async ({ pa
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
 });
 
-test('empty and truncated files: specific messages, and the player keeps working', async ({ page }) => {
-  await openPlayer(page, 'backend=wasm');
-  await dropClip(page, 'empty.mp4');
-  await expect(page.getByTestId('error-banner')).toContainText('"empty.mp4" is empty');
-  await dropClip(page, 'truncated.mp4');
-  // the header is intact, so it opens; no frame's data is complete (60% of a 6-frame GOP)
-  await expect(page.getByTestId('error-banner')).toContainText('"truncated.mp4" has no decodable video frames', { timeout: 60_000 });
-  console.log('truncated:', await page.getByTestId('error-banner').textContent());
-  const before = (await state(page)).framesProcessed;
-  await dropClip(page, 'tiny48x32.mp4');
-  await expect(page.getByTestId('error-banner')).toHaveCount(0);
-  await waitFrames(page, 2, before);
-  expect((await state(page)).frame).toEqual({ width: 48, height: 32 });
-});
-
 for (const [what, body, status] of [
   ['missing', 'not found', 404],
   ['corrupt', 'this is not an ONNX protobuf', 200],
@@ -60,3 +46,24 @@ for (const [what, body, status] of [
     await expect(page.getByTestId('error-banner')).toContainText(/fp32\.onnx/); // still explained
   });
 }
+
+test('the default model file missing: named, and switching to another model from the manifest plays', async ({ page }) => {
+  await page.route(/\/models\/sr4x-c64\.fp32\.onnx$/, (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/?demo=0&backend=wasm');
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toContainText('model file /models/sr4x-c64.fp32.onnx is missing (HTTP 404)');
+  await dropClip(page, 'tiny32.mp4');
+  await expect(page.locator('footer')).toContainText('tiny32.mp4 · 32×32');
+  await page.getByTestId('model').selectOption('sr4x-c32');
+  await expect(banner).toHaveCount(0);
+  await waitFrames(page, 2);
+  expect((await state(page)).modelReady).toBe(true);
+  await expect(page.getByTestId('stat-latency')).toHaveText(/^\d+\.\d ms$/);
+  // and back to the broken one: named again, and the page still works
+  await page.getByTestId('model').selectOption('sr4x-c64');
+  await expect(banner).toContainText('sr4x-c64.fp32.onnx');
+  await page.getByTestId('model').selectOption('sr4x-c48');
+  await expect(banner).toHaveCount(0);
+  const from = (await state(page)).framesProcessed;
+  await waitFrames(page, 2, from);
+});

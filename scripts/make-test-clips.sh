@@ -1,21 +1,72 @@
 #!/usr/bin/env bash
 # Generates the tiny e2e fixtures into e2e/fixtures/generated/ (git-ignored). Software WebGPU
 # (SwiftShader) needs seconds per 32x32 frame for the 17-layer net, so the clips are tiny.
-# Needs ffmpeg with libx264 (Debian: apt-get install ffmpeg). Idempotent.
+# Needs ffmpeg with libx264, libx265, libvpx, libwebp and the native AAC encoder (Debian's ffmpeg
+# package has them all: apt-get install ffmpeg). Idempotent: existing files are kept; bump
+# FIXTURES_VERSION when a recipe changes so old copies are regenerated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=e2e/fixtures/generated
+FIXTURES_VERSION=3
 mkdir -p "$OUT"
-enc=(-c:v libx264 -preset veryfast -crf 18 -pix_fmt yuv420p -profile:v high -movflags +faststart -an)
+if [ "$(cat "$OUT/.version" 2>/dev/null)" != "$FIXTURES_VERSION" ]; then rm -f "$OUT"/*; echo "$FIXTURES_VERSION" > "$OUT/.version"; fi
+
+ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
+src() { echo "testsrc2=size=64x48:rate=$2,hue=s=1.2,scale=${1/x/:}:flags=bicubic,setsar=1"; } # size fps: any size, odd ones too
+h264=(-c:v libx264 -preset veryfast -crf 18 -pix_fmt yuv420p -profile:v high -movflags +faststart -an)
 gen() { # name size frames fps
   [ -s "$OUT/$1" ] && return 0
-  ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=$2:rate=$4,hue=s=1.2" -frames:v "$3" "${enc[@]}" "$OUT/$1"
+  ff -f lavfi -i "testsrc2=size=$2:rate=$4,hue=s=1.2" -frames:v "$3" "${h264[@]}" "$OUT/$1"
 }
+once() { [ -s "$OUT/$1" ]; } # already made
+
+# ---- good clips
 gen tiny32.mp4 32x32 6 10
 gen tiny48x32.mp4 48x32 4 10
-# a text file with a video's name
+gen portrait24x40.mp4 24x40 3 10
+# odd sizes: H.264 4:2:0 cannot code them, VP9 can (1x1 too)
+once odd33x19.webm || ff -f lavfi -i "$(src 33x19 10)" -frames:v 3 -c:v libvpx-vp9 -pix_fmt yuv420p -an "$OUT/odd33x19.webm"
+once one1x1.webm || ff -f lavfi -i "$(src 1x1 10)" -frames:v 3 -c:v libvpx-vp9 -pix_fmt yuv420p -an "$OUT/one1x1.webm"
+# variable frame rate: frames at 0, 0.1, 0.2, 0.9, 1.0, 1.6 s (gaps of 100, 700 and 600 ms)
+once vfr16.mp4 || ff -f lavfi -i "testsrc2=size=16x16:rate=10" -frames:v 6 \
+  -vf "setpts='(0*eq(N,0)+0.1*eq(N,1)+0.2*eq(N,2)+0.9*eq(N,3)+1.0*eq(N,4)+1.6*eq(N,5))/TB'" -fps_mode vfr -enc_time_base 1/1000 \
+  "${h264[@]}" -bf 0 "$OUT/vfr16.mp4"
+# the long-session loop: 8x8, 30 frames at 30 fps (one GOP per second)
+gen loop8.mp4 8x8 30 30
+
+# ---- still images (a welcome input) and their exact RGBA pixels for the lossless PNG
+once still24x20.png || ff -f lavfi -i "$(src 24x20 1)" -frames:v 1 -pix_fmt rgb24 "$OUT/still24x20.png"
+once still24x20.rgba || ff -i "$OUT/still24x20.png" -f rawvideo -pix_fmt rgba "$OUT/still24x20.rgba"
+once still20x28.jpg || ff -f lavfi -i "$(src 20x28 1)" -frames:v 1 -q:v 3 -pix_fmt yuvj420p "$OUT/still20x28.jpg"
+once still28x16.webp || ff -f lavfi -i "$(src 28x16 1)" -frames:v 1 -c:v libwebp -quality 90 "$OUT/still28x16.webp"
+
+# ---- bad input
 printf 'this is not a video, just text pretending to be one\n' > "$OUT/not-a-video.mp4"
+cp "$OUT/still24x20.png" "$OUT/image-named.mp4"                   # a PNG with a video's name
+: > "$OUT/empty.mp4"
 # cut in the middle of the media data (the header, moved to the front by faststart, is whole)
 head -c "$(( $(stat -c %s "$OUT/tiny32.mp4") * 6 / 10 ))" "$OUT/tiny32.mp4" > "$OUT/truncated.mp4"
-: > "$OUT/empty.mp4"
+# cut inside the header: half-way into the moov box (faststart puts it right after ftyp)
+moov_cut=$(python3 - "$OUT/tiny32.mp4" <<'EOF'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+i = 0
+while i < len(b):
+    size, kind = struct.unpack('>I4s', b[i:i + 8])
+    if kind == b'moov':
+        print(i + size // 2)
+        break
+    i += size
+EOF
+)
+head -c "$moov_cut" "$OUT/tiny32.mp4" > "$OUT/truncated-header.mp4"
+# HEVC in MP4 (hvc1): Debian's Chromium has no HEVC decoder
+once hevc32.mp4 || ff -f lavfi -i "testsrc2=size=32x32:rate=10" -frames:v 3 -c:v libx265 -preset ultrafast -x265-params log-level=error \
+  -tag:v hvc1 -pix_fmt yuv420p -an -movflags +faststart "$OUT/hevc32.mp4"
+# audio only (AAC in MP4)
+once audio-only.mp4 || ff -f lavfi -i "sine=frequency=440:duration=0.5" -c:a aac -b:a 32k -movflags +faststart "$OUT/audio-only.mp4"
+# 8192x8192: its 4x output (32768x32768) is over every GPU's texture and buffer limits. One flat
+# frame: ~200 kB, a few seconds with ultrafast.
+once huge8192.mp4 || ff -f lavfi -i "color=c=gray:size=8192x8192:rate=1" -frames:v 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p \
+  -an -movflags +faststart "$OUT/huge8192.mp4"
 ls -l "$OUT"

@@ -10,10 +10,11 @@ import { counters, destroyTexture, imageTexture } from './gpu/resources';
 import { ModelRunner, type Backend, type RunOutput } from './inference';
 import { WgslRunner, activationSlope } from './inference/wgsl';
 import { engineParam } from './inference/wgsl/pick';
-import { MediaError, MediaFile, type Frame, type MediaInfo } from './media';
+import { MediaError, openMedia, type Frame, type Media, type MediaInfo } from './media';
 import { parseManifest, pickModel, type Manifest, type ModelEntry } from './manifest';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
 import { psnrFromSse } from './filters';
+import { fitsGpu } from './limits';
 import { RollingStats, FpsCounter } from './stats';
 import { BicubicPass } from './passes/bicubic';
 import { DownscalePass } from './passes/downscale';
@@ -161,7 +162,7 @@ export class Engine {
   private model: ModelEntry | null = null;
   private backend: Backend = 'webgpu';
   private dtype: DType = 'fp32';
-  private media: MediaFile | null = null;
+  private media: Media | null = null;
   private iter: AsyncGenerator<Frame, void, unknown> | null = null;
   private next: Frame | null = null;
   private res: Resources | null = null;
@@ -362,29 +363,59 @@ export class Engine {
   // ---------------------------------------------------------------- commands (called by the UI)
 
   /** Opens a file; on failure the current video keeps playing and the error is shown. */
-  async load(file: Blob, name: string): Promise<boolean> {
-    let media: MediaFile;
+  async load(file: Blob, name: string, note: string | null = null): Promise<boolean> {
+    // a newer drop wins, whichever finishes opening first
+    const seq = ++this.loadSeq;
+    let media: Media;
     try {
-      media = await MediaFile.open(file, name);
-      this.checkSize(media.info);
+      media = await openMedia(file, name, (info) => this.checkSize(info));
     } catch (e) {
-      this.fail(e instanceof MediaError ? e.message : `"${name}" could not be opened: ${(e as Error).message}`);
+      if (seq === this.loadSeq) this.fail(e instanceof MediaError ? e.message : `"${name}" could not be opened: ${(e as Error).message}`);
+      return false;
+    }
+    // decode the first frame before letting go of what plays now: a file with no decodable frame
+    // (media data cut or damaged) leaves the current video playing
+    const iter = media.frames(media.info.firstTimestamp);
+    let first: Frame | null = null;
+    const drop = async () => {
+      first?.close();
+      await iter.return(undefined).catch(() => undefined);
+      media.dispose();
+    };
+    try {
+      const r = await iter.next();
+      if (r.done) throw new MediaError(`"${name}" has no decodable video frames (the media data is missing or damaged: truncated file?)`);
+      first = r.value;
+    } catch (e) {
+      await drop();
+      if (seq === this.loadSeq) this.fail(e instanceof MediaError ? e.message : `"${name}": its first frame could not be decoded (${(e as Error).message ?? e})`);
+      return false;
+    }
+    if (seq !== this.loadSeq) {
+      await drop();
       return false;
     }
     try {
       await this.exclusive(async () => {
+        if (seq !== this.loadSeq) {
+          await drop();
+          return;
+        }
         await this.closeMedia();
         this.media = media;
-        this.iter = media.frames(media.info.firstTimestamp);
+        this.iter = iter;
+        this.next = first;
+        this.lastPulledEnd = first!.timestamp + (first!.duration || 0);
         this.latency.clear();
         this.modelTime.clear();
         this.fps.clear();
         this.dropped = 0;
         this.psnr = null;
         this.viewport?.reset();
-        this.onState({ media: media.info, error: this.modelError, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
+        this.onState({ media: media.info, error: this.modelError, notice: note, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
+        this.frameLog = [];
         await this.showNext();
-        this.setPlaying(true);
+        this.setPlaying(media.info.kind === 'video');
       });
     } catch (e) {
       this.fail((e as Error).message ?? String(e));
@@ -393,25 +424,27 @@ export class Engine {
     return true;
   }
 
+  private loadSeq = 0;
+
   private checkSize(info: MediaInfo): void {
     if (this.cpu && info.width * info.height > 1920 * 1088) {
       throw new MediaError(`"${info.name}" is ${info.width}x${info.height}: too large for the CPU (no WebGPU) path, which takes up to 1920x1088`);
     }
     const d = this.gpu?.device;
     if (!d) return;
-    const ow = info.width * 4, oh = info.height * 4;
-    const bytes = ow * oh * 3 * 4;
-    const max = Math.min(d.limits.maxStorageBufferBindingSize, d.limits.maxBufferSize);
-    if (ow > d.limits.maxTextureDimension2D || oh > d.limits.maxTextureDimension2D || bytes > max) {
+    // ORT's WebGPU EP keeps the model's activations in storage buffers; the WASM backend only the output
+    const channels = this.backend === 'webgpu' ? (this.model?.channels ?? 64) : 0;
+    const v = fitsGpu(info.width, info.height, channels, this.dtype === 'fp16' ? 2 : 4, d.limits);
+    if (!v.ok) {
       throw new MediaError(
-        `"${info.name}" is ${info.width}x${info.height}: its 4x output (${ow}x${oh}) exceeds this GPU's limits ` +
-          `(textures up to ${d.limits.maxTextureDimension2D} px, buffers up to ${(max / 2 ** 20).toFixed(0)} MiB)`,
+        `"${info.name}" is ${info.width}x${info.height}: too large to upscale 4x on this GPU (${v.over.join('; ')}); ` +
+          `it takes inputs up to ${v.maxSquare}x${v.maxSquare}`,
       );
     }
   }
 
   play(): void {
-    if (this.media) this.setPlaying(true);
+    if (this.media?.info.kind === 'video') this.setPlaying(true);
   }
   pause(): void {
     this.setPlaying(false);
@@ -437,6 +470,7 @@ export class Engine {
 
   /** Pause and advance exactly one frame. */
   step(): void {
+    if (this.media?.info.kind !== 'video') return;
     this.setPlaying(false);
     this.command(() => this.showNext());
   }
@@ -483,7 +517,12 @@ export class Engine {
       this.lastPush = now;
       this.onState({ stats: this.statsNow(now), playing: this.playing });
     }
-    if (this.busy) return;
+    this.schedule();
+  };
+
+  /** Starts the next piece of work when none is in flight: a command, a re-render, the next frame. */
+  private schedule(): void {
+    if (this.busy || this.disposed) return;
     const job = this.queue.shift();
     if (job) {
       this.runJob(job);
@@ -496,7 +535,7 @@ export class Engine {
       this.viewDirty = false;
       this.presentOnly();
     }
-  };
+  }
 
   private runJob(job: () => Promise<void>): void {
     this.busy = true;
@@ -504,6 +543,8 @@ export class Engine {
       .catch((e: unknown) => this.fail(e instanceof Error ? e.message : String(e)))
       .finally(() => {
         this.busy = false;
+        // free-running: the next frame right away rather than at the next animation frame
+        if (!this.realtime) setTimeout(() => this.schedule(), 0);
       });
   }
 
@@ -538,18 +579,21 @@ export class Engine {
     try {
       let r = await this.iter.next();
       if (r.done) {
-        const end = this.lastTimestamp, { duration, fps, name } = media.info;
-        if (this.framesProcessed > 0 && end + 2 / fps < duration) {
+        const end = this.lastPulledEnd, { duration, fps, name, kind } = media.info;
+        if (kind === 'video' && this.framesProcessed > 0 && end + 1 / fps < duration - 1e-3) {
           this.onState({ notice: `"${name}": the media data ends at ${end.toFixed(2)} s of ${duration.toFixed(2)} s (truncated file?); looping what is there` });
         }
         this.iter = media.frames(media.info.firstTimestamp);
         r = await this.iter.next();
-        this.anchor = { media: media.info.firstTimestamp, wall: performance.now() };
+        // the loop continues the timeline: the first frame is due when the last one's time is up
+        const wallAtEnd = this.anchor.wall + (end - this.anchor.media) * 1000;
+        this.anchor = { media: media.info.firstTimestamp, wall: this.playing ? wallAtEnd : performance.now() };
         if (r.done) {
           this.setPlaying(false);
           throw new MediaError(`"${name}" has no decodable video frames (the media data is missing or damaged: truncated file?)`);
         }
       }
+      this.lastPulledEnd = r.value.timestamp + (r.value.duration || 0);
       return r.value;
     } catch (e) {
       if (e instanceof MediaError) throw e;
@@ -567,6 +611,11 @@ export class Engine {
     if (!this.next) this.next = await this.pull();
     let f = this.next;
     if (!f) return;
+    if (!this.realtime) {
+      // free-running (tests, measurements): every frame, as fast as the backend goes
+      this.next = null;
+      return this.process(f);
+    }
     const clock = () => this.anchor.media + (performance.now() - this.anchor.wall) / 1000;
     if (f.timestamp > clock() + 0.004) return; // early: wait for its time
     this.next = null;
@@ -584,6 +633,12 @@ export class Engine {
   }
 
   private dropped = 0;
+  /** false: process every frame as fast as possible, ignoring timestamps (debug hook only) */
+  private realtime = true;
+  /** end time (timestamp + duration) of the last frame decoded: where the media data ends */
+  private lastPulledEnd = 0;
+  /** when each of the last frames was shown (media timestamp, wall ms): timing tests */
+  private frameLog: Array<{ t: number; start: number; shown: number }> = [];
 
   private async showNext(): Promise<void> {
     const f = this.next ?? (await this.pull());
@@ -638,11 +693,12 @@ export class Engine {
     let low: RunOutput | null = null;
     try {
       if (this.view !== 'full' && runner.hasLow) low = await runner.run('low', res.pack.output, w, h);
+      await device.queue.onSubmittedWorkDone();
     } catch (e) {
       full.release();
+      low?.release();
       throw e;
     }
-    await device.queue.onSubmittedWorkDone();
     const modelMs = performance.now() - tm;
 
     this.releaseCurrent();
@@ -655,6 +711,7 @@ export class Engine {
     this.modelTime.push(modelMs);
     this.latency.push(frameMs);
     this.fps.tick(performance.now());
+    this.logFrame(f.timestamp, t0);
     this.onState({ frameIndex: fi, time: f.timestamp });
   }
 
@@ -682,6 +739,7 @@ export class Engine {
     this.modelTime.push(modelMs);
     this.latency.push(performance.now() - t0);
     this.fps.tick(performance.now());
+    this.logFrame(f.timestamp, t0);
     this.onState({ frameIndex: fi, time: f.timestamp });
   }
 
@@ -691,6 +749,11 @@ export class Engine {
   private cpuRunner(): ModelRunner {
     if (!(this.runner instanceof ModelRunner)) throw new Error('the CPU path needs the onnxruntime-web runner');
     return this.runner;
+  }
+
+  private logFrame(t: number, start: number): void {
+    this.frameLog.push({ t, start, shown: performance.now() });
+    if (this.frameLog.length > 256) this.frameLog.shift();
   }
 
   /** View / gain change on the current frame: run the low model if needed, redraw, no PSNR. */
@@ -890,6 +953,15 @@ export class Engine {
         this.exclusive(async () => (await import('./selftest')).packSelfTest(dev(), a, b, w, h, dtype)),
       pause: () => this.pause(),
       play: () => this.play(),
+      /** false: every frame, no waiting for timestamps and no dropping (long-session tests) */
+      setRealtime: (on: boolean) => {
+        this.realtime = on;
+        this.anchor = { media: this.next?.timestamp ?? this.lastTimestamp, wall: performance.now() };
+      },
+      /** the rolling windows behind the overlays (last 120 frames), in ms */
+      latencies: () => ({ frame: this.latency.values(), model: this.modelTime.values() }),
+      /** the last 256 frames: media timestamp, and when (ms) processing started and the frame was shown */
+      frameLog: () => [...this.frameLog],
     };
   }
 

@@ -9,6 +9,11 @@ export class RollingStats {
     if (this.buf.length > this.size) this.buf.shift();
   }
 
+  /** the samples, oldest first (a copy) */
+  values(): number[] {
+    return [...this.buf];
+  }
+
   get count(): number {
     return this.buf.length;
   }

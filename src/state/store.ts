@@ -12,7 +12,8 @@ export const setEngine = (e: Engine | null) => {
 type EngineSlice = EngineSnapshot & { apply: (p: EnginePatch) => void };
 
 interface MediaSlice {
-  open: (file: File) => void;
+  /** `note`: shown while it plays (e.g. which other dropped files were not opened) */
+  open: (file: File, note?: string | null) => void;
   dismissError: () => void;
 }
 interface PlaybackSlice {
@@ -61,7 +62,7 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
 });
 
 const mediaSlice: StateCreator<Store, [], [], MediaSlice> = () => ({
-  open: (file) => void engine?.load(file, file.name),
+  open: (file, note) => void engine?.load(file, file.name, note),
   dismissError: () => engine?.dismissError(),
 });
 

@@ -13,12 +13,13 @@ export function Controls() {
   const modelId = useStore((s) => s.modelId);
   const a = useStore.getState();
   const dur = media?.duration ?? 0;
+  const video = media?.kind === 'video'; // a still image has nothing to play or seek
   return (
     <div className="controls">
-      <button data-testid="play-toggle" onClick={a.togglePlay} disabled={!media} title="play / pause (space)">
+      <button data-testid="play-toggle" onClick={a.togglePlay} disabled={!video} title="play / pause (space)">
         {playing ? 'Pause' : 'Play'}
       </button>
-      <button data-testid="step" onClick={a.step} disabled={!media} title="one frame forward (→)">
+      <button data-testid="step" onClick={a.step} disabled={!video} title="one frame forward (→)">
         Step ▸|
       </button>
       <input
@@ -29,7 +30,7 @@ export function Controls() {
         max={dur || 1}
         step={0.001}
         value={Math.min(time, dur || 1)}
-        disabled={!media}
+        disabled={!video}
         onChange={(e) => a.seek(Number(e.target.value))}
       />
       <span className="time">

@@ -1,10 +1,16 @@
 import { useState, type ReactNode } from 'react';
 import { useStore } from '../state/store';
+import { pickFile } from './pickFile';
 
-/** The player area accepts dropped files; the picker button is the keyboard/mouse alternative. */
+/** The player area accepts dropped files; the picker button is the keyboard/mouse alternative.
+ *  Several files at once: the first video or image plays, a note names the others. */
 export function DropZone({ children }: { children: ReactNode }) {
   const open = useStore((s) => s.open);
   const [over, setOver] = useState(false);
+  const take = (files: FileList | null | undefined) => {
+    const { file, note } = pickFile(Array.from(files ?? []));
+    if (file) open(file, note);
+  };
   return (
     <div
       className={`drop-zone${over ? ' over' : ''}`}
@@ -17,20 +23,18 @@ export function DropZone({ children }: { children: ReactNode }) {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        const files = e.dataTransfer.files;
-        if (files.length > 1) useStore.getState().apply({ notice: `${files.length} files dropped: playing the first, "${files[0].name}"` });
-        if (files[0]) open(files[0]);
+        take(e.dataTransfer.files);
       }}
     >
       <label className="picker">
-        Drop a video here or <u>choose a file</u>
+        Drop a video or an image here or <u>choose a file</u>
         <input
           type="file"
-          accept="video/*,.mp4,.webm,.mkv,.mov"
+          multiple
+          accept="video/*,.mp4,.webm,.mkv,.mov,image/png,image/jpeg,image/webp"
           data-testid="file-input"
           onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) open(f);
+            take(e.target.files);
             e.target.value = '';
           }}
         />

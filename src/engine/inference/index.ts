@@ -1,7 +1,7 @@
 // The only module that imports onnxruntime-web. Backend choice, sessions, IO binding, and the
 // serialisation of session creation and runs (one promise chain: no "session already started").
 import * as ort from 'onnxruntime-web/webgpu';
-import { createBuffer, destroyBuffer, readBuffer, counters } from '../gpu/resources';
+import { createBuffer, destroyBuffer, counters } from '../gpu/resources';
 import type { DType } from '../passes/pack';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -140,7 +140,7 @@ export class ModelRunner {
         };
       }
       // WASM: the frame comes to the CPU (packed FP32 tensor), the output goes back to the GPU.
-      const data = new Float32Array(await readBuffer(device, input, 3 * w * h * 4));
+      const data = await this.readInput(device, input, 3 * w * h * 4);
       const res = await session.run({ input: new ort.Tensor('float32', data, [1, 3, h, w]) });
       const outData = res.output.data as Float32Array;
       res.output.dispose();
@@ -155,8 +155,34 @@ export class ModelRunner {
         this.wasmOut[which] = buf;
       }
       device.queue.writeBuffer(buf, 0, outData);
-      return { buffer: buf, release: () => {} };
+      // counted like the WebGPU EP's outputs (the buffer itself is reused: it is ours, not ORT's)
+      counters.ortOutputsLive++;
+      let released = false;
+      return {
+        buffer: buf,
+        release: () => {
+          if (released) return;
+          released = true;
+          counters.ortOutputsLive--;
+        },
+      };
     });
+  }
+
+  /** The packed input to the CPU through one reused staging buffer (the WASM backend, per frame). */
+  private staging: GPUBuffer | null = null;
+  private async readInput(device: GPUDevice, input: GPUBuffer, size: number): Promise<Float32Array> {
+    if (!this.staging || this.staging.size < size) {
+      destroyBuffer(this.staging);
+      this.staging = createBuffer(device, { label: 'wasm input staging', size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    }
+    const enc = device.createCommandEncoder({ label: 'wasm input read' });
+    enc.copyBufferToBuffer(input, 0, this.staging, 0, size);
+    device.queue.submit([enc.finish()]);
+    await this.staging.mapAsync(GPUMapMode.READ, 0, size);
+    const out = new Float32Array(this.staging.getMappedRange(0, size).slice(0));
+    this.staging.unmap();
+    return out;
   }
 
   async dispose(): Promise<void> {
@@ -166,6 +192,8 @@ export class ModelRunner {
       this.sessions = {};
       for (const b of Object.values(this.wasmOut)) destroyBuffer(b);
       this.wasmOut = {};
+      destroyBuffer(this.staging);
+      this.staging = null;
     });
   }
 }

@@ -1,12 +1,17 @@
-// The mediabunny adapter: probe a file, then pull decoded frames from a time on. Every VideoSample
-// and VideoFrame handed out is counted; callers close them (close() here does both).
+// The media adapter: probe a file, then pull decoded frames from a time on. Videos go through
+// mediabunny (demux + WebCodecs); still images (PNG, JPEG, WebP) through createImageBitmap, handed
+// out as VideoFrames so the rest of the engine treats them alike. Every VideoFrame handed out is
+// counted; callers close them (close() here releases everything the frame holds).
 import { ALL_FORMATS, BlobSource, Input, VideoSampleSink, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { counters } from '../gpu/resources';
+import { describe, mp4HeaderProblem, namedAsImage, sniff, STILL_FORMATS, type Sniffed } from './sniff';
 
 export class MediaError extends Error {}
 
 export interface MediaInfo {
   name: string;
+  /** 'image': one still frame at t = 0 (nothing to play; view and PSNR modes re-run it) */
+  kind: 'video' | 'image';
   width: number;
   height: number;
   duration: number;
@@ -23,26 +28,95 @@ export interface Frame {
   close(): void;
 }
 
-function wrap(sample: VideoSample): Frame {
-  const frame = sample.toVideoFrame();
+/** An opened file: its description and its frames. */
+export interface Media {
+  readonly info: MediaInfo;
+  /** Decoded frames from time t on (seconds). Call return() on the iterator to stop early. */
+  frames(t: number): AsyncGenerator<Frame, void, unknown>;
+  dispose(): void;
+}
+
+/** Runs before any decoding (e.g. the GPU's size limits); throws MediaError to refuse. */
+export type MediaCheck = (info: MediaInfo) => void;
+
+function counted(frame: VideoFrame, timestamp: number, duration: number, release?: () => void): Frame {
   counters.videoFramesOpen++;
   counters.videoFramesOpened++;
   let closed = false;
   return {
     frame,
-    timestamp: sample.timestamp,
-    duration: sample.duration,
+    timestamp,
+    duration,
     close() {
       if (closed) return;
       closed = true;
       frame.close();
-      sample.close();
+      release?.();
       counters.videoFramesOpen--;
     },
   };
 }
 
-export class MediaFile {
+function wrap(sample: VideoSample): Frame {
+  return counted(sample.toVideoFrame(), sample.timestamp, sample.duration, () => sample.close());
+}
+
+async function head(file: Blob, at: number, n: number): Promise<Uint8Array> {
+  return new Uint8Array(await file.slice(at, at + n).arrayBuffer());
+}
+
+/** Opens a video or a still image; throws MediaError with a specific, human message. */
+export async function openMedia(file: Blob, name: string, check?: MediaCheck): Promise<Media> {
+  if (file.size === 0) throw new MediaError(`"${name}" is empty (0 bytes)`);
+  const what = sniff(await head(file, 0, 512));
+  if (namedAsImage(name, file.type) && what.kind !== 'video') return ImageFile.open(file, name, what, check);
+  return MediaFile.open(file, name, what, check);
+}
+
+/** A still image: decoded once, handed out as a fresh VideoFrame (t = 0) each time it is asked for. */
+export class ImageFile implements Media {
+  private constructor(
+    private bitmap: ImageBitmap | null,
+    readonly info: MediaInfo,
+  ) {}
+
+  static async open(file: Blob, name: string, what: Sniffed, check?: MediaCheck): Promise<ImageFile> {
+    const format = what.kind === 'image' ? what.format : null;
+    if (!format || !(STILL_FORMATS as readonly string[]).includes(format)) {
+      const is = describe(what);
+      throw new MediaError(
+        `"${name}" is named like an image but is ${is ?? 'not a PNG, JPEG or WebP image'}` + (is ? ' (stills: PNG, JPEG, WebP)' : ''),
+      );
+    }
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(file, { premultiplyAlpha: 'none' });
+    } catch (e) {
+      throw new MediaError(`"${name}": this ${format} image could not be decoded (damaged or truncated? ${(e as Error).message ?? e})`);
+    }
+    const info: MediaInfo = { name, kind: 'image', width: bitmap.width, height: bitmap.height, duration: 0, fps: 0, codec: `${format} image`, firstTimestamp: 0 };
+    try {
+      if (!info.width || !info.height) throw new MediaError(`"${name}": the image has no pixels`);
+      check?.(info);
+    } catch (e) {
+      bitmap.close();
+      throw e;
+    }
+    return new ImageFile(bitmap, info);
+  }
+
+  async *frames(): AsyncGenerator<Frame, void, unknown> {
+    if (!this.bitmap) return;
+    yield counted(new VideoFrame(this.bitmap, { timestamp: 0 }), 0, 0);
+  }
+
+  dispose(): void {
+    this.bitmap?.close();
+    this.bitmap = null;
+  }
+}
+
+export class MediaFile implements Media {
   private constructor(
     private readonly input: Input,
     private readonly track: InputVideoTrack,
@@ -50,17 +124,25 @@ export class MediaFile {
     readonly info: MediaInfo,
   ) {}
 
-  /** Opens and checks a file; throws MediaError with a specific, human message. */
-  static async open(file: Blob, name: string): Promise<MediaFile> {
-    if (file.size === 0) throw new MediaError(`"${name}" is empty (0 bytes)`);
+  /** Opens and checks a video file; throws MediaError with a specific, human message. */
+  static async open(file: Blob, name: string, what: Sniffed, check?: MediaCheck): Promise<MediaFile> {
     const input = new Input({ formats: ALL_FORMATS, source: new BlobSource(file) });
+    /** The MP4 box layout's problem (a cut-off header), when the demuxer stumbles on an MP4. */
+    const headerProblem = () => (what.kind === 'video' && what.format === 'MP4' ? mp4HeaderProblem(file.size, (at) => head(file, at, 16)) : null);
     try {
       let format;
       try {
         format = await input.getFormat();
       } catch {
+        const is = describe(what);
+        if (what.kind === 'image') {
+          throw new MediaError(`"${name}" is ${is} named like a video: open it with its image extension (.${what.format.toLowerCase()}) to upscale it as a still`);
+        }
+        if (is) throw new MediaError(`"${name}" is not a video: it is ${is}`);
         throw new MediaError(`"${name}" is not a video file this player can read (unrecognised container)`);
       }
+      const damaged = await headerProblem();
+      if (damaged) throw new MediaError(`"${name}" is a damaged ${format.name} file: ${damaged}`);
       let track: InputVideoTrack | null;
       try {
         track = await input.getPrimaryVideoTrack();
@@ -69,7 +151,6 @@ export class MediaFile {
       }
       if (!track) throw new MediaError(`"${name}" has no video track (${format.name}${(await input.getAudioTracks()).length ? ', audio only' : ''})`);
       const codec = (await track.getCodecParameterString()) ?? (await track.getCodec()) ?? 'unknown';
-      if (!(await track.canDecode())) throw new MediaError(`"${name}": this browser cannot decode its video codec (${codec})`);
       const width = await track.getDisplayWidth();
       const height = await track.getDisplayHeight();
       if (!width || !height) throw new MediaError(`"${name}": the video track has no frame size`);
@@ -82,8 +163,15 @@ export class MediaFile {
       }
       const duration = await track.computeDuration();
       const firstTimestamp = await track.getFirstTimestamp();
+      const info: MediaInfo = { name, kind: 'video', width, height, duration, fps, codec, firstTimestamp };
+      // size limits first: a browser may also refuse to decode a huge frame, but "too large" is the reason
+      check?.(info);
+      if (!(await track.canDecode())) {
+        const family = (await track.getCodec()) ?? codec;
+        throw new MediaError(`"${name}": this browser cannot decode its video codec (${family === 'hevc' ? 'HEVC / H.265' : family}, ${codec})`);
+      }
       const sink = new VideoSampleSink(track);
-      return new MediaFile(input, track, sink, { name, width, height, duration, fps, codec, firstTimestamp });
+      return new MediaFile(input, track, sink, info);
     } catch (e) {
       input.dispose();
       if (e instanceof MediaError) throw e;

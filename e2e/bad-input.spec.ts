@@ -1,0 +1,58 @@
+// Bad input (issue 5): each file gets a named, specific message in error-banner, the video that was
+// playing keeps playing, and the next good file plays. On the WASM backend (fast here); the size
+// limits are the GPU device's all the same (the frame path is on the GPU).
+import { expect, test, type Page } from '@playwright/test';
+import { dropClip, openPlayer, state, waitFrames } from './helpers';
+
+/** Plays `tiny32.mp4`, drops `bad`, checks the message and that tiny32 kept playing, then plays a good clip. */
+async function badThenGood(page: Page, bad: string, message: string | RegExp): Promise<string> {
+  await openPlayer(page, 'backend=wasm');
+  await dropClip(page, 'tiny32.mp4');
+  await waitFrames(page, 1);
+  await dropClip(page, bad);
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toContainText(message, { timeout: 60_000 });
+  const text = (await banner.textContent())!.replace(/×$/, '');
+  console.log(`${bad}: ${text}`);
+  // what was playing is still there and still playing
+  await expect(page.locator('footer')).toContainText('tiny32.mp4 · 32×32');
+  const s = await state(page);
+  expect(s.playing).toBe(true);
+  await waitFrames(page, 1, s.framesProcessed);
+  // the next good file plays and clears the message
+  const before = (await state(page)).framesProcessed;
+  await dropClip(page, 'tiny48x32.mp4');
+  await expect(banner).toHaveCount(0);
+  await waitFrames(page, 2, before);
+  expect((await state(page)).frame).toEqual({ width: 48, height: 32 });
+  return text;
+}
+
+const cases: Array<[string, string, string | RegExp]> = [
+  ['an empty file', 'empty.mp4', '"empty.mp4" is empty (0 bytes)'],
+  ['a text file named .mp4', 'not-a-video.mp4', '"not-a-video.mp4" is not a video: it is a text file'],
+  ['a PNG image named .mp4', 'image-named.mp4', '"image-named.mp4" is a PNG image named like a video: open it with its image extension (.png)'],
+  // the header is intact (faststart), so it opens; no frame's data is complete (60% of a 6-frame GOP)
+  ['an MP4 cut inside the media data', 'truncated.mp4', '"truncated.mp4" has no decodable video frames (the media data is missing or damaged: truncated file?)'],
+  ['an MP4 cut inside its header', 'truncated-header.mp4', /"truncated-header\.mp4" is a damaged MP4 file: its header \(the moov box\) is cut off: the file ends at byte 480, the header needs 928/],
+  ['an audio-only MP4', 'audio-only.mp4', '"audio-only.mp4" has no video track (MP4, audio only)'],
+  // refused with the reason, not tiled (README): 32768 px is over any GPU's texture size
+  [
+    'an 8192x8192 video (its 4x output is over the GPU limits)',
+    'huge8192.mp4',
+    /"huge8192\.mp4" is 8192x8192: too large to upscale 4x on this GPU \(output 32768x32768 > maxTextureDimension2D \d+; model tensors of 12288 MiB > the \d+ MiB buffer limit\); it takes inputs up to \d+x\d+/,
+  ],
+];
+
+for (const [what, file, message] of cases) {
+  test(`bad input: ${what}`, async ({ page }) => {
+    await badThenGood(page, file, message);
+  });
+}
+
+test('bad input: HEVC in MP4 (no HEVC decoder in this Chromium) is named as a codec the browser cannot decode', async ({ page }) => {
+  await openPlayer(page, 'backend=wasm');
+  const hevc = await page.evaluate(async () => (await VideoDecoder.isConfigSupported({ codec: 'hev1.1.6.L30.90', codedWidth: 32, codedHeight: 32 })).supported);
+  test.skip(!!hevc, 'this browser decodes HEVC: nothing to refuse');
+  await badThenGood(page, 'hevc32.mp4', /"hevc32\.mp4": this browser cannot decode its video codec \(HEVC \/ H\.265, hev1\.[\w.]+\)/);
+});

@@ -1,0 +1,71 @@
+// Long sessions (issue 5): a looping clip played for a few thousand frames leaves the GPU buffers,
+// textures, open VideoFrames and ORT outputs where they started, and latency stays put. The model
+// runs on every frame: the fastest real path here is the WASM backend (SwiftShader's WebGPU takes
+// ~0.5 s per frame) with the GPU passes around it, the smallest model (C=32) and an 8x8 clip,
+// free-running (every frame, no waiting for timestamps). SR_LONG_FRAMES overrides the count.
+import { expect, test, type Page } from '@playwright/test';
+import { dropClip, openPlayer, state, waitFrames } from './helpers';
+
+const FRAMES = Number(process.env.SR_LONG_FRAMES ?? 2000);
+const WARMUP = 150;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length))) - 1];
+};
+
+/** Counters and the last 120 frame latencies, with nothing in flight. */
+async function sample(page: Page) {
+  return page.evaluate(async () => {
+    const sr = (window as any).__sr;
+    await sr.idle();
+    return { counters: sr.counters(), latency: sr.latencies().frame as number[], model: sr.latencies().model as number[], frames: sr.state().framesProcessed };
+  });
+}
+
+test.setTimeout(420_000);
+
+test(`long session: ${FRAMES} frames of a looping clip leave GPU buffers, textures, VideoFrames and ORT outputs flat`, async ({ page }) => {
+  await openPlayer(page, 'backend=wasm&model=sr4x-c32');
+  const cdp = await page.context().newCDPSession(page);
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize / 2 ** 20;
+  };
+  await dropClip(page, 'loop8.mp4'); // 30 frames, 8x8
+  await page.evaluate(() => (window as any).__sr.setRealtime(false));
+  await waitFrames(page, WARMUP);
+  const t0 = Date.now();
+  const start = await sample(page);
+  const heap0 = await heap();
+
+  await expect.poll(async () => (await state(page)).framesProcessed - start.frames, { timeout: 300_000, intervals: [1000] }).toBeGreaterThanOrEqual(FRAMES);
+  const end = await sample(page);
+  const heap1 = await heap();
+  const secs = (Date.now() - t0) / 1000;
+  const n = end.frames - start.frames;
+
+  const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms`;
+  console.log(`long session: ${n} frames in ${secs.toFixed(0)} s (${(n / secs).toFixed(1)} fps), ${end.counters.videoFramesOpened - start.counters.videoFramesOpened} VideoFrames decoded`);
+  console.log(`  frame latency start (frames ${start.frames - 119}..${start.frames}): ${fmt(start.latency)}; end (${end.frames - 119}..${end.frames}): ${fmt(end.latency)}`);
+  console.log(`  model latency start: ${fmt(start.model)}; end: ${fmt(end.model)}`);
+  console.log(`  JS heap after GC: ${heap0.toFixed(1)} MiB -> ${heap1.toFixed(1)} MiB`);
+  console.log(`  counters start ${JSON.stringify(start.counters)}\n  counters end   ${JSON.stringify(end.counters)}`);
+
+  expect(n).toBeGreaterThanOrEqual(FRAMES);
+  expect(end.counters.buffersLive).toBe(start.counters.buffersLive);
+  expect(end.counters.texturesLive).toBe(start.counters.texturesLive);
+  expect(end.counters.videoFramesOpen).toBe(start.counters.videoFramesOpen);
+  expect(end.counters.ortOutputsLive).toBe(start.counters.ortOutputsLive);
+  expect(end.counters.videoFramesOpened - start.counters.videoFramesOpened).toBeGreaterThanOrEqual(FRAMES);
+  // nothing is re-created per frame once running
+  expect(end.counters.buffersCreated - start.counters.buffersCreated).toBeLessThanOrEqual(FRAMES / 100);
+  expect(end.counters.texturesCreated).toBe(start.counters.texturesCreated);
+  // GC is not deterministic: a generous bound only
+  expect(heap1 - heap0).toBeLessThan(32);
+  // latency stays put: the end's median within 2x the start's (a shared machine: no tight bound)
+  expect(pct(end.latency, 50)).toBeLessThan(2 * pct(start.latency, 50) + 5);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  const s = await state(page);
+  expect(s.frame).toEqual({ width: 8, height: 8 });
+});
