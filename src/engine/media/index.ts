@@ -135,9 +135,10 @@ export class MediaFile implements Media {
         format = await input.getFormat();
       } catch {
         const is = describe(what);
-        if (what.kind === 'image') {
+        if (what.kind === 'image' && (STILL_FORMATS as readonly string[]).includes(what.format)) {
           throw new MediaError(`"${name}" is ${is} named like a video: open it with its image extension (.${what.format.toLowerCase()}) to upscale it as a still`);
         }
+        if (what.kind === 'image') throw new MediaError(`"${name}" is ${is}: stills must be PNG, JPEG or WebP, videos MP4, WebM or MOV`);
         if (is) throw new MediaError(`"${name}" is not a video: it is ${is}`);
         throw new MediaError(`"${name}" is not a video file this player can read (unrecognised container)`);
       }
