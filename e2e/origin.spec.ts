@@ -74,3 +74,27 @@ test('the CSP blocks a request to another origin (a video could not be sent anyw
   expect(r.violation).toMatch(/^connect-src https:\/\/example\.com/);
   expect(foreign).toEqual([]); // stopped by the browser before it became a request
 });
+
+test('the dev server sends the same isolation and CSP headers as the preview server', async ({ request, baseURL }) => {
+  const { spawn } = await import('node:child_process');
+  const port = Number(new URL(baseURL!).port) + 7;
+  const dev = spawn('npx', ['vite', '--port', String(port), '--strictPort', '--logLevel', 'warn'], { stdio: 'ignore', detached: true });
+  try {
+    let res = null;
+    for (let i = 0; i < 120 && !res; i++) {
+      res = await request.get(`http://localhost:${port}/`).catch(() => null);
+      if (!res) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(res, 'the dev server did not start').not.toBeNull();
+    const preview = (await request.get('/')).headers();
+    const h = res!.headers();
+    for (const k of ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy']) expect(h[k]).toBe(preview[k]);
+    // the dev CSP differs only by script-src 'unsafe-inline' (the React-refresh preamble Vite injects)
+    expect(h['content-security-policy'].replace(" 'unsafe-inline'", '')).toBe(preview['content-security-policy']);
+    expect(h['content-security-policy']).toContain("connect-src 'self'");
+    const model = await request.get(`http://localhost:${port}/models/manifest.json`);
+    expect(model.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+  } finally {
+    if (dev.pid) process.kill(-dev.pid); // its own process group: npx and vite
+  }
+});

@@ -10,10 +10,16 @@ test('a lost GPU device is recreated and the same frame comes back', async ({ pa
   await waitFrames(page, 1);
   await pause(page);
   const before = await state(page);
-  await page.evaluate(() => (window as any).__sr.destroyDevice());
+  const lostAt: number = await page.evaluate(() => {
+    (window as any).__sr.destroyDevice();
+    return performance.now();
+  });
   await expect.poll(async () => (await state(page)).recoveries, { timeout: 60_000 }).toBe(1);
   await waitFrames(page, 1, before.framesProcessed);
   const after = await state(page);
+  // how long the picture was gone: device, model session and the frame again (SwiftShader: slow)
+  const shown: number = await page.evaluate(() => (window as any).__sr.frameLog().at(-1).shown);
+  console.log(`device lost -> the same frame on screen again after ${((shown - lostAt) / 1000).toFixed(2)} s (webgpu ${after.dtype}, 32x32)`);
   expect(after.frameIndex).toBe(before.frameIndex);
   expect(after.modelReady).toBe(true);
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
