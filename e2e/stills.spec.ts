@@ -90,3 +90,21 @@ test('JPEG and WebP stills: upscaled on WebGPU, output matches the FP32 model ou
   await waitFrames(page, 2, from);
   await expect(page.getByTestId('play-toggle')).toBeEnabled();
 });
+
+test('no WebGPU at all: a still is upscaled on the CPU path (WASM) with the same output', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+  });
+  await openPlayer(page);
+  await expect(page.getByTestId('stat-backend')).toHaveText('wasm fp32');
+  await dropClip(page, 'still24x20.png');
+  await waitFrames(page, 1);
+  await page.evaluate(() => (window as any).__sr.idle());
+  await expect(page.locator('footer')).toContainText('still24x20.png · 24×20 · still · PNG image');
+  const frame = await readTexture(page, 'frame');
+  expect(maxAbsDiff(frame.data, new Uint8Array(fs.readFileSync(clip('still24x20.rgba'))))).toBe(0);
+  const tensor = await readTensor(page, 'full');
+  expect([tensor.width, tensor.height]).toEqual([96, 80]);
+  expect(maxAbsDiff(tensor.data, await runModelOutside('full', toNchw({ ...frame, channels: 4 }), 24, 20))).toBeLessThan(1e-4);
+  await expect(page.getByTestId('stat-psnr')).toHaveText(/^\d+\.\d\d dB$/);
+});
