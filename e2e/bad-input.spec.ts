@@ -42,6 +42,11 @@ const cases: Array<[string, string, string | RegExp]> = [
     'huge8192.mp4',
     /"huge8192\.mp4" is 8192x8192: too large to upscale 4x on this GPU \(output 32768x32768 > maxTextureDimension2D \d+; model tensors of 12288 MiB > the \d+ MiB buffer limit\); it takes inputs up to \d+x\d+/,
   ],
+  [
+    'a 3000x3000 PNG (refused from its header, before decoding)',
+    'huge3000.png',
+    /"huge3000\.png" is 3000x3000: too large to upscale 4x on this GPU \(output 12000x12000 > maxTextureDimension2D \d+/,
+  ],
 ];
 
 for (const [what, file, message] of cases) {

@@ -7,8 +7,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { dropClip, openPlayer, state, waitFrames } from './helpers';
 
-const FRAMES = Number(process.env.SR_LONG_FRAMES ?? 2000);
-const FRAMES_GPU = Math.round(FRAMES * 0.4);
+const FRAMES = Number(process.env.SR_LONG_FRAMES ?? 1600);
+const FRAMES_GPU = Math.round(FRAMES * 0.3);
 const WARMUP = 150;
 
 const pct = (xs: number[], p: number) => {

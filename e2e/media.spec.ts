@@ -55,10 +55,12 @@ test('variable frame rate: each frame is shown at its own timestamp (gaps of 100
     if (i > 0 && e.t < a[i - 1].t) loops++;
     return (e.start - log[1].start) / 1000 - (e.t + 1.7 * loops - log[1].t);
   });
-  const spread = Math.max(...late) - Math.min(...late);
-  console.log(`vfr: lateness vs the timeline over ${late.length} frames: ${Math.min(...late).toFixed(3)}..${Math.max(...late).toFixed(3)} s`);
+  const base = Math.min(...late);
+  const onTime = late.filter((l) => l - base < 0.15).length;
+  console.log(`vfr: lateness vs the timeline over ${late.length} frames: ${base.toFixed(3)}..${Math.max(...late).toFixed(3)} s; ${onTime} within 150 ms`);
   expect(late.length).toBeGreaterThanOrEqual(12);
-  expect(spread).toBeLessThan(0.3);
+  // a stall of the (shared) machine may make one frame late; the rest keep to the timeline
+  expect(onTime).toBeGreaterThanOrEqual(late.length - 2);
   await expect(page.getByTestId('notice')).toHaveCount(0); // not mistaken for a truncated file
 });
 

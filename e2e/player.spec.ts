@@ -135,20 +135,7 @@ test('webgpu: view toggle shows the low path and the high residual; low + high r
   expect(worst).toBeLessThanOrEqual(2.5); // two 8-bit roundings + the half-step offset
 });
 
-test('a text file named .mp4 shows a specific error and the next good clip still plays', async ({ page }) => {
-  await openPlayer(page);
-  await dropClip(page, 'not-a-video.mp4');
-  await expect(page.getByTestId('error-banner')).toBeVisible();
-  await expect(page.getByTestId('error-banner')).toContainText('not-a-video.mp4');
-  await expect(page.getByTestId('error-banner')).toContainText(/not a video/i);
-  const before = (await state(page)).framesProcessed;
-  await dropClip(page, 'tiny48x32.mp4');
-  await expect(page.getByTestId('error-banner')).toHaveCount(0);
-  await waitFrames(page, 2, before);
-  const s = await state(page);
-  expect(s.frame).toEqual({ width: 48, height: 32 });
-  expect(await canvasVariance(page, 'video-upscaled')).toBeGreaterThan(10);
-});
+// a text file named .mp4 and the other bad input: bad-input.spec.ts
 
 test('GPU downscale, bicubic and PSNR passes match the CPU reference on random data', async ({ page }) => {
   await openPlayer(page);

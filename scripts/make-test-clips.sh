@@ -69,4 +69,6 @@ once audio-only.mp4 || ff -f lavfi -i "sine=frequency=440:duration=0.5" -c:a aac
 # frame: ~200 kB, a few seconds with ultrafast.
 once huge8192.mp4 || ff -f lavfi -i "color=c=gray:size=8192x8192:rate=1" -frames:v 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p \
   -an -movflags +faststart "$OUT/huge8192.mp4"
+# a still whose 4x output (12000x12000) is over the texture limit: refused from its header, undecoded
+once huge3000.png || ff -f lavfi -i "color=c=gray:size=3000x3000" -frames:v 1 "$OUT/huge3000.png"
 ls -l "$OUT"

@@ -4,7 +4,7 @@
 // counted; callers close them (close() here releases everything the frame holds).
 import { ALL_FORMATS, BlobSource, Input, VideoSampleSink, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { counters } from '../gpu/resources';
-import { describe, mp4HeaderProblem, namedAsImage, sniff, STILL_FORMATS, type Sniffed } from './sniff';
+import { describe, imageSize, mp4HeaderProblem, namedAsImage, sniff, STILL_FORMATS, type Sniffed } from './sniff';
 
 export class MediaError extends Error {}
 
@@ -88,6 +88,9 @@ export class ImageFile implements Media {
         `"${name}" is named like an image but is ${is ?? 'not a PNG, JPEG or WebP image'}` + (is ? ' (stills: PNG, JPEG, WebP)' : ''),
       );
     }
+    // refuse a huge image from its header, before decoding allocates width x height x 4 bytes
+    const size = imageSize(await head(file, 0, 256 * 1024));
+    if (size) check?.({ name, kind: 'image', width: size.width, height: size.height, duration: 0, fps: 0, codec: `${format} image`, firstTimestamp: 0 });
     let bitmap: ImageBitmap;
     try {
       bitmap = await createImageBitmap(file, { premultiplyAlpha: 'none' });

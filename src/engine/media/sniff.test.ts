@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { describe, mp4HeaderProblem, namedAsImage, sniff } from './sniff';
+import { describe, imageSize, mp4HeaderProblem, namedAsImage, sniff } from './sniff';
 
 const bytes = (...parts: Array<string | number[]>) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? p.split('').map((c) => c.charCodeAt(0)) : p)));
@@ -63,5 +63,22 @@ group('mp4HeaderProblem', () => {
   it('leaves what is not a box structure to the demuxer', async () => {
     const text = bytes('hello, this is plain text....');
     expect(await mp4HeaderProblem(text.length, reader(text))).toBeNull();
+  });
+});
+
+group('imageSize', () => {
+  const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((x) => parseInt(x, 16)));
+  // headers of files ffmpeg wrote (scripts/make-test-clips.sh recipes)
+  it('reads PNG, JPEG and WebP (lossy, lossless) headers', () => {
+    expect(imageSize(hex('89504e470d0a1a0a0000000d494844520000001800000014080200000018d76ad4'))).toEqual({ width: 24, height: 20 });
+    const jpeg =
+      'ffd8ffe000104a46494600010200000100010000fffe00104c61766335392e33372e31303000ffdb0043000806060706070808080808080909090a0a0a090909090a0a0a0a0a0a0c0c0c0a0a0a0a0a0a0a0c0c0c0c0d0e0d0d0d0c0d0e0e0f0f0f1212111115151519191fffc4008d00000301010000000000000000000000000204050607010100030101000000000000000000000006020305040710000103030202040711010000000000000103020405001112210613323134155551b1074171229373b48492b294725452142316d2d337434211000201030304010501000000000000000102030504112100123106135172077122428125ffc0001108001c0014030122';
+    expect(imageSize(hex(jpeg))).toEqual({ width: 20, height: 28 });
+    expect(imageSize(hex('52494646e20100005745425056503820d6010000700b009d012a1c0010003e31'))).toEqual({ width: 28, height: 16 });
+    expect(imageSize(hex('52494646d8040000574542505650384ccb0400002f1d40040009310d1932'))).toEqual({ width: 30, height: 18 });
+  });
+  it('says nothing when the header does not', () => {
+    expect(imageSize(hex('ffd8ffe00010'))).toBeNull();
+    expect(imageSize(bytes('plain text, no image'))).toBeNull();
   });
 });

@@ -112,3 +112,42 @@ export async function mp4HeaderProblem(fileSize: number, readHeader: (at: number
   if (!boxes.some((b) => b.type === 'moov')) return 'it has no header (moov box): a cut-off recording or download?';
   return null;
 }
+
+/** An image's pixel size from its header (PNG IHDR, JPEG SOFn, WebP VP8/VP8L/VP8X), so that a huge
+ *  image is refused before it is decoded; null when the bytes do not say. */
+export function imageSize(b: Uint8Array): { width: number; height: number } | null {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const s = sniff(b);
+  if (s.kind !== 'image') return null;
+  if (s.format === 'PNG' && b.length >= 24 && ascii(b, 12, 'IHDR')) return { width: dv.getUint32(16), height: dv.getUint32(20) };
+  if (s.format === 'WebP' && b.length >= 30) {
+    if (ascii(b, 12, 'VP8X')) return { width: 1 + (b[24] | (b[25] << 8) | (b[26] << 16)), height: 1 + (b[27] | (b[28] << 8) | (b[29] << 16)) };
+    if (ascii(b, 12, 'VP8L') && b[20] === 0x2f) {
+      const bits = dv.getUint32(21, true);
+      return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >>> 14) & 0x3fff) };
+    }
+    if (ascii(b, 12, 'VP8 ')) return { width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
+    return null;
+  }
+  if (s.format === 'JPEG') {
+    // walk the markers to the first start-of-frame (SOF0..SOF15 except DHT C4, JPG C8, DAC CC)
+    let i = 2;
+    while (i + 9 < b.length) {
+      if (b[i] !== 0xff) return null;
+      const m = b[i + 1];
+      if (m === 0xff) {
+        i++;
+        continue;
+      }
+      if (m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+        i += 2;
+        continue;
+      }
+      const len = dv.getUint16(i + 2);
+      if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { width: dv.getUint16(i + 7), height: dv.getUint16(i + 5) };
+      if (m === 0xda || m === 0xd9) return null;
+      i += 2 + len;
+    }
+  }
+  return null;
+}
