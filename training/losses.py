@@ -1,6 +1,5 @@
 """L1 + lambda * Gradient Variance loss (Abrahamyan et al., ICASSP 2022)."""
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 _SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
@@ -31,11 +30,3 @@ def gradient_variance_loss(sr, hr, patch=16):
 def sr_loss(sr, hr, gv_weight=0.01, gv_patch=16):
     return F.l1_loss(sr, hr) + gv_weight * gradient_variance_loss(sr, hr, gv_patch)
 
-
-class SRLoss(nn.Module):
-    def __init__(self, gv_weight=0.01, gv_patch=16):
-        super().__init__()
-        self.gv_weight, self.gv_patch = gv_weight, gv_patch
-
-    def forward(self, sr, hr):
-        return sr_loss(sr, hr, self.gv_weight, self.gv_patch)

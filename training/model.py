@@ -8,7 +8,7 @@ high-frequency part. Trained as RepConv blocks (3x3 + 1x1, weight-normalised);
 `merged()` gives the inference form with one plain 3x3 conv per block.
 """
 import math
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
@@ -180,7 +180,3 @@ def flops_per_pixel(cfg: ModelConfig):
 
 def count_params(net):
     return sum(p.numel() for p in net.parameters())
-
-
-def config_dict(cfg):
-    return asdict(cfg)

@@ -15,7 +15,7 @@ import { parseManifest, pickModel, type Manifest, type ModelEntry } from './mani
 import type { PsnrMode, UrlParams, ViewMode } from './params';
 import { psnrFromSse } from './filters';
 import { fitsGpu } from './limits';
-import { RollingStats, FpsCounter } from './stats';
+import { RollingStats, FpsCounter, emptyStats, type EngineStats } from './stats';
 import { BicubicPass } from './passes/bicubic';
 import { DownscalePass } from './passes/downscale';
 import { PackPass, type DType } from './passes/pack';
@@ -26,19 +26,7 @@ import { UploadPass } from './passes/upload';
 import { ViewportController } from './viewport';
 import { CpuPath } from './cpu';
 
-export interface EngineStats {
-  latencyAvg: number;
-  latencyP95: number;
-  modelAvg: number;
-  modelP95: number;
-  fps: number;
-  /** frames skipped to keep real time since the video was opened */
-  dropped: number;
-  psnr: number;
-  psnrBicubic: number;
-  psnrMode: PsnrMode;
-  psnrFrame: number;
-}
+export type { EngineStats } from './stats';
 
 export interface EngineSnapshot {
   status: 'starting' | 'loading' | 'ready' | 'error';
@@ -141,19 +129,6 @@ interface Current {
   frameIndex: number;
   timestamp: number;
 }
-
-const emptyStats = (mode: PsnrMode): EngineStats => ({
-  latencyAvg: NaN,
-  latencyP95: NaN,
-  modelAvg: NaN,
-  modelP95: NaN,
-  fps: 0,
-  dropped: 0,
-  psnr: NaN,
-  psnrBicubic: NaN,
-  psnrMode: mode,
-  psnrFrame: -1,
-});
 
 export class Engine {
   private gpu: Gpu | null = null;

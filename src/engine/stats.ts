@@ -1,3 +1,34 @@
+import type { PsnrMode } from './params';
+
+export interface EngineStats {
+  latencyAvg: number;
+  latencyP95: number;
+  modelAvg: number;
+  modelP95: number;
+  fps: number;
+  /** frames skipped to keep real time since the video was opened */
+  dropped: number;
+  psnr: number;
+  psnrBicubic: number;
+  psnrMode: PsnrMode;
+  psnrFrame: number;
+}
+
+/** The overlay's figures before any frame has been measured. */
+export const emptyStats = (mode: PsnrMode): EngineStats => ({
+  latencyAvg: NaN,
+  latencyP95: NaN,
+  modelAvg: NaN,
+  modelP95: NaN,
+  fps: 0,
+  dropped: 0,
+  psnr: NaN,
+  psnrBicubic: NaN,
+  psnrMode: mode,
+  psnrFrame: -1,
+});
+
+
 /** Rolling window of recent samples (latencies in ms) with mean and p95. */
 export class RollingStats {
   private buf: number[] = [];

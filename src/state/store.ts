@@ -3,6 +3,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { Engine, EnginePatch, EngineSnapshot } from '../engine/engine';
 import type { PsnrMode, ViewMode } from '../engine/params';
+import { emptyStats } from '../engine/stats';
 
 let engine: Engine | null = null;
 export const setEngine = (e: Engine | null) => {
@@ -46,18 +47,7 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   view: 'full',
   gain: 4,
   psnrMode: 'consistency',
-  stats: {
-    latencyAvg: NaN,
-    latencyP95: NaN,
-    modelAvg: NaN,
-    modelP95: NaN,
-    fps: 0,
-    dropped: 0,
-    psnr: NaN,
-    psnrBicubic: NaN,
-    psnrMode: 'consistency',
-    psnrFrame: -1,
-  },
+  stats: emptyStats('consistency'),
   apply: (p) => set(p),
 });
 

@@ -20,6 +20,22 @@ export interface RunOutput {
 
 export class ModelLoadError extends Error {}
 
+/** A model output handed to the frame loop: counted while held (the leak checks read it);
+ *  `release` is idempotent and calls `free` once. */
+function heldOutput(buffer: GPUBuffer, free: () => void): RunOutput {
+  counters.ortOutputsLive++;
+  let released = false;
+  return {
+    buffer,
+    release: () => {
+      if (released) return;
+      released = true;
+      counters.ortOutputsLive--;
+      free();
+    },
+  };
+}
+
 let configured = false;
 function configure(): void {
   if (configured) return;
@@ -127,17 +143,7 @@ export class ModelRunner {
         const t = ort.Tensor.fromGpuBuffer(input, { dataType: this.dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, h, w] });
         const res = await session.run({ input: t });
         const out = res.output;
-        counters.ortOutputsLive++;
-        let released = false;
-        return {
-          buffer: out.gpuBuffer as GPUBuffer,
-          release: () => {
-            if (released) return;
-            released = true;
-            counters.ortOutputsLive--;
-            out.dispose();
-          },
-        };
+        return heldOutput(out.gpuBuffer as GPUBuffer, () => out.dispose());
       }
       // WASM: the frame comes to the CPU (packed FP32 tensor), the output goes back to the GPU.
       const data = await this.readInput(device, input, 3 * w * h * 4);
@@ -156,16 +162,7 @@ export class ModelRunner {
       }
       device.queue.writeBuffer(buf, 0, outData);
       // counted like the WebGPU EP's outputs (the buffer itself is reused: it is ours, not ORT's)
-      counters.ortOutputsLive++;
-      let released = false;
-      return {
-        buffer: buf,
-        release: () => {
-          if (released) return;
-          released = true;
-          counters.ortOutputsLive--;
-        },
-      };
+      return heldOutput(buf, () => {});
     });
   }
 
