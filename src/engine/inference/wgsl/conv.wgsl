@@ -3,14 +3,13 @@
 // first tail conv, where SKIP fuses the skip add: its input is x + skip (body output + x0), summed
 // as the values are loaded, so the sum is never written out.
 //
-// Compiled with a prelude from index.ts that defines: T (f32 | f16, with `enable f16;`),
-// CI / CO (input / output vec4s), COB (output vec4s per invocation), PX (pixels per invocation,
-// along x), ACT (bool), SLOPE (f32), SKIP (bool).
+// Compiled after a prelude from index.ts that defines T (f32 | f16, with `enable f16;`), CI / CO
+// (input / output vec4s), COB (output vec4s per invocation), PX (pixels per invocation, along x),
+// ACT (bool), SLOPE (f32), SKIP (bool), and after conv_core.wgsl (the accumulation
+// loop, conv3x3).
 // Grid: (ceil(W / (8 PX)), ceil(H / 8), CO / COB) workgroups of 8 x 8.
 // Weights are mat4x4s (column = input channel, row = output channel; layout.ts packConv), so one
-// `m * v` is 16 multiply-adds. Each invocation keeps PX x COB vec4 accumulators; for each kernel
-// row and input vec4 it loads the PX + 2 input vectors once and reuses them over the three kernel
-// columns, and each weight matrix once for its PX pixels.
+// `m * v` is 16 multiply-adds.
 
 struct Size { W: u32, H: u32 }
 
@@ -21,44 +20,23 @@ struct Size { W: u32, H: u32 }
 @group(0) @binding(4) var<storage, read> skip: array<vec4<T>>; // bound to x when !SKIP
 @group(0) @binding(5) var<storage, read_write> y: array<vec4<T>>;
 
+// conv_core.wgsl's inputs: NHWC vec4s, with the skip added as they are loaded
+alias In = vec4<T>;
+const NCI = CI;
+fn load(iy: u32, ix: u32, ci: u32) -> In {
+  let i = (iy * size.W + ix) * CI + ci;
+  var t = x[i];
+  if (SKIP) { t += skip[i]; }
+  return t;
+}
+
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) g: vec3u) {
   let W = size.W;
-  let H = size.H;
   let px0 = g.x * PX;
   let o0 = g.z * COB;
-  if (px0 >= W || g.y >= H) { return; }
-  var acc: array<vec4<T>, PX * COB>;
-  for (var o = 0u; o < COB; o++) {
-    let bo = b[o0 + o];
-    for (var q = 0u; q < PX; q++) { acc[q * COB + o] = bo; }
-  }
-  for (var ky = 0u; ky < 3u; ky++) {
-    let iy = i32(g.y) + i32(ky) - 1;
-    if (iy < 0 || iy >= i32(H)) { continue; }
-    let row = u32(iy) * W;
-    for (var ci = 0u; ci < CI; ci++) {
-      var v: array<vec4<T>, PX + 2>;
-      for (var j = 0u; j < PX + 2u; j++) {
-        let ix = i32(px0 + j) - 1;
-        if (ix >= 0 && ix < i32(W)) {
-          let i = (row + u32(ix)) * CI + ci;
-          var t = x[i];
-          if (SKIP) { t += skip[i]; }
-          v[j] = t;
-        } else {
-          v[j] = vec4<T>(T(0));
-        }
-      }
-      for (var kx = 0u; kx < 3u; kx++) {
-        let wb = ((ky * 3u + kx) * CI + ci) * CO + o0;
-        for (var o = 0u; o < COB; o++) {
-          let m = w[wb + o];
-          for (var q = 0u; q < PX; q++) { acc[q * COB + o] += m * v[q + kx]; }
-        }
-      }
-    }
-  }
+  if (px0 >= W || g.y >= size.H) { return; }
+  let acc = conv3x3(g.y, px0, o0);
   for (var q = 0u; q < PX; q++) {
     if (px0 + q < W) {
       let ob = (g.y * W + px0 + q) * CO + o0;

@@ -11,10 +11,13 @@
 //   tail0   conv.wgsl     conv C->C + bias on (body output + x0)               (skip add fused)
 //   tail1   shuffle.wgsl  conv C->48 + bias, stored pixel-shuffled to NCHW     (shuffle fused)
 // The low path (body bypassed) is head -> tail0 (no skip) -> tail1.
+// The three shaders share their 3x3 accumulation loop, conv_core.wgsl; WGSL has no #include, so
+// each module's source is prelude (dtype and constants) + conv_core.wgsl + the shader.
 //
 // Resources: weights are uploaded once at create(); activations, the size uniform and the bind
 // groups are made per input size (remade, old ones destroyed, when the size changes); outputs come
 // from a small pool so several can be live at once (the player holds 'full' and 'low' together).
+import coreCode from './conv_core.wgsl?raw';
 import headCode from './head.wgsl?raw';
 import convCode from './conv.wgsl?raw';
 import shuffleCode from './shuffle.wgsl?raw';
@@ -143,7 +146,7 @@ export class WgslRunner {
     const C = net.channels, c4 = C / 4, o4 = OUT_CHANNELS / 4;
     const label = opts.label ?? `wgsl c${C} ${dtype}`;
     const make = async (name: string, code: string, consts: Record<string, number | boolean>, co4: number, px: number, cob: number): Promise<Stage> => {
-      const module = device.createShaderModule({ label: `${label} ${name}`, code: prelude(dtype, consts, slope) + code });
+      const module = device.createShaderModule({ label: `${label} ${name}`, code: prelude(dtype, consts, slope) + coreCode + code });
       let pipeline: GPUComputePipeline;
       try {
         pipeline = await device.createComputePipelineAsync({ label: `${label} ${name}`, layout: 'auto', compute: { module, entryPoint: 'main' } });
