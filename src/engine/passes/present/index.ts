@@ -22,6 +22,21 @@ export function viewTransform(v: Viewport, canvasW: number, canvasH: number, ima
   return { scale: [ex, ey] as const, offset: [v.cx - ex / 2, v.cy - ey / 2] as const };
 }
 
+/** Most taps per axis when minified: 64 per pixel; beyond 8 texels per pixel (zoomed far out)
+ *  the taps sit more than a texel apart and some aliasing returns, a cost bound over exactness. */
+export const MAX_TAPS = 8;
+
+/** The minification filter for one draw: `scale` (image uv per canvas uv, from viewTransform) over
+ *  a canvas of canvasW x canvasH pixels showing a texW x texH texture. taps = texels per canvas
+ *  pixel rounded up (1 = magnified or 1:1, a single tap as before); step = image uv between taps,
+ *  so the taps split the pixel's footprint into equal cells and sit at their centres. */
+export function footprintTaps(scale: readonly [number, number], canvasW: number, canvasH: number, texW: number, texH: number) {
+  // a hair of tolerance so that 1:1 or an exact 4x, computed in floating point, is not one tap more
+  const n = (texelsPerPixel: number) => Math.min(MAX_TAPS, Math.max(1, Math.ceil(texelsPerPixel - 1e-4)));
+  const nx = n((scale[0] * texW) / canvasW), ny = n((scale[1] * texH) / canvasH);
+  return { taps: [nx, ny] as const, step: [scale[0] / canvasW / nx, scale[1] / canvasH / ny] as const };
+}
+
 /** One canvas: configures its context on the device and draws a texture through the viewport. */
 export class PresentPass {
   private readonly ctx: GPUCanvasContext;
@@ -29,6 +44,7 @@ export class PresentPass {
   private readonly pipeline: GPURenderPipeline;
   private readonly params: GPUBuffer;
   private readonly sampler: GPUSampler;
+  private readonly linear: GPUSampler;
   private bg: GPUBindGroup | null = null;
   private bgTex: GPUTexture | null = null;
 
@@ -39,16 +55,21 @@ export class PresentPass {
     this.format = navigator.gpu.getPreferredCanvasFormat();
     ctx.configure({ device, format: this.format, alphaMode: 'opaque' });
     this.pipeline = renderPipeline(device, 'present', code, this.format);
-    // scale (2 f32) + offset (2 f32) + bg (4 f32) = 32 bytes
-    this.params = uniformBuffer(device, 'present params', new ArrayBuffer(32));
+    // scale (2 f32) + offset (2 f32) + bg (4 f32) + step (2 f32) + taps (2 u32) = 48 bytes
+    this.params = uniformBuffer(device, 'present params', new ArrayBuffer(48));
     this.sampler = device.createSampler({ label: 'present', magFilter: filter, minFilter: filter });
+    this.linear = device.createSampler({ label: 'present taps', magFilter: 'linear', minFilter: 'linear' });
   }
 
   encode(enc: GPUCommandEncoder, tex: GPUTexture, view: Viewport): void {
     const { width, height } = this.canvas;
     if (width === 0 || height === 0) return;
     const t = viewTransform(view, width, height, tex.width, tex.height);
-    this.device.queue.writeBuffer(this.params, 0, new Float32Array([...t.scale, ...t.offset, 0.07, 0.07, 0.08, 1]));
+    const f = footprintTaps(t.scale, width, height, tex.width, tex.height);
+    const p = new ArrayBuffer(48);
+    new Float32Array(p, 0, 10).set([...t.scale, ...t.offset, 0.07, 0.07, 0.08, 1, ...f.step]);
+    new Uint32Array(p, 40, 2).set(f.taps);
+    this.device.queue.writeBuffer(this.params, 0, p);
     if (this.bgTex !== tex) {
       this.bgTex = tex;
       this.bg = this.device.createBindGroup({
@@ -58,6 +79,7 @@ export class PresentPass {
           { binding: 0, resource: { buffer: this.params } },
           { binding: 1, resource: tex.createView() },
           { binding: 2, resource: this.sampler },
+          { binding: 3, resource: this.linear },
         ],
       });
     }
