@@ -19,11 +19,12 @@
 // env: BENCH_SIZES=16,32 BENCH_MODEL=sr4x-c32 BENCH_DTYPES=fp32[,fp16] BENCH_FRAMES=7 BENCH_PX=0 (0: the engine's default blocking; e.g. 0,2,8 to compare)
 //      BENCH_MACHINE=name BENCH_OUT=path BENCH_HEADED_GPU=1 (no SwiftShader flags: a real GPU)
 import { createRequire } from 'node:module';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startBrowser } from './lib/browser.mjs';
+import { runInfo, writeResults } from './lib/results.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -102,18 +103,8 @@ window.benchReady = true;
 </script>`;
 
 async function browserMain() {
-  const { chromium } = await import('@playwright/test');
-  const { createServer } = await import('vite');
   const t0 = Date.now();
-  const server = await createServer({
-    root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn',
-    server: { port: 5292, strictPort: false, hmr: false, ws: false }, optimizeDeps: { noDiscovery: true, include: [] },
-  });
-  await server.listen();
-  const base = server.resolvedUrls.local[0].replace(/\/$/, '');
-  const args = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-  if (!env.BENCH_HEADED_GPU) args.push('--use-angle=swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader');
-  const browser = await chromium.launch({ executablePath: env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+  const { base, browser, close } = await startBrowser(ROOT, { port: 5292, server: { hmr: false, ws: false }, optimizeDeps: { noDiscovery: true, include: [] } });
   const results = [];
   let adapter = null, ortVersions = null, coi = null;
   try {
@@ -147,8 +138,7 @@ async function browserMain() {
     }
   } finally {
     const version = browser.version();
-    await browser.close();
-    await server.close();
+    await close();
     writeDoc(t0, { chromium: version, 'onnxruntime-web': ortVersions?.web ?? null }, adapter, coi,
       'model-only, one page, one device, the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (ORT: session.run with Tensor.fromGpuBuffer in, gpu-buffer out, the player\'s session options; WGSL engine: WgslRunner.run, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort: the two engines\' outputs on that input. Software WebGPU (SwiftShader) times say little about real GPUs.',
       results);
@@ -156,24 +146,15 @@ async function browserMain() {
 }
 
 function writeDoc(t0, versions, adapter, coi, method, results) {
-  {
-    const machine = env.BENCH_MACHINE ?? `${os.hostname()}-${os.cpus().length}cpu`;
-    const date = new Date().toISOString();
-    const pkg = (n) => { try { return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', n, 'package.json'), 'utf8')).version; } catch { return null; } };
-    let commit = null; try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim(); } catch {}
-    const gpu = adapter == null ? null : /swiftshader/i.test(adapter) ? 'swiftshader' : adapter;
-    const doc = {
-      machine, gpu, date,
-      versions: { node: process.version, vite: pkg('vite'), playwright: pkg('@playwright/test'), webgpu_npm: pkg('webgpu'), commit, ...versions, 'onnxruntime-web': versions['onnxruntime-web'] ?? pkg('onnxruntime-web') },
-      cpu: `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`, load_avg_at_end_1_5_15: os.loadavg().map((x) => Math.round(x * 100) / 100), adapter, cross_origin_isolated: coi,
-      method,
-      results,
-    };
-    const out = env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-wgsl-engine${versions.dawn ? '-dawn' : ''}-${date.slice(0, 10)}.json`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify(doc, null, 1) + '\n');
-    log(`wrote ${path.relative(ROOT, out)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  }
+  const { machine, date, cpu, commit, gpu, pkg } = runInfo(ROOT, adapter);
+  const doc = {
+    machine, gpu, date,
+    versions: { node: process.version, vite: pkg('vite'), playwright: pkg('@playwright/test'), webgpu_npm: pkg('webgpu'), commit, ...versions, 'onnxruntime-web': versions['onnxruntime-web'] ?? pkg('onnxruntime-web') },
+    cpu, load_avg_at_end_1_5_15: os.loadavg().map((x) => Math.round(x * 100) / 100), adapter, cross_origin_isolated: coi,
+    method,
+    results,
+  };
+  writeResults(ROOT, env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-wgsl-engine${versions.dawn ? '-dawn' : ''}-${date.slice(0, 10)}.json`), doc, t0, log);
 }
 
 // ------------------------------------------------------------------ Dawn for Node

@@ -13,13 +13,13 @@
 //   BENCH_MAX_S=20 (per measurement)  BENCH_MACHINE=name  BENCH_BACKENDS=webgpu,wasm
 //   BENCH_HEADED_GPU=1 (launch without the SwiftShader flags, for a machine with a real GPU)
 //   BENCH_OUT=path (default bench/results/<machine>-<date>.json)
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBrowser } from '../lib/browser.mjs';
+import { runInfo, writeResults } from '../lib/results.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const env = process.env;
@@ -75,12 +75,7 @@ async function main() {
   const model = pickModel();
   env.SR_MODELS_DIR = model.dir;
   log(`model ${model.entry.id} (C=${model.entry.channels ?? '?'}) from ${path.relative(ROOT, model.dir) || model.dir}${model.generated ? ' (generated, random weights)' : ''}`);
-  const server = await createServer({ root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', server: { port: 5290, strictPort: false } });
-  await server.listen();
-  const base = server.resolvedUrls.local[0].replace(/\/$/, '');
-  const args = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-  if (!env.BENCH_HEADED_GPU) args.push('--use-angle=swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader');
-  const browser = await chromium.launch({ executablePath: env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+  const { base, browser, close } = await startBrowser(ROOT, { port: 5290 });
   const ctx = await browser.newContext();
   await ctx.addInitScript(countReadback);
   const results = [];
@@ -155,25 +150,17 @@ async function main() {
     }
   } finally {
     const version = browser.version();
-    await browser.close();
-    await server.close();
-    const machine = env.BENCH_MACHINE ?? `${os.hostname()}-${os.cpus().length}cpu`;
-    const date = new Date().toISOString();
-    const pkg = (n) => { try { return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', n, 'package.json'), 'utf8')).version; } catch { return null; } };
-    let commit = null; try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim(); } catch {}
-    const gpu = adapter == null ? null : /swiftshader/i.test(adapter) ? 'swiftshader' : adapter;
+    await close();
+    const { machine, date, cpu, commit, gpu, pkg } = runInfo(ROOT, adapter);
     const doc = {
       machine, gpu, date,
       versions: { chromium: version, node: process.version, 'onnxruntime-web': ortVersions?.web ?? pkg('onnxruntime-web'), vite: pkg('vite'), playwright: pkg('@playwright/test'), commit },
-      cpu: `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`, adapter, cross_origin_isolated: coi, wasm_threads: threads,
+      cpu, adapter, cross_origin_isolated: coi, wasm_threads: threads,
       model: { id: model.entry.id, channels: model.entry.channels ?? null, generated: model.generated, notes: model.entry.notes ?? null },
       method: 'model_ms: median per frame after warm-up (>= 2 runs and >= 1.5 s) (WebGPU: run + onSubmittedWorkDone, IO on the GPU). pipeline: the player\'s own per-frame model time and whole-frame time (engine RollingStats samples of the measured frames), overhead = frame/model - 1; readback = bytes of every GPUBuffer.mapAsync(READ) in the page / frames.',
       results,
     };
-    const out = env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-${date.slice(0, 10)}.json`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify(doc, null, 1) + '\n');
-    log(`wrote ${path.relative(ROOT, out)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    writeResults(ROOT, env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-${date.slice(0, 10)}.json`), doc, t0, log);
     console.log('\nkind        backend precision input      model_ms   frame_ms  overhead  readback B/frame');
     for (const r of results) {
       console.log(`${r.kind.padEnd(11)} ${String(r.backend).padEnd(7)} ${String(r.precision).padEnd(9)} ${String(r.input?.join('x') ?? '-').padEnd(9)} ${String(r.model_ms ?? '-').padStart(9)} ${String(r.frame_ms ?? '-').padStart(10)} ${String(r.overhead != null ? (r.overhead * 100).toFixed(1) + '%' : '-').padStart(9)} ${String(r.readback_bytes_per_frame ?? '-').padStart(17)}${r.error ? '  ' + r.error.slice(0, 80) : ''}`);
