@@ -78,9 +78,9 @@ export async function readTensor(page: Page, which: 'full' | 'low'): Promise<{ w
 
 /** The FP32 model (and its low-frequency part) from models/manifest.json, on onnxruntime-node's CPU EP. */
 const sessions = new Map<string, ort.InferenceSession>();
-export async function runModelOutside(which: 'full' | 'low', input: Float32Array, w: number, h: number): Promise<Float32Array> {
+export async function runModelOutside(which: 'full' | 'low', input: Float32Array, w: number, h: number, modelId?: string): Promise<Float32Array> {
   const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8'));
-  const m = manifest.models.find((x: any) => x.id === manifest.default) ?? manifest.models[0];
+  const m = manifest.models.find((x: any) => x.id === (modelId ?? manifest.default)) ?? manifest.models[0];
   const file = path.join('models', which === 'full' ? m.fp32 : m.low.fp32);
   let s = sessions.get(file);
   if (!s) {

@@ -3,11 +3,14 @@
 //
 // Per frame (WebGPU path, nothing but PSNR sums leaves the GPU):
 //   VideoFrame -> upload (RGBA8 texture) [-> downscale 4x in reference mode] -> pack (NCHW tensor)
-//   -> ORT (IO binding, output stays a GPUBuffer) -> unpack (RGBA8, full/low/high) -> present
+//   -> model (onnxruntime-web with IO binding, or our WGSL engine; the first frame picks the faster,
+//   inference/auto.ts; the output stays a GPUBuffer) -> unpack (RGBA8, full/low/high) -> present
 //   -> PSNR (sse + sum passes, 16 bytes mapped back asynchronously)
 import { createGpu, GpuUnavailableError, type Gpu } from './gpu/device';
 import { counters, destroyTexture, imageTexture } from './gpu/resources';
+import { halfToFloat } from './gpu/half';
 import { ModelRunner, type Backend, type RunOutput } from './inference';
+import { AutoRunner, type AutoDecision } from './inference/auto';
 import { WgslRunner, activationSlope } from './inference/wgsl';
 import { engineParam } from './inference/wgsl/pick';
 import { MediaError, openMedia, type Frame, type Media, type MediaInfo } from './media';
@@ -32,6 +35,8 @@ export interface EngineSnapshot {
   status: 'starting' | 'loading' | 'ready' | 'error';
   backend: string;
   backendNote: string | null;
+  /** which inference engine runs frames: 'onnxruntime-web', 'WGSL', or 'auto…' until the first frame */
+  engine: string;
   adapter: string;
   modelId: string;
   models: string[];
@@ -132,7 +137,7 @@ interface Current {
 
 export class Engine {
   private gpu: Gpu | null = null;
-  private runner: ModelRunner | WgslRunner | null = null;
+  private runner: ModelRunner | WgslRunner | AutoRunner | null = null;
   private manifest: Manifest | null = null;
   private model: ModelEntry | null = null;
   private backend: Backend = 'webgpu';
@@ -190,7 +195,8 @@ export class Engine {
       this.backend = 'wasm';
       this.dtype = 'fp32';
       this.cpu = new CpuPath(original, upscaled);
-      this.onState({ backend: 'wasm fp32', backendNote: `no WebGPU (${e.message}): the model runs on the CPU (WASM) and will be slow`, adapter: 'CPU' });
+      this.baseNote = `no WebGPU (${e.message}): the model runs on the CPU (WASM) and will be slow`;
+      this.onState({ backend: 'wasm fp32', backendNote: this.baseNote, adapter: 'CPU' });
       this.viewport = new ViewportController(() => this.cpu?.outSize ?? null, () => (this.viewDirty = true));
       this.viewport.attach(original, upscaled);
       this.raf = requestAnimationFrame(this.tick);
@@ -308,7 +314,8 @@ export class Engine {
       if (this.backend === 'webgpu' && this.dtype === 'fp16') {
         // e.g. an EP or driver that rejects the FP16 graph: the FP32 model still runs
         this.dtype = 'fp32';
-        this.onState({ backend: 'webgpu fp32', backendNote: `the FP16 model failed (${(e as Error).message}); running FP32` });
+        this.baseNote = `the FP16 model failed (${(e as Error).message}); running FP32`;
+        this.onState({ backend: 'webgpu fp32', backendNote: this.baseNote });
         return this.loadModel(m);
       }
       this.modelError = (e as Error).message;
@@ -318,18 +325,53 @@ export class Engine {
 
   private baseNote: string | null = null;
 
-  /** onnxruntime-web, or with `?engine=wgsl` our own WGSL engine for this network (WebGPU only).
-   *  ORT stays the default until the WGSL engine's FP16 path and its speed are measured on a real GPU. */
-  private async createRunner(m: ModelEntry, urls: { full: string; low: string | null }): Promise<ModelRunner | WgslRunner> {
+  /** WebGPU: `?engine=ort|wgsl` forces one; otherwise (auto) both load and the first frame picks
+   *  the faster of those that agree with onnxruntime-web (inference/auto.ts). The CPU path and
+   *  models without a weights file run onnxruntime-web. */
+  private async createRunner(m: ModelEntry, urls: { full: string; low: string | null }): Promise<ModelRunner | WgslRunner | AutoRunner> {
     const device = this.gpu?.device ?? null;
-    if (this.backend === 'webgpu' && device && engineParam(location.search) === 'wgsl') {
-      if (!m.weights) throw new Error(`model ${m.id} has no weights file in the manifest: the WGSL engine cannot run it`);
-      const w = m.weights;
-      const r = await WgslRunner.create(device, this.dtype, `/models/${w.file}`, w.convs, activationSlope(w.act, w.slope));
-      this.onState({ backendNote: [this.baseNote, 'engine: WGSL (our own kernels for this network)'].filter(Boolean).join('; ') });
+    const choice = engineParam(location.search);
+    const ortName = 'onnxruntime-web';
+    if (this.backend !== 'webgpu' || !device || choice === 'ort' || (choice === 'auto' && !m.weights)) {
+      const r = await ModelRunner.create(this.backend, this.dtype, device, urls);
+      this.setEngine(ortName, null);
       return r;
     }
-    return ModelRunner.create(this.backend, this.dtype, device, urls);
+    if (!m.weights) throw new Error(`model ${m.id} has no weights file in the manifest: the WGSL engine cannot run it`);
+    const w = m.weights;
+    const wgsl = () => WgslRunner.create(device, this.dtype, `/models/${w.file}`, w.convs, activationSlope(w.act, w.slope));
+    if (choice === 'wgsl') {
+      const r = await wgsl();
+      this.setEngine('WGSL', 'engine: WGSL (our own kernels for this network), forced by ?engine=wgsl');
+      return r;
+    }
+    // Picked before for this model on this adapter (a lost device, a model switched back): no new race.
+    const key = `${m.id}/${this.dtype}`, earlier = this.picks.get(key);
+    if (earlier) {
+      const r = earlier.engine === 'wgsl' ? await wgsl() : await ModelRunner.create(this.backend, this.dtype, device, urls);
+      this.setEngine(earlier.engine === 'wgsl' ? 'WGSL' : ortName, `${describeDecision(earlier)} (picked earlier in this session)`);
+      return r;
+    }
+    const ort = await ModelRunner.create(this.backend, this.dtype, device, urls);
+    let ours: WgslRunner;
+    try {
+      ours = await wgsl();
+    } catch (e) {
+      this.setEngine(ortName, `engine: the WGSL engine did not load (${(e as Error).message})`);
+      return ort;
+    }
+    this.setEngine('auto…', 'engine: both loaded, the first frame picks the faster');
+    return new AutoRunner(device, ort, ours, (d) => {
+      this.picks.set(key, d);
+      this.setEngine(d.engine === 'wgsl' ? 'WGSL' : ortName, describeDecision(d));
+    });
+  }
+
+  /** auto's decisions, per model and precision, for this page's adapter */
+  private readonly picks = new Map<string, AutoDecision>();
+
+  private setEngine(engine: string, detail: string | null): void {
+    this.onState({ engine, backendNote: [this.baseNote, detail].filter(Boolean).join('; ') || null });
   }
 
   /** Stays on screen (a new video does not clear it) until a model loads. */
@@ -863,7 +905,8 @@ export class Engine {
         playing: this.playing,
         backend: this.backend,
         dtype: this.dtype,
-        engine: this.runner instanceof WgslRunner ? 'wgsl' : 'ort',
+        engine: this.runner instanceof WgslRunner ? 'wgsl' : this.runner instanceof AutoRunner ? this.runner.engine : 'ort',
+        engineDecision: this.runner instanceof AutoRunner ? this.runner.decision : (this.model && this.picks.get(`${this.model.id}/${this.dtype}`)) || null,
         view: this.view,
         gain: this.gain,
         psnrMode: this.psnrMode,
@@ -955,11 +998,11 @@ export class Engine {
   }
 }
 
-function halfToFloat(h: Uint16Array): Float32Array {
-  const out = new Float32Array(h.length);
-  for (let i = 0; i < h.length; i++) {
-    const v = h[i], s = v & 0x8000 ? -1 : 1, e = (v >> 10) & 0x1f, m = v & 0x3ff;
-    out[i] = e === 0 ? s * 2 ** -14 * (m / 1024) : e === 31 ? (m ? NaN : s * Infinity) : s * 2 ** (e - 15) * (1 + m / 1024);
-  }
-  return out;
+/** The overlay line for an auto pick, e.g. "engine: WGSL, 12.1 ms vs onnxruntime-web 30.2 ms at 1024x1024". */
+export function describeDecision(d: AutoDecision): string {
+  const at = `at ${d.size[0]}x${d.size[1]}`;
+  const ms = (v: number | null) => (v == null ? '?' : v < 10 ? v.toFixed(2) : v.toFixed(1));
+  if (d.engine === 'wgsl') return `engine: WGSL, ${ms(d.ms.wgsl)} ms vs onnxruntime-web ${ms(d.ms.ort)} ms ${at}`;
+  if (d.reason) return `engine: onnxruntime-web (${ms(d.ms.ort)} ms ${at}); WGSL engine left out: ${d.reason}`;
+  return `engine: onnxruntime-web, ${ms(d.ms.ort)} ms vs WGSL ${ms(d.ms.wgsl)} ms ${at}`;
 }

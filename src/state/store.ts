@@ -35,6 +35,7 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   status: 'starting',
   backend: '…',
   backendNote: null,
+  engine: '',
   adapter: '',
   modelId: '',
   models: [],

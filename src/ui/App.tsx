@@ -13,6 +13,7 @@ export function App() {
   const backend = useStore((s) => s.backend);
   const backendNote = useStore((s) => s.backendNote);
   const adapter = useStore((s) => s.adapter);
+  const engineName = useStore((s) => s.engine);
   const media = useStore((s) => s.media);
   const status = useStore((s) => s.status);
   const psnrMode = useStore((s) => s.psnrMode);
@@ -36,6 +37,12 @@ export function App() {
         <span className="backend">
           backend <b data-testid="stat-backend">{backend}</b>
           {adapter && <span className="adapter"> on {adapter}</span>}
+          {engineName && (
+            <>
+              {' '}
+              · engine <b data-testid="stat-engine">{engineName}</b>
+            </>
+          )}
         </span>
         {backendNote && <span className="note" data-testid="backend-note">{backendNote}</span>}
         <span className="status">{status === 'loading' ? 'loading model…' : status === 'starting' ? 'starting…' : ''}</span>

@@ -1,6 +1,6 @@
 // Choosing between onnxruntime-web and the WGSL engine (issue 4: "let the player pick the faster
 // engine"): `?engine=ort|wgsl|auto` (auto by default), and for auto a short timing of both on the
-// player's own input at start-up. Pure helpers plus one timing loop; the player owns the wiring.
+// player's own input at start-up. Pure helpers plus one timing loop; inference/auto.ts uses them.
 
 export type EngineName = 'ort' | 'wgsl';
 export type EngineChoice = EngineName | 'auto';
@@ -45,20 +45,21 @@ export function pickEngine(choice: EngineChoice, ms: { ort: number | null; wgsl:
   return ms.wgsl < ms.ort * (1 - margin) ? 'wgsl' : 'ort';
 }
 
-/** PSNR (dB) of `a` against `b`, both on the [0,1] scale, clamped as the present pass shows them. */
-export function psnrDb(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** PSNR (dB) of `a` against `b`, both on the [0,1] scale, clamped as the present pass shows them.
+ *  `decode` maps stored values to numbers (FP16 outputs: a binary16 table), so a 1024x1024
+ *  frame's 50 M values are compared without a float copy of each. */
+export function psnrDb(a: ArrayLike<number>, b: ArrayLike<number>, decode?: ArrayLike<number>): number {
   if (a.length !== b.length || a.length === 0) throw new Error('psnrDb: outputs differ in length');
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
   let s = 0;
   for (let i = 0; i < a.length; i++) {
-    const d = Math.min(1, Math.max(0, a[i])) - Math.min(1, Math.max(0, b[i]));
+    const d = decode ? clamp(decode[a[i]]) - clamp(decode[b[i]]) : clamp(a[i]) - clamp(b[i]);
     s += d * d;
   }
   return s === 0 ? Infinity : 10 * Math.log10(a.length / s);
 }
 
-/** A start-up sanity check before trusting the WGSL engine (its fp16 path is unverified on this
- *  project's machines): its output on the first frame against onnxruntime-web's on the same input.
- *  fp32 agrees to ~1e-6 (> 100 dB); 45 dB is far below any visible difference. */
-export function outputsAgree(wgsl: ArrayLike<number>, ort: ArrayLike<number>, minDb = 45): boolean {
-  return psnrDb(wgsl, ort) >= minDb;
-}
+/** Below this (dB against onnxruntime-web on the same frame) the WGSL engine is not trusted:
+ *  fp32 agrees to ~1e-6 (> 100 dB), fp16 rounding alone stays above 60 dB, and 45 dB is still
+ *  far below any visible difference. */
+export const AGREE_DB = 45;

@@ -1,0 +1,86 @@
+// `?engine=auto`, the default on WebGPU: both engines load, the first frame checks the WGSL engine
+// against onnxruntime-web and times both, and the faster that agrees runs the video. Checked here on
+// what the page decided (its own timings are not asserted: speed is for benchmarks), on the output
+// against onnxruntime-node, and with WGSL weights corrupted on the wire, which must lose the pick.
+import { expect, test, type Page } from '@playwright/test';
+import { toNchw } from '../src/engine/filters';
+import { dropClip, maxAbsDiff, openPlayer, pause, readTensor, readTexture, runModelOutside, state, waitFrames } from './helpers';
+
+const MODEL = 'sr4x-c32';
+
+async function outputMatchesReference(page: Page): Promise<number> {
+  const input = await readTexture(page, 'input');
+  const tensor = await readTensor(page, 'full');
+  const diff = maxAbsDiff(tensor.data, await runModelOutside('full', toNchw({ ...input, channels: 4 }), input.width, input.height, MODEL));
+  expect(diff).toBeLessThan(1e-3);
+  return diff;
+}
+
+test('auto: the first frame times both engines and the faster one runs the video', async ({ page }) => {
+  await openPlayer(page, `model=${MODEL}`);
+  await expect(page.getByTestId('stat-engine')).toHaveText('auto…');
+  await dropClip(page, 'tiny32.mp4');
+  await waitFrames(page, 2);
+  await pause(page);
+  const s = await state(page);
+  const d = s.engineDecision;
+  console.log(`auto pick at ${d.size.join('x')}: ${JSON.stringify(d.ms)} ms, agreement ${d.agreeDb.toFixed(1)} dB -> ${d.engine}`);
+  expect(d.size).toEqual([32, 32]);
+  expect(d.reason).toBeNull();
+  expect(d.agreeDb).toBeGreaterThan(90); // fp32 on both: equal to float rounding
+  expect(d.ms.ort).toBeGreaterThan(0);
+  expect(d.ms.wgsl).toBeGreaterThan(0);
+  // the documented rule: WGSL only when more than 5% faster than the reference
+  expect(d.engine).toBe(d.ms.wgsl < d.ms.ort * 0.95 ? 'wgsl' : 'ort');
+  expect(s.engine).toBe(d.engine);
+  await expect(page.getByTestId('stat-engine')).toHaveText(d.engine === 'wgsl' ? 'WGSL' : 'onnxruntime-web');
+  await expect(page.getByTestId('backend-note')).toContainText('ms at 32x32');
+  // the loser is freed: one model output held (the frame on screen), none left over from the probe
+  expect((await page.evaluate(() => (window as any).__sr.counters())).ortOutputsLive).toBe(1);
+  console.log(`auto (${d.engine}) vs onnxruntime-node: max |diff| = ${(await outputMatchesReference(page)).toExponential(2)}`);
+
+  // a lost device rebuilds only the engine already picked: no second race
+  const before = (await state(page)).framesProcessed;
+  await page.evaluate(() => (window as any).__sr.destroyDevice());
+  await expect.poll(async () => (await state(page)).recoveries, { timeout: 60_000 }).toBe(1);
+  await waitFrames(page, 1, before);
+  const after = await state(page);
+  expect(after.engine).toBe(d.engine);
+  expect(after.engineDecision).toEqual(d);
+  await expect(page.getByTestId('backend-note')).toContainText('picked earlier in this session');
+  await outputMatchesReference(page);
+});
+
+test('auto: a WGSL engine whose output disagrees with onnxruntime-web is left out', async ({ page }) => {
+  // weights scaled by 1.25 on the wire: the WGSL engine loads and runs, but computes another function
+  await page.route(/\/models\/[^/]+\.weights\.bin$/, async (route) => {
+    const res = await route.fetch();
+    const b = await res.body();
+    const f = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    for (let i = 0; i < f.length; i++) f[i] *= 1.25;
+    await route.fulfill({ response: res, body: Buffer.from(f.buffer) });
+  });
+  await openPlayer(page, `model=${MODEL}`);
+  await dropClip(page, 'tiny32.mp4');
+  await waitFrames(page, 2);
+  await pause(page);
+  const d = (await state(page)).engineDecision;
+  console.log(`corrupted WGSL weights: agreement ${d.agreeDb.toFixed(1)} dB -> ${d.engine} (${d.reason})`);
+  expect(d.engine).toBe('ort');
+  expect(d.agreeDb).toBeLessThan(45);
+  expect(d.reason).toContain("differs from onnxruntime-web's");
+  expect(d.ms.wgsl).toBeNull();
+  await expect(page.getByTestId('stat-engine')).toHaveText('onnxruntime-web');
+  await expect(page.getByTestId('backend-note')).toContainText('WGSL engine left out');
+  await outputMatchesReference(page);
+});
+
+test('?engine=ort and ?engine=wgsl skip the pick', async ({ page }) => {
+  for (const [q, name] of [['ort', 'onnxruntime-web'], ['wgsl', 'WGSL']] as const) {
+    await openPlayer(page, `model=${MODEL}&engine=${q}`);
+    await expect(page.getByTestId('stat-engine')).toHaveText(name);
+    const s = await state(page);
+    expect(s.engine).toBe(q);
+    expect(s.engineDecision).toBeNull();
+  }
+});

@@ -1,0 +1,106 @@
+// `?engine=auto` (the default on WebGPU): both engines are loaded, and on the first frame the
+// player runs (its real size, on its real device) they are compared and timed; the faster one
+// stays and the other is freed. onnxruntime-web is the reference: the WGSL engine is kept only
+// if its output agrees with ORT's on that frame, so an unverified path (its FP16 kernels had
+// never run on this project's machines) can cost speed, never pixels.
+import { readBuffer } from '../gpu/resources';
+import { halfTable } from '../gpu/half';
+import type { ModelRunner, RunOutput, Which } from './index';
+import type { WgslRunner } from './wgsl';
+import { AGREE_DB, pickEngine, psnrDb, timeRuns, type EngineName } from './wgsl/pick';
+
+export interface AutoDecision {
+  engine: EngineName;
+  /** median ms per run (submit to GPU done) at `size`; null: not timed (failed or disagreed) */
+  ms: { ort: number | null; wgsl: number | null };
+  size: [number, number];
+  /** PSNR of the WGSL output against ORT's on the probe frame (dB); null if WGSL failed */
+  agreeDb: number | null;
+  /** why the WGSL engine was left out, if it was */
+  reason: string | null;
+}
+
+type Runner = ModelRunner | WgslRunner;
+
+export class AutoRunner {
+  readonly hasLow: boolean;
+  private ort: ModelRunner | null;
+  private wgsl: WgslRunner | null;
+  private picked: Runner | null = null;
+  private deciding: Promise<void> | null = null;
+  decision: AutoDecision | null = null;
+
+  constructor(
+    private readonly device: GPUDevice,
+    ort: ModelRunner,
+    wgsl: WgslRunner,
+    private readonly onDecide: (d: AutoDecision) => void,
+    /** the output() read of each engine comes first and is its warm-up (pipeline compiles, allocations) */
+    private readonly probe = { frames: 3, warmup: 0 },
+  ) {
+    if (ort.dtype !== wgsl.dtype) throw new Error('AutoRunner: both engines must run the same precision');
+    this.ort = ort;
+    this.wgsl = wgsl;
+    this.hasLow = ort.hasLow;
+  }
+
+  /** The engine running frames now (onnxruntime-web until the first frame decides). */
+  get engine(): EngineName {
+    return this.picked && this.picked === this.wgsl ? 'wgsl' : 'ort';
+  }
+
+  async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
+    if (!this.picked) await (this.deciding ??= this.decide(input, w, h));
+    if (!this.picked) throw new Error('engine disposed');
+    return this.picked.run(which, input, w, h);
+  }
+
+  private async decide(input: GPUBuffer, w: number, h: number): Promise<void> {
+    const ort = this.ort!, wgsl = this.wgsl!;
+    const d: AutoDecision = { engine: 'ort', ms: { ort: null, wgsl: null }, size: [w, h], agreeDb: null, reason: null };
+    // The reference must work: if it fails, this frame fails exactly as it would without auto.
+    const ref = await this.output(ort, input, w, h);
+    try {
+      d.agreeDb = psnrDb(await this.output(wgsl, input, w, h), ref, this.decodeTable());
+      if (d.agreeDb < AGREE_DB) d.reason = `its output differs from onnxruntime-web's (${d.agreeDb.toFixed(1)} dB)`;
+      else d.ms.wgsl = await timeRuns(this.device, wgsl, input, w, h, this.probe.frames, this.probe.warmup);
+    } catch (e) {
+      d.reason = `it failed: ${(e as Error).message}`;
+    }
+    d.ms.ort = await timeRuns(this.device, ort, input, w, h, this.probe.frames, this.probe.warmup);
+    if (this.disposed) return;
+    d.engine = pickEngine('auto', d.ms);
+    const drop = d.engine === 'wgsl' ? ort : wgsl;
+    this.picked = d.engine === 'wgsl' ? wgsl : ort;
+    if (d.engine === 'wgsl') this.ort = null;
+    else this.wgsl = null;
+    await drop.dispose();
+    this.decision = d;
+    this.onDecide(d);
+  }
+
+  private decodeTable(): Float32Array | undefined {
+    return this.wgsl!.dtype === 'fp16' ? halfTable() : undefined;
+  }
+
+  /** One full-path output read back in its stored form (Uint16 halves or Float32). */
+  private async output(r: Runner, input: GPUBuffer, w: number, h: number): Promise<Uint16Array | Float32Array> {
+    const o = await r.run('full', input, w, h);
+    try {
+      const fp16 = r.dtype === 'fp16';
+      const bytes = await readBuffer(this.device, o.buffer, 48 * w * h * (fp16 ? 2 : 4));
+      return fp16 ? new Uint16Array(bytes) : new Float32Array(bytes);
+    } finally {
+      o.release();
+    }
+  }
+
+  private disposed = false;
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const rs = [this.ort, this.wgsl];
+    this.ort = this.wgsl = this.picked = null;
+    for (const r of rs) await r?.dispose();
+  }
+}
