@@ -9,6 +9,7 @@
 import { createGpu, GpuUnavailableError, type Gpu } from './gpu/device';
 import { counters, destroyTexture, imageTexture } from './gpu/resources';
 import { halfToFloat } from './gpu/half';
+import { GpuTimer, type TimerSpan } from './gpu/timer';
 import { ModelRunner, type Backend, type RunOutput } from './inference';
 import { AutoRunner, type AutoDecision } from './inference/auto';
 import { WgslRunner, activationSlope } from './inference/wgsl';
@@ -74,6 +75,8 @@ class Resources {
   readonly unpackFull: UnpackPass;
   readonly unpackView: UnpackPass;
   readonly readback: SseReadback;
+  /** null without timestamp-query: the model is then timed by waiting on the queue */
+  readonly timer: GpuTimer | null;
   readonly bic8: GPUTexture | null = null;
   readonly bic: BicubicPass | null = null;
   readonly ds8: GPUTexture | null = null;
@@ -98,6 +101,7 @@ class Resources {
     this.unpackFull = new UnpackPass(device, this.out8, dtype);
     this.unpackView = new UnpackPass(device, this.view8, dtype);
     this.readback = new SseReadback(device);
+    this.timer = GpuTimer.create(device);
     if (mode === 'reference') {
       this.bic8 = imageTexture(device, 'bicubic 8-bit', ow, oh);
       this.bic = new BicubicPass(device, this.lr!, this.bic8);
@@ -120,6 +124,7 @@ class Resources {
     this.unpackFull.dispose();
     this.unpackView.dispose();
     this.readback.dispose();
+    this.timer?.dispose();
     destroyTexture(this.bic8);
     this.bic?.dispose();
     destroyTexture(this.ds8);
@@ -251,6 +256,7 @@ export class Engine {
         this.releaseCurrent();
         this.res?.dispose();
         this.res = null;
+        this.inflight = null; // the lost device's queue: it may never report back
         const old = this.runner;
         this.runner = null;
         await old?.dispose().catch(() => undefined);
@@ -702,35 +708,46 @@ export class Engine {
     const enc = device.createCommandEncoder({ label: 'frame in' });
     res.down?.encode(enc);
     res.pack.encode(enc);
+    const span = res.timer?.begin(enc) ?? null;
     device.queue.submit([enc.finish()]);
 
     const tm = performance.now();
     const w = res.input.width, h = res.input.height;
-    const full = await runner.run('full', res.pack.output, w, h);
-    let low: RunOutput | null = null;
+    let full: RunOutput | null = null, low: RunOutput | null = null;
     try {
+      full = await runner.run('full', res.pack.output, w, h);
       if (this.view !== 'full' && runner.hasLow) low = await runner.run('low', res.pack.output, w, h);
-      await device.queue.onSubmittedWorkDone();
+      // no timestamps: time the model by waiting for it (the CPU then idles while the GPU works)
+      if (!span) await device.queue.onSubmittedWorkDone();
     } catch (e) {
-      full.release();
+      span?.cancel();
+      full?.release();
       low?.release();
       throw e;
     }
-    const modelMs = performance.now() - tm;
+    if (!span) this.modelTime.push(performance.now() - tm);
 
     this.releaseCurrent();
     this.cur = { full, low, frameIndex: fi, timestamp: f.timestamp };
     this.lastTimestamp = f.timestamp;
-    this.renderOutputs(true);
-    await device.queue.onSubmittedWorkDone();
-    const frameMs = performance.now() - t0;
-    this.framesProcessed++;
-    this.modelTime.push(modelMs);
-    this.latency.push(frameMs);
-    this.fps.tick(performance.now());
-    this.logFrame(f.timestamp, t0);
+    this.renderOutputs(true, span);
+    span?.read((ms) => this.modelTime.push(ms));
     this.onState({ frameIndex: fi, time: f.timestamp });
+    // This frame's latency ends when the GPU is done with it; meanwhile the next frame may be
+    // decoded, uploaded and queued: at most this frame and the next are on the GPU at once.
+    const done = device.queue.onSubmittedWorkDone().then(() => {
+      this.framesProcessed++; // counted once on screen (tests wait on it)
+      this.latency.push(performance.now() - t0);
+      this.fps.tick(performance.now());
+      this.logFrame(f.timestamp, t0);
+    });
+    const before = this.inflight;
+    this.inflight = done;
+    if (before) await Promise.race([before, device.lost]);
   }
+
+  /** the previous frame's GPU work (see process) */
+  private inflight: Promise<void> | null = null;
 
   private async processCpu(cpu: CpuPath, f: Frame): Promise<void> {
     const t0 = performance.now();
@@ -798,9 +815,10 @@ export class Engine {
     return this.view !== 'full' && cur.low ? res.view8 : res.out8;
   }
 
-  private renderOutputs(withPsnr: boolean): void {
+  private renderOutputs(withPsnr: boolean, span: TimerSpan | null = null): void {
     const res = this.res!, cur = this.cur!, device = this.gpu!.device;
     const enc = device.createCommandEncoder({ label: 'frame out' });
+    span?.end(enc);
     res.unpackFull.encode(enc, cur.full.buffer, null, 'full', 1);
     if (this.view !== 'full' && cur.low) res.unpackView.encode(enc, cur.full.buffer, cur.low.buffer, this.view, this.gain);
     let after: ((cb: (s: Float32Array) => void) => void) | null = null;
@@ -925,6 +943,8 @@ export class Engine {
         hasLow: this.runner?.hasLow ?? false,
         modelReady: !!this.runner,
         recoveries: this.recoveries,
+        /** how the model time is taken: GPU timestamps, or waiting for the queue (no timestamp-query) */
+        modelTiming: this.res ? (this.res.timer ? 'gpu-timestamps' : 'queue-wait') : null,
       }),
       counters: () => ({ ...counters }),
       readTexture: (which: 'frame' | 'input' | 'output' | 'view') =>
@@ -962,6 +982,8 @@ export class Engine {
         // a view/gain change is applied by the next animation frame: wait for it, then for the work
         for (let i = 0; i < 120 && this.needRerender && (this.cur || this.cpu?.full); i++) await new Promise((r) => requestAnimationFrame(r));
         await this.exclusive(async () => undefined);
+        const dev = this.gpu?.device;
+        if (this.inflight && dev) await Promise.race([this.inflight, dev.lost]);
       },
       destroyDevice: () => this.gpu?.device.destroy(),
       /** GPU downscale / bicubic / PSNR-sum passes on given RGBA pixels (shader tests). */
