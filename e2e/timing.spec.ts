@@ -28,6 +28,7 @@ test('GPU timestamps: the model is timed on the GPU clock and frames overlap on 
   await openPlayer(page, 'model=sr4x-c32&engine=wgsl');
   const r = await freeRun(page, 12);
   expect(r.timing).toBe('gpu-timestamps');
+  await expect(page.getByTestId('stat-model-clock')).toContainText('GPU clock');
   const { frame, model } = r.lat;
   console.log(`timestamps: model median ${median(model).toFixed(1)} ms (n=${model.length}), frame median ${median(frame).toFixed(1)} ms (n=${frame.length})`);
   expect(model.length).toBeGreaterThanOrEqual(10);
@@ -53,6 +54,7 @@ test('no timestamp-query: the model is timed by waiting for the queue', async ({
   await openPlayer(page, 'model=sr4x-c32&engine=wgsl');
   const r = await freeRun(page, 6);
   expect(r.timing).toBe('queue-wait');
+  await expect(page.getByTestId('stat-model-clock')).toContainText('queue wait');
   const { frame, model } = r.lat;
   console.log(`queue wait: model median ${median(model).toFixed(1)} ms, frame median ${median(frame).toFixed(1)} ms`);
   expect(model.length).toBeGreaterThanOrEqual(6);

@@ -883,6 +883,7 @@ export class Engine {
       latencyP95: this.latency.p95(),
       modelAvg: this.modelTime.mean(),
       modelP95: this.modelTime.p95(),
+      modelClock: this.cpu ? 'cpu' : this.res ? (this.res.timer ? 'gpu' : 'queue') : null,
       fps: this.fps.fps(now),
       dropped: this.dropped,
       psnr: p && p.mode === this.psnrMode ? p.model : NaN,
@@ -944,7 +945,7 @@ export class Engine {
         modelReady: !!this.runner,
         recoveries: this.recoveries,
         /** how the model time is taken: GPU timestamps, or waiting for the queue (no timestamp-query) */
-        modelTiming: this.res ? (this.res.timer ? 'gpu-timestamps' : 'queue-wait') : null,
+        modelTiming: this.res && !this.cpu ? (this.res.timer ? 'gpu-timestamps' : 'queue-wait') : null,
       }),
       counters: () => ({ ...counters }),
       readTexture: (which: 'frame' | 'input' | 'output' | 'view') =>

@@ -5,6 +5,8 @@ export interface EngineStats {
   latencyP95: number;
   modelAvg: number;
   modelP95: number;
+  /** how the model time is taken: the GPU's timestamps, waiting for the queue, or (CPU path) the wall clock */
+  modelClock: 'gpu' | 'queue' | 'cpu' | null;
   fps: number;
   /** frames skipped to keep real time since the video was opened */
   dropped: number;
@@ -20,6 +22,7 @@ export const emptyStats = (mode: PsnrMode): EngineStats => ({
   latencyP95: NaN,
   modelAvg: NaN,
   modelP95: NaN,
+  modelClock: null,
   fps: 0,
   dropped: 0,
   psnr: NaN,

@@ -1,6 +1,12 @@
 import { useStore } from '../state/store';
 import { fmtDb, fmtMs } from '../engine/stats';
 
+const CLOCK_TITLE = {
+  gpu: 'model time from GPU timestamps: frames overlap, nothing waits for it',
+  queue: 'no timestamp-query on this device: the model is timed by waiting for the GPU queue',
+  cpu: 'the model runs on the CPU (WASM): wall-clock time',
+} as const;
+
 /** Overlay on the upscaled view; values arrive from the engine at ~4 Hz. */
 export function Stats() {
   const s = useStore((st) => st.stats);
@@ -11,6 +17,12 @@ export function Stats() {
       </div>
       <div>
         model <b data-testid="stat-model-latency">{fmtMs(s.modelAvg)}</b> <small>p95 {fmtMs(s.modelP95)}</small>
+        {s.modelClock && (
+          <small data-testid="stat-model-clock" title={CLOCK_TITLE[s.modelClock]}>
+            {' '}
+            · {s.modelClock === 'gpu' ? 'GPU clock' : s.modelClock === 'queue' ? 'queue wait' : 'CPU'}
+          </small>
+        )}
       </div>
       <div>
         <b data-testid="stat-fps">{s.fps.toFixed(1)}</b> fps <small data-testid="stat-dropped">{s.dropped} dropped</small>
