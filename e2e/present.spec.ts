@@ -1,5 +1,5 @@
-// The present pass on the real GPU path: the engine's own PresentPass class and device (through the
-// window.__sr debug hook) draw a known texture into a test canvas, and the canvas is read back.
+// The present pass on the real GPU path: the player's PresentPass on the engine's device (through
+// the window.__sr.presentSelfTest hook) draws a known texture into a test canvas, read back.
 // Minified, each canvas pixel must be the average of the texels it covers (no aliasing); magnified
 // or 1:1, exactly what a single nearest / bilinear tap gives (the behaviour before the box filter).
 import { expect, test, type Page } from '@playwright/test';
@@ -19,29 +19,8 @@ interface Draw {
 /** Draws the texture through a new PresentPass into a cw x ch canvas; returns the canvas's RGBA. */
 async function present(page: Page, d: Draw): Promise<Uint8Array> {
   const out = await page.evaluate(
-    ({ rgba, tw, th, cw, ch, filter, zoom }) => {
-      const engine = (window as any).__sr.engine;
-      const device: GPUDevice = engine.gpu.device;
-      const Present = engine.presentUp.constructor; // the class the player draws both canvases with
-      const tex = device.createTexture({ size: [tw, th], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST });
-      device.queue.writeTexture({ texture: tex }, new Uint8Array(rgba), { bytesPerRow: tw * 4 }, [tw, th]);
-      const canvas = document.createElement('canvas');
-      canvas.width = cw;
-      canvas.height = ch;
-      const pass = new Present(device, canvas, filter);
-      const enc = device.createCommandEncoder();
-      pass.encode(enc, tex, { zoom, cx: 0.5, cy: 0.5 });
-      device.queue.submit([enc.finish()]);
-      const c2 = document.createElement('canvas');
-      c2.width = cw;
-      c2.height = ch;
-      const g = c2.getContext('2d')!;
-      g.drawImage(canvas, 0, 0);
-      const px = Array.from(g.getImageData(0, 0, cw, ch).data);
-      pass.dispose();
-      tex.destroy();
-      return px;
-    },
+    async ({ rgba, tw, th, cw, ch, filter, zoom }) =>
+      Array.from(await (window as any).__sr.presentSelfTest(new Uint8Array(rgba), tw, th, cw, ch, filter, zoom) as Uint8ClampedArray),
     { ...d, rgba: Array.from(d.rgba), zoom: d.zoom ?? 1 },
   );
   return new Uint8Array(out);

@@ -990,6 +990,9 @@ export class Engine {
       /** GPU downscale / bicubic / PSNR-sum passes on given RGBA pixels (shader tests). */
       passSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number) =>
         this.exclusive(async () => (await import('./selftest')).passSelfTest(dev(), a, b, w, h)),
+      /** one PresentPass draw of given pixels into a new canvas (e2e/present.spec.ts) */
+      presentSelfTest: (rgba: Uint8Array, tw: number, th: number, cw: number, ch: number, filter: GPUFilterMode, zoom: number) =>
+        this.exclusive(async () => (await import('./selftest')).presentSelfTest(dev(), rgba, tw, th, cw, ch, filter, zoom)),
       packSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number, dtype: 'fp16' | 'fp32') =>
         this.exclusive(async () => (await import('./selftest')).packSelfTest(dev(), a, b, w, h, dtype)),
       pause: () => this.pause(),

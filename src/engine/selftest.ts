@@ -3,6 +3,7 @@
 import { BicubicPass } from './passes/bicubic';
 import { DownscalePass } from './passes/downscale';
 import { SsePass, SseReadback } from './passes/psnr';
+import { PresentPass } from './passes/present';
 import { destroyTexture, imageTexture, readTexture } from './gpu/resources';
 
 export async function passSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Array, w: number, h: number) {
@@ -65,4 +66,28 @@ export async function packSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Arr
   for (const u of [uf, uh]) u.dispose();
   for (const t of [ta, tb, full, high]) destroyTexture(t);
   return out;
+}
+
+/** Draws an RGBA8 image through a PresentPass (the class the player draws both canvases with) into
+ *  a new cw x ch canvas at `zoom`, centred; returns the canvas's RGBA as the page composites it. */
+export async function presentSelfTest(device: GPUDevice, rgba: Uint8Array, tw: number, th: number, cw: number, ch: number, filter: GPUFilterMode, zoom: number) {
+  const tex = imageTexture(device, 'selftest present', tw, th);
+  device.queue.writeTexture({ texture: tex }, rgba as GPUAllowSharedBufferSource, { bytesPerRow: tw * 4 }, { width: tw, height: th });
+  const canvas = document.createElement('canvas');
+  canvas.width = cw;
+  canvas.height = ch;
+  const pass = new PresentPass(device, canvas, filter);
+  const enc = device.createCommandEncoder({ label: 'selftest present' });
+  pass.encode(enc, tex, { zoom, cx: 0.5, cy: 0.5 });
+  device.queue.submit([enc.finish()]);
+  await device.queue.onSubmittedWorkDone();
+  const c2 = document.createElement('canvas');
+  c2.width = cw;
+  c2.height = ch;
+  const g = c2.getContext('2d')!;
+  g.drawImage(canvas, 0, 0);
+  const px = g.getImageData(0, 0, cw, ch).data;
+  pass.dispose();
+  destroyTexture(tex);
+  return px;
 }
