@@ -3,15 +3,17 @@
 #   bash bench/gpu/run.sh            carry: [".device/bench", ".gl"]  (built here by bench/gpu/pack.sh)
 # Smoke test on a CPU-only machine (Dawn's SwiftShader adapter, torch on CPU, tiny sizes):
 #   SMOKE=1 OUT=/tmp/x bash bench/gpu/run.sh
-# Stages, under one hard limit (LIMIT_S, default 150 s): unpack -> Vulkan -> nvidia-smi ->
+# Stages, under one hard limit (LIMIT_S, default 240 s: give the call timeout_s 300): unpack -> Vulkan -> nvidia-smi ->
 # models (make_models.py, or MODELS_DIR / .device/bench/models / .device/models *.onnx if present) -> torch_anchor.py (cuDNN) ->
-# wgsl_conv.mjs (hand-written conv layer, ~25 s) -> dawn_bench.mjs (onnxruntime-web WebGPU EP under Dawn for Node) -> summarize.py (table + JSON).
-# Env: SKIP_ANCHOR=1 / SKIP_WGSL=1 (Dawn gets the time), WGSL_S=12, CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
+# wgsl-engine.mjs --dawn (our WGSL engine on the committed models vs onnxruntime-web, fp16 + fp32, ~30 s per model) ->
+# dawn_bench.mjs (onnxruntime-web WebGPU EP option grid under Dawn for Node) -> summarize.py (table + JSON).
+# Env: SKIP_ANCHOR=1, SKIP_ENGINE=1, ENGINE_MODELS="sr4x-c32 sr4x-c64 sr4x-c48", ENGINE_S=30 (per model), ENGINE_FRAMES=20,
+# WGSL_CONV=1 (the old single-layer prototype, WGSL_S=12), CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
 # width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR, BENCH_TAR=1.
-# Writes to $OUT: log.txt, torch_anchor.json, wgsl_conv.json, dawn_bench.json, verify.json, results.json (issue schema).
+# Writes to $OUT: log.txt, torch_anchor.json, wgsl_engine_<model>.json, dawn_bench.json, verify.json, results.json (issue schema).
 set -u
 T0=$(date +%s)
-LIMIT=${LIMIT_S:-150}
+LIMIT=${LIMIT_S:-240}
 : "${OUT:?set OUT}"
 mkdir -p "$OUT"
 left() { echo $(( LIMIT - ($(date +%s) - T0) )); }
@@ -86,10 +88,24 @@ main() {
     timeout $ta "$PY" bench/gpu/torch_anchor.py --out "$OUT/torch_anchor.json" --size "${SIZE:-1024}" --channels "${CHANNELS:-16,32,48,64}" --runs 50 --budget-s 1.0 || echo "torch_anchor failed or timed out ($?)"
   fi
   echo "anchor done ($(( $(date +%s) - T0 ))s)"
-  # ---- hand-written WGSL conv layer (prototype of a specialized engine), short
+  # ---- our WGSL engine (the player's ?engine=wgsl, and what ?engine=auto may pick) on the committed
+  # models, fp16 and fp32, against onnxruntime-web on the same device and input (outputs compared)
+  if [ "${SKIP_ENGINE:-0}" = 1 ]; then echo "engine stage skipped (SKIP_ENGINE=1)"
+  elif [ ! -f .device/bench/wgsl-engine.bundle.mjs ]; then echo "no .device/bench/wgsl-engine.bundle.mjs: re-run bench/gpu/pack.sh"
+  else
+    if [ "$SMOKE" = 1 ]; then ES=16; EM=sr4x-c32; EF=3; ET=120; else ES=${SIZE:-1024}; EM=${ENGINE_MODELS:-sr4x-c32 sr4x-c64 sr4x-c48}; EF=${ENGINE_FRAMES:-20}; ET=${ENGINE_S:-30}; fi
+    for m in $EM; do
+      [ "$(left)" -gt $(( ET + 40 )) ] || { echo "engine $m: skipped, $(left)s left"; continue; }
+      BENCH_SIZES=$ES BENCH_MODEL=$m BENCH_DTYPES=fp16,fp32 BENCH_FRAMES=$EF BENCH_MACHINE="${MACHINE:-$(hostname)}" BENCH_OUT="$OUT/wgsl_engine_$m.json" \
+        timeout $ET "$NODE" bench/wgsl-engine.mjs --dawn "$W/dawn.node" --ort "$W/ort" --engine .device/bench/wgsl-engine.bundle.mjs --models models \
+        || echo "wgsl-engine $m exited $?"
+    done
+  fi
+  echo "engine done ($(( $(date +%s) - T0 ))s)"
+  # ---- hand-written WGSL conv layer (the prototype the engine grew from): off unless WGSL_CONV=1
   if [ "$SMOKE" = 1 ]; then WARGS="--size 16 --channels 8 --budget-s 60"; WT=90
   else WARGS="--size ${SIZE:-1024} --channels ${CHANNELS:-16,32,48,64} --budget-s ${WGSL_S:-12}"; WT=$(( ${WGSL_S:-12} + 10 )); fi
-  [ "${SKIP_WGSL:-0}" = 1 ] || timeout $WT "$NODE" bench/gpu/wgsl_conv.mjs --dawn "$W/dawn.node" --out "$OUT/wgsl_conv.json" $WARGS || echo "wgsl_conv exited $?"
+  if [ "${WGSL_CONV:-0}" = 1 ]; then timeout $WT "$NODE" bench/gpu/wgsl_conv.mjs --dawn "$W/dawn.node" --out "$OUT/wgsl_conv.json" $WARGS || echo "wgsl_conv exited $?"; fi
   echo "wgsl done ($(( $(date +%s) - T0 ))s)"
   # ---- Dawn for Node: onnxruntime-web WebGPU EP
   b=$(( $(left) - 8 ))

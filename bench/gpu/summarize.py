@@ -28,6 +28,12 @@ def main(out):
     db = load(os.path.join(out, "dawn_bench.json"))
     vf = load(os.path.join(out, "verify.json")) if os.path.exists(os.path.join(out, "verify.json")) else None
     wc = load(os.path.join(out, "wgsl_conv.json")) if os.path.exists(os.path.join(out, "wgsl_conv.json")) else None
+    # our WGSL engine, one file per committed model (bench/wgsl-engine.mjs --dawn)
+    we = [load(os.path.join(out, f)) for f in sorted(os.listdir(out)) if f.startswith("wgsl_engine_") and f.endswith(".json")]
+    we = [d for d in we if d]
+    for d in we:
+        for r in d.get("results", []):
+            r.setdefault("channels", int(r["model"].rsplit("c", 1)[1]) if r.get("model", "").rsplit("c", 1)[-1].isdigit() else None)
     base = ta or db or {}
     versions = {}
     for d in (ta, db):
@@ -40,7 +46,8 @@ def main(out):
            "datasheet_fp16_dense_tflops": (ta or {}).get("datasheet_fp16_dense_tflops"),
            "methods": {"pytorch": (ta or {}).get("method"), "dawn": (db or {}).get("method")},
            "verify": vf,
-           "results": (ta or {}).get("results", []) + (db or {}).get("results", []) + (wc or {}).get("results", [])}
+           "results": (ta or {}).get("results", []) + (db or {}).get("results", []) + (wc or {}).get("results", [])
+           + [r for d in we for r in d.get("results", [])]}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(doc, f, indent=1)
 
@@ -97,6 +104,23 @@ def main(out):
             print(f"{r['channels']:>4} {r['precision']:>5} {r.get('px', '-'):>3} {fmt(r.get('layer_ms')):>9} {fmt(r.get('layer_gflops'), 0):>8} {fmt(r.get('model_ms')):>9} "
                   f"{fmt(r['model_ms'] / a if (a and r.get('model_ms')) else None, 2):>8}  "
                   + (f"rel {r['verify_rel_l2']:.1e} {'PASS' if r['verify_pass'] else 'FAIL'}" if r.get('verify_rel_l2') is not None else r.get('error', '')[:80]))
+    if we:
+        print("\n-- our WGSL engine vs onnxruntime-web, same device and input (ms: run + onSubmittedWorkDone, median)")
+        print(f"{'model':>9} {'prec':>5} {'input':>9} {'engine':>16} {'model_ms':>9} {'x_anchor':>8}  check")
+        a_in = (ta or {}).get("results", [{}])[0].get("input") if (ta or {}).get("results") else None
+        for d in we:
+            for r in d.get("results", []):
+                if r.get("status") != "ok":
+                    print(f"{r.get('model', '?'):>9} {r.get('precision', '?'):>5} {'-':>9} {r.get('engine', '?'):>16} {'-':>9} {'-':>8}  {r.get('status')} {r.get('note', '')}")
+                    continue
+                a = anchor.get(r.get("channels")) if r.get("input") == a_in else None
+                chk = ""
+                if r.get("psnr_vs_ort") is not None:
+                    chk = f"vs ORT same precision {r['psnr_vs_ort']} dB, max |diff| {r.get('max_abs_diff_vs_ort', float('nan')):.1e}"
+                if r.get("psnr_vs_ort_fp32") is not None:
+                    chk += f"{'; ' if chk else ''}vs ORT fp32 {r['psnr_vs_ort_fp32']} dB"
+                print(f"{r['model']:>9} {r['precision']:>5} {'x'.join(map(str, r['input'])):>9} {r['engine']:>16} {fmt(r.get('model_ms')):>9} "
+                      f"{fmt(r['model_ms'] / a if (a and r.get('model_ms')) else None, 2):>8}  {chk}")
     if vf:
         print("\n-- WebGPU output vs onnxruntime CPU, same input (%s)" % vf.get("onnxruntime"))
         for r in vf.get("results", []):
