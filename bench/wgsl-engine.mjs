@@ -18,12 +18,12 @@
 //        needs nothing but WebGPU globals: to carry to a machine without node_modules.
 // env: BENCH_SIZES=16,32 BENCH_MODEL=sr4x-c32 BENCH_DTYPES=fp32[,fp16] BENCH_FRAMES=7 BENCH_PX=0 (0: the engine's default blocking; e.g. 0,2,8 to compare)
 //      BENCH_MACHINE=name BENCH_OUT=path BENCH_HEADED_GPU=1 (no SwiftShader flags: a real GPU)
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startBrowser } from './lib/browser.mjs';
+import { dawnDevice, loadOrt } from './lib/dawn.mjs';
 import { runInfo, writeResults } from './lib/results.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -164,7 +164,7 @@ async function buildEngine(file) {
   const outDir = path.dirname(path.resolve(file));
   await build({
     configFile: false, root: ROOT, logLevel: 'warn',
-    build: { lib: { entry: path.join(ROOT, 'src/engine/inference/wgsl/index.ts'), formats: ['es'], fileName: () => path.basename(file) },
+    build: { lib: { entry: path.join(ROOT, 'bench/gpu/device_entry.ts'), formats: ['es'], fileName: () => path.basename(file) },
       outDir, emptyOutDir: false, minify: false, copyPublicDir: false, write: true },
   });
   return path.resolve(file);
@@ -181,35 +181,11 @@ async function dawnMain() {
   const dawnPath = path.resolve(typeof opt('dawn') === 'string' ? opt('dawn') : path.join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'));
   const ortDir = path.resolve(opt('ort', path.join(ROOT, 'node_modules/onnxruntime-web/dist')));
   const modelsDir = path.resolve(opt('models', path.join(ROOT, 'models')));
-  const require = createRequire(import.meta.url);
-  const { create, globals } = require(dawnPath);
-  Object.assign(globalThis, globals);
-  const gpu = (globalThis.__gpuInstance = create([])); // keep referenced (dawn.node crashes if it is collected)
-  if (typeof globalThis.navigator === 'undefined') globalThis.navigator = {};
-  try { Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true }); } catch { globalThis.navigator.gpu = gpu; }
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('no WebGPU adapter (Vulkan driver missing? set VK_DRIVER_FILES)');
-  const f16 = adapter.features.has('shader-f16');
-  const L = adapter.limits;
-  const device = await adapter.requestDevice({
-    requiredFeatures: ['shader-f16', 'timestamp-query'].filter((f) => adapter.features.has(f)),
-    requiredLimits: { maxStorageBufferBindingSize: L.maxStorageBufferBindingSize, maxBufferSize: L.maxBufferSize },
-  });
-  device.addEventListener?.('uncapturederror', (e) => console.error('uncapturederror', e.error?.message));
-  // ORT hands writeBuffer views of its wasm heap (maybe SharedArrayBuffer); dawn.node wants copies
-  const q = device.queue, orig = q.writeBuffer.bind(q);
-  q.writeBuffer = (b, o, d, dof, sz) => {
-    if (typeof SharedArrayBuffer !== 'undefined' && ArrayBuffer.isView(d) && d.buffer instanceof SharedArrayBuffer) d = d.slice();
-    return dof === undefined ? orig(b, o, d) : sz === undefined ? orig(b, o, d, dof) : orig(b, o, d, dof, sz);
-  };
-  const info = adapter.info ?? {};
-  const desc = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  const { device, f16, desc } = await dawnDevice(dawnPath);
   log(`Dawn adapter: ${desc} (shader-f16: ${f16})`);
   const enginePath = typeof opt('engine') === 'string' ? path.resolve(opt('engine')) : await buildEngine(path.join(os.tmpdir(), `wgsl-engine-${process.pid}.mjs`));
   const { WgslRunner } = await import(pathToFileURL(enginePath).href);
-  const ort = await import(pathToFileURL(path.join(ortDir, 'ort.webgpu.bundle.min.mjs')).href);
-  Object.assign(ort.env.wasm, { numThreads: 1, proxy: false, wasmBinary: fs.readFileSync(path.join(ortDir, 'ort-wasm-simd-threaded.asyncify.wasm')) });
-  ort.env.logLevel = 'error';
+  const ort = await loadOrt(ortDir, fs, path, pathToFileURL);
   const manifest = JSON.parse(fs.readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8'));
   const m = manifest.models.find((x) => x.id === MODEL);
   if (!m?.weights) throw new Error(`${MODEL}: not in ${modelsDir}/manifest.json or no weights file`);

@@ -3,17 +3,18 @@
 #   bash bench/gpu/run.sh            carry: [".device/bench", ".gl"]  (built here by bench/gpu/pack.sh)
 # Smoke test on a CPU-only machine (Dawn's SwiftShader adapter, torch on CPU, tiny sizes):
 #   SMOKE=1 OUT=/tmp/x bash bench/gpu/run.sh
-# Stages, under one hard limit (LIMIT_S, default 240 s: give the call timeout_s 300): unpack -> Vulkan -> nvidia-smi ->
+# Stages, under one hard limit (LIMIT_S, default 270 s: give the call timeout_s 330): unpack -> Vulkan -> nvidia-smi ->
 # models (make_models.py, or MODELS_DIR / .device/bench/models / .device/models *.onnx if present) -> torch_anchor.py (cuDNN) ->
 # wgsl-engine.mjs --dawn (our WGSL engine on the committed models vs onnxruntime-web, fp16 + fp32, ~30 s per model) ->
+# frame_bench.mjs (the player's whole frame path with each engine: throughput, latency, overhead; c32 and c64) ->
 # dawn_bench.mjs (onnxruntime-web WebGPU EP option grid under Dawn for Node) -> summarize.py (table + JSON).
-# Env: SKIP_ANCHOR=1, SKIP_ENGINE=1, ENGINE_MODELS="sr4x-c32 sr4x-c64 sr4x-c48", ENGINE_S=30 (per model), ENGINE_FRAMES=20,
+# Env: SKIP_ANCHOR=1, SKIP_ENGINE=1, SKIP_FRAME=1, FRAME_MODELS="sr4x-c32 sr4x-c64", FRAME_S=45, FRAME_FRAMES=60, ENGINE_MODELS="sr4x-c32 sr4x-c64 sr4x-c48", ENGINE_S=30 (per model), ENGINE_FRAMES=20,
 # WGSL_CONV=1 (the old single-layer prototype, WGSL_S=12), CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
 # width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR, BENCH_TAR=1.
-# Writes to $OUT: log.txt, torch_anchor.json, wgsl_engine_<model>.json, dawn_bench.json, verify.json, results.json (issue schema).
+# Writes to $OUT: log.txt, torch_anchor.json, wgsl_engine_<model>.json, frame_<model>.json, dawn_bench.json, verify.json, results.json (issue schema).
 set -u
 T0=$(date +%s)
-LIMIT=${LIMIT_S:-240}
+LIMIT=${LIMIT_S:-270}
 : "${OUT:?set OUT}"
 mkdir -p "$OUT"
 left() { echo $(( LIMIT - ($(date +%s) - T0) )); }
@@ -102,6 +103,19 @@ main() {
     done
   fi
   echo "engine done ($(( $(date +%s) - T0 ))s)"
+  # ---- the player's whole frame path (pack -> model -> unpack -> PSNR -> present) with each engine,
+  # frames overlapping as in the player: throughput, latency and overhead over the model alone
+  if [ "${SKIP_FRAME:-0}" = 1 ] || [ ! -f .device/bench/wgsl-engine.bundle.mjs ]; then echo "frame stage skipped"
+  else
+    if [ "$SMOKE" = 1 ]; then FS=16; FM=sr4x-c32; FF=4; FT=150; else FS=${SIZE:-1024}; FM=${FRAME_MODELS:-sr4x-c32 sr4x-c64}; FF=${FRAME_FRAMES:-60}; FT=${FRAME_S:-45}; fi
+    for m in $FM; do
+      [ "$(left)" -gt $(( FT + 30 )) ] || { echo "frame $m: skipped, $(left)s left"; continue; }
+      BENCH_MACHINE="${MACHINE:-$(hostname)}" timeout $FT "$NODE" bench/gpu/frame_bench.mjs --dawn "$W/dawn.node" --ort "$W/ort" \
+        --bundle .device/bench/wgsl-engine.bundle.mjs --models models --model $m --size $FS --frames $FF --out "$OUT/frame_$m.json" \
+        || echo "frame_bench $m exited $?"
+    done
+  fi
+  echo "frame done ($(( $(date +%s) - T0 ))s)"
   # ---- hand-written WGSL conv layer (the prototype the engine grew from): off unless WGSL_CONV=1
   if [ "$SMOKE" = 1 ]; then WARGS="--size 16 --channels 8 --budget-s 60"; WT=90
   else WARGS="--size ${SIZE:-1024} --channels ${CHANNELS:-16,32,48,64} --budget-s ${WGSL_S:-12}"; WT=$(( ${WGSL_S:-12} + 10 )); fi

@@ -34,6 +34,9 @@ def main(out):
     for d in we:
         for r in d.get("results", []):
             r.setdefault("channels", int(r["model"].rsplit("c", 1)[1]) if r.get("model", "").rsplit("c", 1)[-1].isdigit() else None)
+    # the player's frame path per model (bench/gpu/frame_bench.mjs)
+    fb = [load(os.path.join(out, f)) for f in sorted(os.listdir(out)) if f.startswith("frame_") and f.endswith(".json")]
+    fb = [d for d in fb if d]
     base = ta or db or {}
     versions = {}
     for d in (ta, db):
@@ -47,7 +50,7 @@ def main(out):
            "methods": {"pytorch": (ta or {}).get("method"), "dawn": (db or {}).get("method")},
            "verify": vf,
            "results": (ta or {}).get("results", []) + (db or {}).get("results", []) + (wc or {}).get("results", [])
-           + [r for d in we for r in d.get("results", [])]}
+           + [r for d in we for r in d.get("results", [])] + [r for d in fb for r in d.get("results", [])]}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(doc, f, indent=1)
 
@@ -121,6 +124,18 @@ def main(out):
                     chk += f"{'; ' if chk else ''}vs ORT fp32 {r['psnr_vs_ort_fp32']} dB"
                 print(f"{r['model']:>9} {r['precision']:>5} {'x'.join(map(str, r['input'])):>9} {r['engine']:>16} {fmt(r.get('model_ms')):>9} "
                       f"{fmt(r['model_ms'] / a if (a and r.get('model_ms')) else None, 2):>8}  {chk}")
+    if fb:
+        print("\n-- the player's frame path (upload copy, pack, model, unpack, PSNR, two presents), frames overlapping")
+        print(f"{'model':>9} {'prec':>5} {'input':>9} {'engine':>16} {'frame_ms':>9} {'fps':>6} {'model_gpu':>9} {'model_only':>10} {'overhead':>8} {'latency':>8} {'PSNR':>7}")
+        for d in fb:
+            for r in d.get("results", []):
+                if r.get("status") != "ok":
+                    print(f"{r.get('model', '?'):>9} {r.get('precision', '?'):>5} {'-':>9} {r.get('model_engine', '?'):>16}  {r.get('status')}: {r.get('error', '')[:80]}")
+                    continue
+                fps = 1000 / r["frame_ms"] if r.get("frame_ms") else None
+                ov = f"{r['overhead'] * 100:.1f}%" if r.get("overhead") is not None else "-"
+                print(f"{r['model']:>9} {r['precision']:>5} {'x'.join(map(str, r['input'])):>9} {r['model_engine']:>16} {fmt(r.get('frame_ms')):>9} {fmt(fps, 1):>6} "
+                      f"{fmt(r.get('model_ms')):>9} {fmt(r.get('model_only_ms')):>10} {ov:>8} {fmt(r.get('latency_ms')):>8} {fmt(r.get('psnr_consistency_db'), 2):>7}")
     if vf:
         print("\n-- WebGPU output vs onnxruntime CPU, same input (%s)" % vf.get("onnxruntime"))
         for r in vf.get("results", []):

@@ -5,11 +5,11 @@
 //   VideoFrame -> upload (RGBA8 texture) [-> downscale 4x in reference mode] -> pack (NCHW tensor)
 //   -> model (onnxruntime-web with IO binding, or our WGSL engine; the first frame picks the faster,
 //   inference/auto.ts; the output stays a GPUBuffer) -> unpack (RGBA8, full/low/high) -> present
-//   -> PSNR (sse + sum passes, 16 bytes mapped back asynchronously)
+//   -> PSNR (sse + sum passes, 16 bytes mapped back asynchronously); frame.ts holds these GPU resources
 import { createGpu, GpuUnavailableError, type Gpu } from './gpu/device';
-import { counters, destroyTexture, imageTexture } from './gpu/resources';
+import { counters } from './gpu/resources';
 import { halfToFloat } from './gpu/half';
-import { GpuTimer, type TimerSpan } from './gpu/timer';
+import type { TimerSpan } from './gpu/timer';
 import { ModelRunner, type Backend, type RunOutput } from './inference';
 import { AutoRunner, type AutoDecision } from './inference/auto';
 import { WgslRunner, activationSlope } from './inference/wgsl';
@@ -20,13 +20,9 @@ import type { PsnrMode, UrlParams, ViewMode } from './params';
 import { psnrFromSse } from './filters';
 import { fitsGpu } from './limits';
 import { RollingStats, FpsCounter, emptyStats, type EngineStats } from './stats';
-import { BicubicPass } from './passes/bicubic';
-import { DownscalePass } from './passes/downscale';
-import { PackPass, type DType } from './passes/pack';
+import { Resources } from './frame';
+import type { DType } from './passes/pack';
 import { PresentPass } from './passes/present';
-import { SsePass, SseReadback } from './passes/psnr';
-import { UnpackPass } from './passes/unpack';
-import { UploadPass } from './passes/upload';
 import { ViewportController } from './viewport';
 import { CpuPath } from './cpu';
 
@@ -61,76 +57,6 @@ export interface PsnrResult {
   mode: PsnrMode;
   model: number;
   bicubic: number;
-}
-
-/** GPU resources for one (frame size, PSNR mode, dtype); rebuilt when any changes. */
-class Resources {
-  readonly upload: UploadPass;
-  readonly lr: GPUTexture | null;
-  readonly down: DownscalePass | null;
-  readonly input: GPUTexture;
-  readonly pack: PackPass;
-  readonly out8: GPUTexture;
-  readonly view8: GPUTexture;
-  readonly unpackFull: UnpackPass;
-  readonly unpackView: UnpackPass;
-  readonly readback: SseReadback;
-  /** null without timestamp-query: the model is then timed by waiting on the queue */
-  readonly timer: GpuTimer | null;
-  readonly bic8: GPUTexture | null = null;
-  readonly bic: BicubicPass | null = null;
-  readonly ds8: GPUTexture | null = null;
-  readonly down2: DownscalePass | null = null;
-  readonly sse: SsePass[] = [];
-
-  constructor(device: GPUDevice, readonly width: number, readonly height: number, readonly mode: PsnrMode, readonly dtype: DType) {
-    this.upload = new UploadPass(device, width, height);
-    if (mode === 'reference') {
-      this.lr = imageTexture(device, 'LR (reference input)', Math.floor(width / 4), Math.floor(height / 4));
-      this.down = new DownscalePass(device, this.upload.output, this.lr);
-      this.input = this.lr;
-    } else {
-      this.lr = null;
-      this.down = null;
-      this.input = this.upload.output;
-    }
-    const ow = this.input.width * 4, oh = this.input.height * 4;
-    this.pack = new PackPass(device, this.input, dtype);
-    this.out8 = imageTexture(device, 'output 8-bit', ow, oh);
-    this.view8 = imageTexture(device, 'view 8-bit', ow, oh);
-    this.unpackFull = new UnpackPass(device, this.out8, dtype);
-    this.unpackView = new UnpackPass(device, this.view8, dtype);
-    this.readback = new SseReadback(device);
-    this.timer = GpuTimer.create(device);
-    if (mode === 'reference') {
-      this.bic8 = imageTexture(device, 'bicubic 8-bit', ow, oh);
-      this.bic = new BicubicPass(device, this.lr!, this.bic8);
-      this.sse.push(new SsePass(device, this.out8, this.upload.output, this.readback.results, 0));
-      this.sse.push(new SsePass(device, this.bic8, this.upload.output, this.readback.results, 1));
-    } else {
-      this.ds8 = imageTexture(device, 'output downscaled', this.input.width, this.input.height);
-      this.down2 = new DownscalePass(device, this.out8, this.ds8);
-      this.sse.push(new SsePass(device, this.ds8, this.upload.output, this.readback.results, 0));
-    }
-  }
-
-  dispose(): void {
-    this.upload.dispose();
-    destroyTexture(this.lr);
-    this.down?.dispose();
-    this.pack.dispose();
-    destroyTexture(this.out8);
-    destroyTexture(this.view8);
-    this.unpackFull.dispose();
-    this.unpackView.dispose();
-    this.readback.dispose();
-    this.timer?.dispose();
-    destroyTexture(this.bic8);
-    this.bic?.dispose();
-    destroyTexture(this.ds8);
-    this.down2?.dispose();
-    for (const s of this.sse) s.dispose();
-  }
 }
 
 interface Current {
@@ -706,8 +632,7 @@ export class Engine {
     }
     const fi = this.media ? Math.round((f.timestamp - this.media.info.firstTimestamp) * this.media.info.fps) : 0;
     const enc = device.createCommandEncoder({ label: 'frame in' });
-    res.down?.encode(enc);
-    res.pack.encode(enc);
+    res.encodeIn(enc);
     const span = res.timer?.begin(enc) ?? null;
     device.queue.submit([enc.finish()]);
 
@@ -819,15 +744,7 @@ export class Engine {
     const res = this.res!, cur = this.cur!, device = this.gpu!.device;
     const enc = device.createCommandEncoder({ label: 'frame out' });
     span?.end(enc);
-    res.unpackFull.encode(enc, cur.full.buffer, null, 'full', 1);
-    if (this.view !== 'full' && cur.low) res.unpackView.encode(enc, cur.full.buffer, cur.low.buffer, this.view, this.gain);
-    let after: ((cb: (s: Float32Array) => void) => void) | null = null;
-    if (withPsnr) {
-      res.bic?.encode(enc);
-      res.down2?.encode(enc);
-      for (const s of res.sse) s.encode(enc);
-      after = res.readback.encodeCopy(enc);
-    }
+    const after = res.encodeOut(enc, cur.full.buffer, this.view !== 'full' ? (cur.low?.buffer ?? null) : null, this.view, this.gain, withPsnr);
     this.encodePresent(enc);
     device.queue.submit([enc.finish()]);
     if (after) {
