@@ -50,7 +50,8 @@ export class AutoRunner {
   }
 
   async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
-    if (!this.picked) await (this.deciding ??= this.decide(input, w, h));
+    // one decision at a time; if the reference itself failed, the next frame tries again
+    if (!this.picked) await (this.deciding ??= this.decide(input, w, h).finally(() => (this.deciding = null)));
     if (!this.picked) throw new Error('engine disposed');
     return this.picked.run(which, input, w, h);
   }
