@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { dropClip, openPlayer, state, waitFrames } from './helpers';
 
 async function freeRun(page: Page, frames: number) {
-  await dropClip(page, 'loop16.mp4');
+  await dropClip(page, 'loop8.mp4');
   await waitFrames(page, 1);
   await page.evaluate(() => (window as any).__sr.setRealtime(false));
   const from = (await state(page)).framesProcessed;
