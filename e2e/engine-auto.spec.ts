@@ -3,6 +3,7 @@
 // what the page decided (its own timings are not asserted: speed is for benchmarks), on the output
 // against onnxruntime-node, and with WGSL weights corrupted on the wire, which must lose the pick.
 import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs';
 import { toNchw } from '../src/engine/filters';
 import { dropClip, maxAbsDiff, openPlayer, pause, readTensor, readTexture, runModelOutside, state, waitFrames } from './helpers';
 
@@ -83,4 +84,32 @@ test('?engine=ort and ?engine=wgsl skip the pick', async ({ page }) => {
     expect(s.engine).toBe(q);
     expect(s.engineDecision).toBeNull();
   }
+});
+
+test('falling behind the video: said once, with the measured rate and a cheaper model from the manifest', async ({ page }) => {
+  // the default (widest) model on a software GPU: about 1 s per 32x32 frame against a 10 fps clip
+  const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8'));
+  const flops = (id: string) => manifest.models.find((m: any) => m.id === id).flops_per_frame_1024;
+  await openPlayer(page);
+  await dropClip(page, 'tiny32.mp4');
+  const notice = page.getByTestId('notice');
+  await expect(notice).toContainText('falling behind', { timeout: 120_000 });
+  const text = (await notice.textContent())!;
+  console.log(`notice: ${text}`);
+  const m = text.match(/(\d+)% of frames dropped over the last 4 s \(([\d.]+) of 10 fps, 32x32 with (\S+) on this GPU\); (\S+) costs ([\d.]+)x less/);
+  expect(m).not.toBeNull();
+  const [, pct, fps, cur, cheaper, factor] = m!;
+  expect(cur).toBe(manifest.default);
+  expect(Number(pct)).toBeGreaterThan(50);
+  expect(Number(fps)).toBeLessThan(5);
+  // the cheaper model is one in the manifest, and the factor is their FLOPs ratio
+  expect(flops(cheaper)).toBeLessThan(flops(cur));
+  expect(Number(factor)).toBeCloseTo(flops(cur) / flops(cheaper), 1);
+  expect((await state(page)).playing).toBe(true);
+  // once: dismissed, it does not come back for this video and model while it keeps falling behind
+  await page.evaluate(() => (window as any).__sr.engine.dismissError());
+  await expect(notice).toHaveCount(0);
+  const from = (await state(page)).framesProcessed;
+  await waitFrames(page, 6, from); // more than another 4 s window at this rate
+  await expect(notice).toHaveCount(0);
 });

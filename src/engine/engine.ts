@@ -19,6 +19,7 @@ import { parseManifest, pickModel, type Manifest, type ModelEntry } from './mani
 import type { PsnrMode, UrlParams, ViewMode } from './params';
 import { psnrFromSse } from './filters';
 import { fitsGpu } from './limits';
+import { cheaperModel, PaceWatch } from './pace';
 import { RollingStats, FpsCounter, emptyStats, type EngineStats } from './stats';
 import { Resources } from './frame';
 import type { DType } from './passes/pack';
@@ -238,6 +239,7 @@ export class Engine {
     });
     try {
       this.runner = await this.createRunner(m, urls);
+      if (m !== this.model) this.paceWarned = false; // a new model may keep up (recovery keeps the word said)
       this.model = m;
       this.modelError = null;
       this.onState({ status: 'ready', modelId: m.id, error: null });
@@ -359,6 +361,8 @@ export class Engine {
         this.modelTime.clear();
         this.fps.clear();
         this.dropped = 0;
+        this.pace.reset();
+        this.paceWarned = false;
         this.psnr = null;
         this.viewport?.reset();
         this.onState({ media: media.info, error: this.modelError, notice: note, frameIndex: 0, time: media.info.firstTimestamp, stats: emptyStats(this.psnrMode) });
@@ -414,6 +418,7 @@ export class Engine {
       this.iter = this.media.frames(clamped);
       await this.showNext();
       this.anchor = { media: this.lastTimestamp, wall: performance.now() };
+      this.pace.reset();
     });
   }
 
@@ -517,6 +522,7 @@ export class Engine {
 
   private setPlaying(p: boolean): void {
     this.playing = p;
+    this.pace.reset();
     this.anchor = { media: this.next?.timestamp ?? this.lastTimestamp, wall: performance.now() };
     this.onState({ playing: p });
   }
@@ -576,12 +582,36 @@ export class Engine {
       }
       f.close();
       this.dropped++;
+      this.pace.frame(performance.now(), false);
       f = n;
     }
+    const t = performance.now();
     await this.process(f);
+    // a stall (the first frame's engine pick, pipeline compiles, a hidden tab) is not a pace
+    if (performance.now() - t > this.pace.windowMs / 2) this.pace.reset();
+    this.pace.frame(performance.now(), true);
+    this.checkPace();
   }
 
   private dropped = 0;
+  private readonly pace = new PaceWatch();
+  /** said once per video and model */
+  private paceWarned = false;
+
+  /** Falling behind the video: say so once, with the rate and a model that would fit (pace.ts). */
+  private checkPace(): void {
+    const media = this.media, model = this.model, now = performance.now();
+    if (this.paceWarned || !media || !model || media.info.kind !== 'video') return;
+    const b = this.pace.behind(now);
+    if (!b) return;
+    this.paceWarned = true;
+    const vfps = media.info.fps, need = vfps / Math.max(b.fps, 1e-3);
+    const models = this.manifest?.models ?? [];
+    const cheaper = cheaperModel(models, model.id, need);
+    const what = `falling behind: ${Math.round(b.dropped * 100)}% of frames dropped over the last ${this.pace.windowMs / 1000} s (${b.fps.toFixed(1)} of ${vfps.toFixed(vfps % 1 ? 2 : 0)} fps, ${media.info.width}x${media.info.height} with ${model.id} on this ${this.backend === 'webgpu' ? 'GPU' : 'CPU'})`;
+    const fix = cheaper ? `${cheaper.id} costs ${(model.flops! / cheaper.flops!).toFixed(1)}x less per frame: pick it in the model list` : models.length > 1 ? 'no cheaper model in the manifest' : '';
+    this.onState({ notice: fix ? `${what}; ${fix}` : what });
+  }
   /** false: process every frame as fast as possible, ignoring timestamps (debug hook only) */
   private realtime = true;
   /** end time (timestamp + duration) of the last frame decoded: where the media data ends */

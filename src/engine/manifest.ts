@@ -12,6 +12,8 @@ export interface ModelEntry extends ModelFiles {
   /** raw merged conv weights for the WGSL engine (training/export.py) */
   weights?: WeightsFile;
   metrics?: Record<string, unknown>;
+  /** FLOPs per 1024x1024 frame (what the width costs: engine/pace.ts) */
+  flops?: number;
 }
 export interface WeightsFile {
   file: string;
@@ -61,6 +63,7 @@ export function parseManifest(json: unknown): Manifest {
       low,
       weights,
       metrics: isObj(m.metrics) ? m.metrics : undefined,
+      flops: typeof m.flops_per_frame_1024 === 'number' && m.flops_per_frame_1024 > 0 ? m.flops_per_frame_1024 : undefined,
     };
   });
   const ids = new Set<string>();

@@ -1,0 +1,48 @@
+// Falling behind: when the model cannot keep up with the video, frames are dropped to stay in real
+// time (engine.ts, advance). The overlay counts them; this says it in words, once per video and
+// model, with the measured rate and the model from the manifest that would fit, since the models
+// are the same network at other widths and cost in proportion to their FLOPs.
+
+export interface Costed {
+  id: string;
+  /** FLOPs per 1024x1024 frame (manifest `flops_per_frame_1024`) */
+  flops?: number;
+}
+
+/** The widest model at least `need` times cheaper than `current`; if none is that cheap, the
+ *  cheapest one cheaper than it; null when there is none cheaper (or costs are unknown). */
+export function cheaperModel(models: Costed[], currentId: string, need: number): Costed | null {
+  const cur = models.find((m) => m.id === currentId);
+  if (!cur?.flops) return null;
+  const cheaper = models.filter((m) => m.flops && m.flops < cur.flops!).sort((a, b) => b.flops! - a.flops!);
+  if (cheaper.length === 0) return null;
+  return cheaper.find((m) => cur.flops! / m.flops! >= need) ?? cheaper[cheaper.length - 1];
+}
+
+/** Shown and dropped frames over the last `windowMs` of real-time playback. */
+export class PaceWatch {
+  private ev: Array<{ t: number; shown: boolean }> = [];
+  constructor(
+    readonly windowMs = 4000,
+    /** behind when more than this share of the frames due were dropped */
+    readonly maxDropped = 0.5,
+    readonly minFrames = 8,
+  ) {}
+
+  frame(now: number, shown: boolean): void {
+    this.ev.push({ t: now, shown });
+    while (this.ev.length && this.ev[0].t < now - this.windowMs) this.ev.shift();
+  }
+
+  /** The share dropped and the rate shown, once the window is full and too many were dropped. */
+  behind(now: number): { dropped: number; fps: number } | null {
+    const ev = this.ev.filter((e) => e.t >= now - this.windowMs);
+    if (ev.length < this.minFrames || now - ev[0].t < 0.75 * this.windowMs) return null;
+    const shown = ev.filter((e) => e.shown).length, dropped = (ev.length - shown) / ev.length;
+    return dropped > this.maxDropped ? { dropped, fps: (shown * 1000) / this.windowMs } : null;
+  }
+
+  reset(): void {
+    this.ev = [];
+  }
+}
