@@ -41,7 +41,6 @@ export interface WgslOptions {
   label?: string;
 }
 
-const U = GPUBufferUsage;
 const WG = 8; // workgroup is 8 x 8 invocations
 
 interface Stage {
@@ -73,6 +72,37 @@ function prelude(dtype: WgslDType, consts: Record<string, number | boolean>, slo
   for (const [k, v] of Object.entries(consts)) lines.push(typeof v === 'boolean' ? `const ${k}: bool = ${v};` : `const ${k}: u32 = ${v}u;`);
   lines.push(`const SLOPE: f32 = ${Number.isInteger(slope) ? slope.toFixed(1) : String(slope)};`);
   return lines.join('\n') + '\n';
+}
+
+/** One pipeline's WGSL (prelude + conv core + shader) and its dispatch shape. */
+export interface StageSource {
+  name: string;
+  code: string;
+  co4: number;
+  px: number;
+  cob: number;
+}
+
+/** The five pipelines of the engine for width C: pure, so the WGSL can be checked without a GPU
+ *  (src/engine/inference/wgsl/naga.test.ts validates every variant, f16 included). */
+export function stageSources(C: number, dtype: WgslDType, slope: number, pxOpt?: number) {
+  const c4 = C / 4, o4 = OUT_CHANNELS / 4;
+  const bc = blocking(c4, dtype, pxOpt), bt = blocking(o4, dtype, pxOpt);
+  const common = { CI: c4, CO: c4, COB: bc.cob, PX: bc.px };
+  const stage = (name: string, code: string, consts: Record<string, number | boolean>, co4: number, b: { px: number; cob: number }): StageSource => ({
+    name,
+    code: prelude(dtype, consts, slope) + coreCode + code,
+    co4,
+    px: b.px,
+    cob: b.cob,
+  });
+  return {
+    head: stage('head', headCode, { CO: c4, COB: bc.cob, PX: bc.px }, c4, bc),
+    body: stage('body conv', convCode, { ...common, ACT: slope !== 1, SKIP: false }, c4, bc),
+    tail0Skip: stage('tail0 conv + skip', convCode, { ...common, ACT: false, SKIP: true }, c4, bc),
+    tail0: stage('tail0 conv', convCode, { ...common, ACT: false, SKIP: false }, c4, bc),
+    tail1: stage('tail1 conv + shuffle', shuffleCode, { CI: c4, CO: o4, COB: bt.cob, PX: bt.px }, o4, bt),
+  };
 }
 
 export class WgslRunner {
@@ -108,7 +138,7 @@ export class WgslRunner {
     const upload = (name: string, data: Float32Array) => {
       // fp16: an even count of halves, as writeBuffer sizes are multiples of 4
       const bytes = dtype === 'fp16' ? toF16(data.length % 2 ? Float32Array.from({ length: data.length + 1 }, (_, i) => data[i] ?? 0) : data) : data;
-      const buf = createBuffer(device, { label: `${label} ${name}`, size: Math.max(16, Math.ceil(bytes.byteLength / 16) * 16), usage: U.STORAGE | U.COPY_DST });
+      const buf = createBuffer(device, { label: `${label} ${name}`, size: Math.max(16, Math.ceil(bytes.byteLength / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
       device.queue.writeBuffer(buf, 0, bytes.buffer, bytes.byteOffset, bytes.byteLength);
       this.weights.push(buf);
       return buf;
@@ -143,10 +173,10 @@ export class WgslRunner {
       raw = await res.arrayBuffer();
     } else raw = weights;
     const net = splitWeights(raw, convShapes);
-    const C = net.channels, c4 = C / 4, o4 = OUT_CHANNELS / 4;
+    const C = net.channels;
     const label = opts.label ?? `wgsl c${C} ${dtype}`;
-    const make = async (name: string, code: string, consts: Record<string, number | boolean>, co4: number, px: number, cob: number): Promise<Stage> => {
-      const module = device.createShaderModule({ label: `${label} ${name}`, code: prelude(dtype, consts, slope) + coreCode + code });
+    const make = async ({ name, code, co4, px, cob }: StageSource): Promise<Stage> => {
+      const module = device.createShaderModule({ label: `${label} ${name}`, code });
       let pipeline: GPUComputePipeline;
       try {
         pipeline = await device.createComputePipelineAsync({ label: `${label} ${name}`, layout: 'auto', compute: { module, entryPoint: 'main' } });
@@ -157,16 +187,8 @@ export class WgslRunner {
       }
       return { pipeline, groups: (w, h) => [dispatch(w, WG * px), dispatch(h, WG), co4 / cob] };
     };
-    const bc = blocking(c4, dtype, opts.px);
-    const bt = blocking(o4, dtype, opts.px);
-    const common = { CI: c4, CO: c4, COB: bc.cob, PX: bc.px };
-    const [head, body, tail0Skip, tail0, tail1] = await Promise.all([
-      make('head', headCode, { CO: c4, COB: bc.cob, PX: bc.px }, c4, bc.px, bc.cob),
-      make('body conv', convCode, { ...common, ACT: slope !== 1, SKIP: false }, c4, bc.px, bc.cob),
-      make('tail0 conv + skip', convCode, { ...common, ACT: false, SKIP: true }, c4, bc.px, bc.cob),
-      make('tail0 conv', convCode, { ...common, ACT: false, SKIP: false }, c4, bc.px, bc.cob),
-      make('tail1 conv + shuffle', shuffleCode, { CI: c4, CO: o4, COB: bt.cob, PX: bt.px }, o4, bt.px, bt.cob),
-    ]);
+    const src = stageSources(C, dtype, slope, opts.px);
+    const [head, body, tail0Skip, tail0, tail1] = await Promise.all([src.head, src.body, src.tail0Skip, src.tail0, src.tail1].map(make));
     return new WgslRunner(device, dtype, net, { head, body, tail0Skip, tail0, tail1 }, label);
   }
 
@@ -181,7 +203,7 @@ export class WgslRunner {
     this.dropSize();
     const d = this.device, L = this.label;
     const act = (name: string) =>
-      createBuffer(d, { label: `${L} ${name} ${w}x${h}`, size: Math.ceil((w * h * this.channels * this.elemBytes) / 16) * 16, usage: U.STORAGE });
+      createBuffer(d, { label: `${L} ${name} ${w}x${h}`, size: Math.ceil((w * h * this.channels * this.elemBytes) / 16) * 16, usage: GPUBufferUsage.STORAGE });
     const params = uniformBuffer(d, `${L} size ${w}x${h}`, new Uint32Array([w, h, 0, 0]));
     const x0 = act('x0'), a = act('act A'), b = act('act B');
     const group = (stage: Stage, name: string, bufs: GPUBuffer[]) =>
@@ -239,7 +261,7 @@ export class WgslRunner {
       this.headGroup = { input, group };
     }
     let out = this.free.pop();
-    if (!out) out = createBuffer(d, { label: `${L} output 1x3x${4 * h}x${4 * w}`, size: this.outBytes(w, h), usage: U.STORAGE | U.COPY_SRC | U.COPY_DST });
+    if (!out) out = createBuffer(d, { label: `${L} output 1x3x${4 * h}x${4 * w}`, size: this.outBytes(w, h), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     let t1 = this.tail1Groups.get(out);
     if (!t1) {
       const g = (src: GPUBuffer, name: string) =>
