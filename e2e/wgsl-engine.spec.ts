@@ -1,9 +1,10 @@
 // The WGSL engine (src/engine/inference/wgsl) in headless Chromium's WebGPU (SwiftShader here),
 // FP32, against an independent reference: onnxruntime-node (CPU) running the committed ONNX files
-// of the same model on the same input. The engine is not in the player's bundle yet, so this test
-// serves the source through its own Vite dev server (Vite compiles the TypeScript and the `?raw`
-// WGSL imports) and loads it into a blank page on that origin.
-// FP16 is not tested: software WebGPU has no shader-f16 (the engine refuses fp16 without it).
+// of the same model on the same input, driven directly (every width, odd sizes, size changes) rather
+// than through the player: this test serves the source through its own Vite dev server (Vite
+// compiles the TypeScript and the `?raw` WGSL imports) and loads it into a blank page on that origin.
+// FP16 does not run here: software WebGPU has no shader-f16 (the engine refuses fp16 without it);
+// its shaders are validated by naga (src/engine/inference/wgsl/naga.test.ts).
 import { expect, test } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
 import * as ort from 'onnxruntime-node';
