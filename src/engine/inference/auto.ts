@@ -11,7 +11,7 @@ import { AGREE_DB, pickEngine, psnrDb, timeRuns, type EngineName } from './wgsl/
 
 export interface AutoDecision {
   engine: EngineName;
-  /** median ms per run (submit to GPU done) at `size`; null: not timed (failed or disagreed) */
+  /** median ms per run (submit to GPU done) at `size`, up to 3 runs or 1 s each; null: not timed (failed or disagreed) */
   ms: { ort: number | null; wgsl: number | null };
   size: [number, number];
   /** PSNR of the WGSL output against ORT's on the probe frame (dB); null if WGSL failed */
@@ -36,7 +36,7 @@ export class AutoRunner {
     wgsl: WgslRunner,
     private readonly onDecide: (d: AutoDecision) => void,
     /** the output() read of each engine comes first and is its warm-up (pipeline compiles, allocations) */
-    private readonly probe = { frames: 3, warmup: 0 },
+    private readonly probe = { frames: 3, warmup: 0, budgetMs: 1000 },
   ) {
     if (ort.dtype !== wgsl.dtype) throw new Error('AutoRunner: both engines must run the same precision');
     this.ort = ort;
@@ -64,11 +64,11 @@ export class AutoRunner {
     try {
       d.agreeDb = psnrDb(await this.output(wgsl, input, w, h), ref, this.decodeTable());
       if (d.agreeDb < AGREE_DB) d.reason = `its output differs from onnxruntime-web's (${d.agreeDb.toFixed(1)} dB)`;
-      else d.ms.wgsl = await timeRuns(this.device, wgsl, input, w, h, this.probe.frames, this.probe.warmup);
+      else d.ms.wgsl = await timeRuns(this.device, wgsl, input, w, h, this.probe.frames, this.probe.warmup, this.probe.budgetMs);
     } catch (e) {
       d.reason = `it failed: ${(e as Error).message}`;
     }
-    d.ms.ort = await timeRuns(this.device, ort, input, w, h, this.probe.frames, this.probe.warmup);
+    d.ms.ort = await timeRuns(this.device, ort, input, w, h, this.probe.frames, this.probe.warmup, this.probe.budgetMs);
     if (this.disposed) return;
     d.engine = pickEngine('auto', d.ms);
     const drop = d.engine === 'wgsl' ? ort : wgsl;

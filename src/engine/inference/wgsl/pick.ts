@@ -23,10 +23,14 @@ const median = (xs: number[]) => {
 };
 
 /** Median ms of run('full') + queue.onSubmittedWorkDone() over `frames` runs after `warmup`
- *  (the first run of an engine compiles pipelines and allocates: never count it). */
-export async function timeRuns(device: GPUDevice, r: Runs, input: GPUBuffer, w: number, h: number, frames = 3, warmup = 1): Promise<number> {
+ *  (the first run of an engine compiles pipelines and allocates: never count it), stopping early
+ *  once `budgetMs` is spent (at least one timed run): on a slow GPU the pick must not hold the
+ *  first frame for many slow runs. */
+export async function timeRuns(device: GPUDevice, r: Runs, input: GPUBuffer, w: number, h: number, frames = 3, warmup = 1, budgetMs = Infinity): Promise<number> {
   const ts: number[] = [];
+  const t0 = performance.now();
   for (let i = 0; i < warmup + frames; i++) {
+    if (ts.length > 0 && performance.now() - t0 > budgetMs) break;
     const t = performance.now();
     const o = await r.run('full', input, w, h);
     await device.queue.onSubmittedWorkDone();
