@@ -15,7 +15,7 @@ export function runInfo(root, adapter) {
   const machine = process.env.BENCH_MACHINE ?? `${os.hostname()}-${os.cpus().length}cpu`;
   const date = new Date().toISOString();
   const pkg = (n) => { try { return JSON.parse(fs.readFileSync(path.join(root, 'node_modules', n, 'package.json'), 'utf8')).version; } catch { return null; } };
-  let commit = null; try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim(); } catch {}
+  let commit = null; try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch {}
   const gpu = adapter == null ? null : /swiftshader/i.test(adapter) ? 'swiftshader' : adapter;
   const cpu = `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`;
   return { machine, date, cpu, commit, gpu, pkg };
