@@ -42,8 +42,8 @@ const fs=require("fs");
 const v={node:process.version,
  "onnxruntime-web":require("./node_modules/onnxruntime-web/package.json").version,
  webgpu_npm:require("./node_modules/webgpu/package.json").version,
- packed:new Date().toISOString(), node_bin:process.argv[1]};
-fs.writeFileSync(".device/bench/versions.json", JSON.stringify(v,null,1)); console.log("pack: versions", JSON.stringify(v));' "$NODE_BIN"
+ packed:new Date().toISOString(), node_bin:process.argv[1], commit:process.argv[2]};
+fs.writeFileSync(".device/bench/versions.json", JSON.stringify(v,null,1)); console.log("pack: versions", JSON.stringify(v));' "$NODE_BIN" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +dirty)"
 
 if ! ls .gl/libvulkan1_*.deb >/dev/null 2>&1; then
   grep -q '^/.gl/' .git/info/exclude 2>/dev/null || echo /.gl/ >> .git/info/exclude
