@@ -1,7 +1,7 @@
 // The engine: React-free. It owns the GPU device, the model runner, the media file and its own
 // requestAnimationFrame loop; it reports to the UI through `onState` patches a few times a second.
 //
-// Per frame (WebGPU path, nothing but PSNR sums leaves the GPU):
+// Per frame (WebGPU path, nothing but PSNR sums and two timestamps leaves the GPU):
 //   VideoFrame -> upload (RGBA8 texture) [-> downscale 4x in reference mode] -> pack (NCHW tensor)
 //   -> model (onnxruntime-web with IO binding, or our WGSL engine; the first frame picks the faster,
 //   inference/auto.ts; the output stays a GPUBuffer) -> unpack (RGBA8, full/low/high) -> present
@@ -587,7 +587,7 @@ export class Engine {
     }
     const t = performance.now();
     await this.process(f);
-    // a stall (the first frame's engine pick, pipeline compiles, a hidden tab) is not a pace
+    // a stall (the first frame's engine pick, pipeline compiles, a hidden tab) is not the model's pace
     if (performance.now() - t > this.pace.windowMs / 2) this.pace.reset();
     this.pace.frame(performance.now(), true);
     this.checkPace();
@@ -612,6 +612,7 @@ export class Engine {
     const fix = cheaper ? `${cheaper.id} costs ${(model.flops! / cheaper.flops!).toFixed(1)}x less per frame: pick it in the model list` : models.length > 1 ? 'no cheaper model in the manifest' : '';
     this.onState({ notice: fix ? `${what}; ${fix}` : what });
   }
+
   /** false: process every frame as fast as possible, ignoring timestamps (debug hook only) */
   private realtime = true;
   /** end time (timestamp + duration) of the last frame decoded: where the media data ends */
