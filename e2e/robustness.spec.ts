@@ -54,20 +54,20 @@ for (const [what, body, status] of [
 }
 
 test('the default model file missing: named, and switching to another model from the manifest plays', async ({ page }) => {
-  await page.route(/\/models\/sr4x-c64\.fp32\.onnx$/, (r) => r.fulfill({ status: 404, body: 'not found' }));
+  await page.route(/\/models\/sr4x-c32\.fp32\.onnx$/, (r) => r.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/?demo=0&backend=wasm');
   const banner = page.getByTestId('error-banner');
-  await expect(banner).toContainText('model file /models/sr4x-c64.fp32.onnx is missing (HTTP 404)');
+  await expect(banner).toContainText('model file /models/sr4x-c32.fp32.onnx is missing (HTTP 404)');
   await dropClip(page, 'tiny32.mp4');
   await expect(page.locator('footer')).toContainText('tiny32.mp4 · 32×32');
-  await page.getByTestId('model').selectOption('sr4x-c32');
+  await page.getByTestId('model').selectOption('sr4x-c64');
   await expect(banner).toHaveCount(0);
   await waitFrames(page, 2);
   expect((await state(page)).modelReady).toBe(true);
   await expect(page.getByTestId('stat-latency')).toHaveText(/^\d+\.\d ms$/);
   // and back to the broken one: named again, and the page still works
-  await page.getByTestId('model').selectOption('sr4x-c64');
-  await expect(banner).toContainText('sr4x-c64.fp32.onnx');
+  await page.getByTestId('model').selectOption('sr4x-c32');
+  await expect(banner).toContainText('sr4x-c32.fp32.onnx');
   await page.getByTestId('model').selectOption('sr4x-c48');
   await expect(banner).toHaveCount(0);
   const from = (await state(page)).framesProcessed;
