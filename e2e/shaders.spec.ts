@@ -1,12 +1,8 @@
 // Tensor packing/unpacking shaders, FP32 and FP16 (the FP16 model itself needs shader-f16, which
 // software WebGPU lacks; these shaders read/write halves as packed u32 and so run anywhere).
 import { expect, test } from '@playwright/test';
+import { halfToFloat } from '../src/engine/gpu/half';
 import { openPlayer } from './helpers';
-
-function halfToFloat(v: number): number {
-  const s = v & 0x8000 ? -1 : 1, e = (v >> 10) & 0x1f, m = v & 0x3ff;
-  return e === 0 ? s * 2 ** -14 * (m / 1024) : e === 31 ? NaN : s * 2 ** (e - 15) * (1 + m / 1024);
-}
 
 for (const dtype of ['fp32', 'fp16'] as const) {
   test(`pack/unpack ${dtype}: NCHW layout, values, full and high views`, async ({ page }) => {
@@ -25,7 +21,7 @@ for (const dtype of ['fp32', 'fp16'] as const) {
     );
     const bytes = new Uint8Array(r.tensor);
     const n = w * h;
-    const vals = dtype === 'fp32' ? Array.from(new Float32Array(bytes.buffer)) : Array.from(new Uint16Array(bytes.buffer), halfToFloat);
+    const vals = dtype === 'fp32' ? Array.from(new Float32Array(bytes.buffer)) : Array.from(halfToFloat(new Uint16Array(bytes.buffer)));
     expect(vals.length).toBeGreaterThanOrEqual(3 * n);
     for (let c = 0; c < 3; c++)
       for (let i = 0; i < n; i++) {

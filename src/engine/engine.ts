@@ -13,7 +13,7 @@ import type { TimerSpan } from './gpu/timer';
 import { ModelRunner, type Backend, type RunOutput } from './inference';
 import { AutoRunner, type AutoDecision } from './inference/auto';
 import { WgslRunner, activationSlope } from './inference/wgsl';
-import { engineParam } from './inference/wgsl/pick';
+import { engineParam, type EngineName } from './inference/wgsl/pick';
 import { MediaError, openMedia, type Frame, type Media, type MediaInfo } from './media';
 import { parseManifest, pickModel, type Manifest, type ModelEntry } from './manifest';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
@@ -265,10 +265,9 @@ export class Engine {
   private async createRunner(m: ModelEntry, urls: { full: string; low: string | null }): Promise<ModelRunner | WgslRunner | AutoRunner> {
     const device = this.gpu?.device ?? null;
     const choice = engineParam(location.search);
-    const ortName = 'onnxruntime-web';
     if (this.backend !== 'webgpu' || !device || choice === 'ort' || (choice === 'auto' && !m.weights)) {
       const r = await ModelRunner.create(this.backend, this.dtype, device, urls);
-      this.setEngine(ortName, null);
+      this.setEngine('ort', null);
       return r;
     }
     if (!m.weights) throw new Error(`model ${m.id} has no weights file in the manifest: the WGSL engine cannot run it`);
@@ -276,14 +275,14 @@ export class Engine {
     const wgsl = () => WgslRunner.create(device, this.dtype, `/models/${w.file}`, w.convs, activationSlope(w.act, w.slope));
     if (choice === 'wgsl') {
       const r = await wgsl();
-      this.setEngine('WGSL', 'engine: WGSL (our own kernels for this network), forced by ?engine=wgsl');
+      this.setEngine('wgsl', 'engine: WGSL (our own kernels for this network), forced by ?engine=wgsl');
       return r;
     }
     // Picked before for this model on this adapter (a lost device, a model switched back): no new race.
-    const key = `${m.id}/${this.dtype}`, earlier = this.picks.get(key);
+    const key = this.pickKey(m), earlier = this.picks.get(key);
     if (earlier) {
       const r = earlier.engine === 'wgsl' ? await wgsl() : await ModelRunner.create(this.backend, this.dtype, device, urls);
-      this.setEngine(earlier.engine === 'wgsl' ? 'WGSL' : ortName, `${describeDecision(earlier)} (picked earlier in this session)`);
+      this.setEngine(earlier.engine, `${describeDecision(earlier)} (picked earlier in this session)`);
       return r;
     }
     const ort = await ModelRunner.create(this.backend, this.dtype, device, urls);
@@ -291,21 +290,24 @@ export class Engine {
     try {
       ours = await wgsl();
     } catch (e) {
-      this.setEngine(ortName, `engine: the WGSL engine did not load (${(e as Error).message})`);
+      this.setEngine('ort', `engine: the WGSL engine did not load (${(e as Error).message})`);
       return ort;
     }
-    this.setEngine('auto…', 'engine: both loaded, the first frame picks the faster');
+    this.setEngine('auto', 'engine: both loaded, the first frame picks the faster');
     return new AutoRunner(device, ort, ours, (d) => {
       this.picks.set(key, d);
-      this.setEngine(d.engine === 'wgsl' ? 'WGSL' : ortName, describeDecision(d));
+      this.setEngine(d.engine, describeDecision(d));
     });
   }
 
   /** auto's decisions, per model and precision, for this page's adapter */
   private readonly picks = new Map<string, AutoDecision>();
+  private pickKey(m: ModelEntry): string {
+    return `${m.id}/${this.dtype}`;
+  }
 
-  private setEngine(engine: string, detail: string | null): void {
-    this.onState({ engine, backendNote: [this.baseNote, detail].filter(Boolean).join('; ') || null });
+  private setEngine(engine: EngineName | 'auto', detail: string | null): void {
+    this.onState({ engine: ENGINE_LABEL[engine], backendNote: [this.baseNote, detail].filter(Boolean).join('; ') || null });
   }
 
   /** Stays on screen (a new video does not clear it) until a model loads. */
@@ -824,6 +826,12 @@ export class Engine {
     this.viewDirty = true;
   }
 
+  /** How the model time is taken: GPU timestamps, waiting for the queue (no timestamp-query), or
+   *  the wall clock around the CPU (WASM) path; null before the first frame. */
+  private modelClock(): EngineStats['modelClock'] {
+    return this.cpu ? 'cpu' : this.res ? (this.res.timer ? 'gpu' : 'queue') : null;
+  }
+
   private statsNow(now: number): EngineStats {
     const p = this.psnr;
     return {
@@ -831,7 +839,7 @@ export class Engine {
       latencyP95: this.latency.p95(),
       modelAvg: this.modelTime.mean(),
       modelP95: this.modelTime.p95(),
-      modelClock: this.cpu ? 'cpu' : this.res ? (this.res.timer ? 'gpu' : 'queue') : null,
+      modelClock: this.modelClock(),
       fps: this.fps.fps(now),
       dropped: this.dropped,
       psnr: p && p.mode === this.psnrMode ? p.model : NaN,
@@ -873,7 +881,7 @@ export class Engine {
         backend: this.backend,
         dtype: this.dtype,
         engine: this.runner instanceof WgslRunner ? 'wgsl' : this.runner instanceof AutoRunner ? this.runner.engine : 'ort',
-        engineDecision: this.runner instanceof AutoRunner ? this.runner.decision : (this.model && this.picks.get(`${this.model.id}/${this.dtype}`)) || null,
+        engineDecision: (this.model && this.picks.get(this.pickKey(this.model))) ?? null,
         view: this.view,
         gain: this.gain,
         psnrMode: this.psnrMode,
@@ -892,8 +900,7 @@ export class Engine {
         hasLow: this.runner?.hasLow ?? false,
         modelReady: !!this.runner,
         recoveries: this.recoveries,
-        /** how the model time is taken: GPU timestamps, or waiting for the queue (no timestamp-query) */
-        modelTiming: this.res && !this.cpu ? (this.res.timer ? 'gpu-timestamps' : 'queue-wait') : null,
+        modelClock: this.modelClock(),
       }),
       counters: () => ({ ...counters }),
       readTexture: (which: 'frame' | 'input' | 'output' | 'view') =>
@@ -971,6 +978,8 @@ export class Engine {
     this.gpu?.device.destroy();
   }
 }
+
+const ENGINE_LABEL = { ort: 'onnxruntime-web', wgsl: 'WGSL', auto: 'auto…' } as const;
 
 /** The overlay line for an auto pick, e.g. "engine: WGSL, 12.1 ms vs onnxruntime-web 30.2 ms at 1024x1024". */
 export function describeDecision(d: AutoDecision): string {

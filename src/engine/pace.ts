@@ -31,15 +31,22 @@ export class PaceWatch {
 
   frame(now: number, shown: boolean): void {
     this.ev.push({ t: now, shown });
-    while (this.ev.length && this.ev[0].t < now - this.windowMs) this.ev.shift();
+    this.trim(now);
   }
 
   /** The share dropped and the rate shown, once the window is full and too many were dropped. */
   behind(now: number): { dropped: number; fps: number } | null {
-    const ev = this.ev.filter((e) => e.t >= now - this.windowMs);
+    this.trim(now);
+    const ev = this.ev;
     if (ev.length < this.minFrames || now - ev[0].t < 0.75 * this.windowMs) return null;
-    const shown = ev.filter((e) => e.shown).length, dropped = (ev.length - shown) / ev.length;
+    let shown = 0;
+    for (const e of ev) if (e.shown) shown++;
+    const dropped = (ev.length - shown) / ev.length;
     return dropped > this.maxDropped ? { dropped, fps: (shown * 1000) / this.windowMs } : null;
+  }
+
+  private trim(now: number): void {
+    while (this.ev.length && this.ev[0].t < now - this.windowMs) this.ev.shift();
   }
 
   reset(): void {

@@ -1,18 +1,21 @@
-// Runs the GPU filter passes on caller-supplied pixels (tests only: e2e/shaders.spec.ts compares
-// them with the CPU reference in filters.ts). Loaded lazily by the debug hook.
+// Runs GPU passes on caller-supplied pixels (tests only: e2e/shaders.spec.ts compares the filters
+// with the CPU reference in filters.ts, e2e/present.spec.ts the present pass with box averages).
+// Loaded lazily by the debug hook.
 import { BicubicPass } from './passes/bicubic';
 import { DownscalePass } from './passes/downscale';
 import { SsePass, SseReadback } from './passes/psnr';
 import { PresentPass } from './passes/present';
 import { destroyTexture, imageTexture, readTexture } from './gpu/resources';
 
+/** An RGBA8 texture holding `data` (w x h). */
+function rgbaTexture(device: GPUDevice, data: Uint8Array, w: number, h: number, label: string): GPUTexture {
+  const t = imageTexture(device, label, w, h);
+  device.queue.writeTexture({ texture: t }, data as GPUAllowSharedBufferSource, { bytesPerRow: w * 4 }, { width: w, height: h });
+  return t;
+}
+
 export async function passSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Array, w: number, h: number) {
-  const up = (data: Uint8Array, label: string) => {
-    const t = imageTexture(device, label, w, h);
-    device.queue.writeTexture({ texture: t }, data as GPUAllowSharedBufferSource, { bytesPerRow: w * 4 }, { width: w, height: h });
-    return t;
-  };
-  const ta = up(a, 'selftest a'), tb = up(b, 'selftest b');
+  const ta = rgbaTexture(device, a, w, h, 'selftest a'), tb = rgbaTexture(device, b, w, h, 'selftest b');
   const lr = imageTexture(device, 'selftest lr', Math.floor(w / 4), Math.floor(h / 4));
   const bic = imageTexture(device, 'selftest bic', lr.width * 4, lr.height * 4);
   const down = new DownscalePass(device, ta, lr);
@@ -42,12 +45,7 @@ export async function packSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Arr
   const { PackPass, tensorBytes } = await import('./passes/pack');
   const { UnpackPass } = await import('./passes/unpack');
   const { readBuffer } = await import('./gpu/resources');
-  const up = (data: Uint8Array, label: string) => {
-    const t = imageTexture(device, label, w, h);
-    device.queue.writeTexture({ texture: t }, data as GPUAllowSharedBufferSource, { bytesPerRow: w * 4 }, { width: w, height: h });
-    return t;
-  };
-  const ta = up(a, 'pack a'), tb = up(b, 'pack b');
+  const ta = rgbaTexture(device, a, w, h, 'pack a'), tb = rgbaTexture(device, b, w, h, 'pack b');
   const pa = new PackPass(device, ta, dtype), pb = new PackPass(device, tb, dtype);
   const full = imageTexture(device, 'unpack full', w, h), high = imageTexture(device, 'unpack high', w, h);
   const uf = new UnpackPass(device, full, dtype), uh = new UnpackPass(device, high, dtype);
@@ -71,8 +69,7 @@ export async function packSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Arr
 /** Draws an RGBA8 image through a PresentPass (the class the player draws both canvases with) into
  *  a new cw x ch canvas at `zoom`, centred; returns the canvas's RGBA as the page composites it. */
 export async function presentSelfTest(device: GPUDevice, rgba: Uint8Array, tw: number, th: number, cw: number, ch: number, filter: GPUFilterMode, zoom: number) {
-  const tex = imageTexture(device, 'selftest present', tw, th);
-  device.queue.writeTexture({ texture: tex }, rgba as GPUAllowSharedBufferSource, { bytesPerRow: tw * 4 }, { width: tw, height: th });
+  const tex = rgbaTexture(device, rgba, tw, th, 'selftest present');
   const canvas = document.createElement('canvas');
   canvas.width = cw;
   canvas.height = ch;

@@ -31,6 +31,12 @@ export const emptyStats = (mode: PsnrMode): EngineStats => ({
   psnrFrame: -1,
 });
 
+/** Nearest-rank percentile: the smallest sample with at least p% of samples <= it (NaN if none). */
+export function percentile(xs: readonly number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length))) - 1];
+}
 
 /** Rolling window of recent samples (latencies in ms) with mean and p95. */
 export class RollingStats {
@@ -57,12 +63,8 @@ export class RollingStats {
     return this.buf.reduce((a, b) => a + b, 0) / this.buf.length;
   }
 
-  /** Nearest-rank percentile: the smallest sample with at least p% of samples <= it. */
   percentile(p: number): number {
-    if (!this.buf.length) return NaN;
-    const s = [...this.buf].sort((a, b) => a - b);
-    const rank = Math.ceil((p / 100) * s.length);
-    return s[Math.min(s.length, Math.max(1, rank)) - 1];
+    return percentile(this.buf, p);
   }
 
   p95(): number {

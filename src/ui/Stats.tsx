@@ -1,10 +1,10 @@
 import { useStore } from '../state/store';
 import { fmtDb, fmtMs } from '../engine/stats';
 
-const CLOCK_TITLE = {
-  gpu: 'model time from GPU timestamps: frames overlap, nothing waits for it',
-  queue: 'no timestamp-query on this device: the model is timed by waiting for the GPU queue',
-  cpu: 'the model runs on the CPU (WASM): wall-clock time',
+const CLOCK = {
+  gpu: ['GPU clock', 'model time from GPU timestamps: frames overlap, nothing waits for it'],
+  queue: ['queue wait', 'no timestamp-query on this device: the model is timed by waiting for the GPU queue'],
+  cpu: ['CPU', 'the model runs on the CPU (WASM): wall-clock time'],
 } as const;
 
 /** Overlay on the upscaled view; values arrive from the engine at ~4 Hz. */
@@ -18,9 +18,9 @@ export function Stats() {
       <div>
         model <b data-testid="stat-model-latency">{fmtMs(s.modelAvg)}</b> <small>p95 {fmtMs(s.modelP95)}</small>
         {s.modelClock && (
-          <small data-testid="stat-model-clock" title={CLOCK_TITLE[s.modelClock]}>
+          <small data-testid="stat-model-clock" title={CLOCK[s.modelClock][1]}>
             {' '}
-            · {s.modelClock === 'gpu' ? 'GPU clock' : s.modelClock === 'queue' ? 'queue wait' : 'CPU'}
+            · {CLOCK[s.modelClock][0]}
           </small>
         )}
       </div>

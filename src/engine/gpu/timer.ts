@@ -15,8 +15,8 @@ export interface TimerSpan {
 
 /** Nanoseconds (two u64 timestamps) to ms; null when the GPU reports them out of order (a counter
  *  reset or a driver that clamps), which is not a time. */
-export function spanMs(t: BigUint64Array | BigInt64Array): number | null {
-  const d = Number(BigInt(t[1]) - BigInt(t[0]));
+function spanMs(t: BigUint64Array): number | null {
+  const d = Number(t[1] - t[0]);
   return d >= 0 ? d / 1e6 : null;
 }
 

@@ -7,7 +7,7 @@ import { readBuffer } from '../gpu/resources';
 import { halfTable } from '../gpu/half';
 import type { ModelRunner, RunOutput, Which } from './index';
 import type { WgslRunner } from './wgsl';
-import { AGREE_DB, pickEngine, psnrDb, timeRuns, type EngineName } from './wgsl/pick';
+import { AGREE_DB, fasterEngine, psnrDb, timeRuns, type EngineName } from './wgsl/pick';
 
 export interface AutoDecision {
   engine: EngineName;
@@ -22,21 +22,22 @@ export interface AutoDecision {
 
 type Runner = ModelRunner | WgslRunner;
 
+/** Timed runs per engine, and the time after which no more are started. Each engine's output()
+ *  read comes first and is its warm-up (pipeline compiles, allocations). */
+const PROBE_RUNS = 3, PROBE_BUDGET_MS = 1000;
+
 export class AutoRunner {
   readonly hasLow: boolean;
   private ort: ModelRunner | null;
   private wgsl: WgslRunner | null;
   private picked: Runner | null = null;
   private deciding: Promise<void> | null = null;
-  decision: AutoDecision | null = null;
 
   constructor(
     private readonly device: GPUDevice,
     ort: ModelRunner,
     wgsl: WgslRunner,
     private readonly onDecide: (d: AutoDecision) => void,
-    /** the output() read of each engine comes first and is its warm-up (pipeline compiles, allocations) */
-    private readonly probe = { frames: 3, warmup: 0, budgetMs: 1000 },
   ) {
     if (ort.dtype !== wgsl.dtype) throw new Error('AutoRunner: both engines must run the same precision');
     this.ort = ort;
@@ -62,26 +63,21 @@ export class AutoRunner {
     // The reference must work: if it fails, this frame fails exactly as it would without auto.
     const ref = await this.output(ort, input, w, h);
     try {
-      d.agreeDb = psnrDb(await this.output(wgsl, input, w, h), ref, this.decodeTable());
+      d.agreeDb = psnrDb(await this.output(wgsl, input, w, h), ref, wgsl.dtype === 'fp16' ? halfTable() : undefined);
       if (d.agreeDb < AGREE_DB) d.reason = `its output differs from onnxruntime-web's (${d.agreeDb.toFixed(1)} dB)`;
-      else d.ms.wgsl = await timeRuns(this.device, wgsl, input, w, h, this.probe.frames, this.probe.warmup, this.probe.budgetMs);
+      else d.ms.wgsl = await timeRuns(this.device, wgsl, input, w, h, PROBE_RUNS, PROBE_BUDGET_MS);
     } catch (e) {
       d.reason = `it failed: ${(e as Error).message}`;
     }
-    d.ms.ort = await timeRuns(this.device, ort, input, w, h, this.probe.frames, this.probe.warmup, this.probe.budgetMs);
+    d.ms.ort = await timeRuns(this.device, ort, input, w, h, PROBE_RUNS, PROBE_BUDGET_MS);
     if (this.disposed) return;
-    d.engine = pickEngine('auto', d.ms);
+    d.engine = fasterEngine(d.ms);
     const drop = d.engine === 'wgsl' ? ort : wgsl;
     this.picked = d.engine === 'wgsl' ? wgsl : ort;
     if (d.engine === 'wgsl') this.ort = null;
     else this.wgsl = null;
     await drop.dispose();
-    this.decision = d;
     this.onDecide(d);
-  }
-
-  private decodeTable(): Float32Array | undefined {
-    return this.wgsl!.dtype === 'fp16' ? halfTable() : undefined;
   }
 
   /** One full-path output read back in its stored form (Uint16 halves or Float32). */

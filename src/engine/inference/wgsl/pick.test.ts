@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGREE_DB, engineParam, pickEngine, psnrDb } from './pick';
+import { AGREE_DB, engineParam, fasterEngine, psnrDb } from './pick';
 
 describe('engine choice', () => {
   it('reads ?engine=ort|wgsl, anything else is auto', () => {
@@ -9,14 +9,12 @@ describe('engine choice', () => {
     expect(engineParam('')).toBe('auto');
   });
 
-  it('a forced choice wins; auto takes the faster, ties and failures as said', () => {
-    expect(pickEngine('ort', { ort: 100, wgsl: 10 })).toBe('ort');
-    expect(pickEngine('wgsl', { ort: 10, wgsl: 100 })).toBe('wgsl');
-    expect(pickEngine('auto', { ort: 100, wgsl: 50 })).toBe('wgsl');
-    expect(pickEngine('auto', { ort: 50, wgsl: 100 })).toBe('ort');
-    expect(pickEngine('auto', { ort: 100, wgsl: 97 })).toBe('ort'); // within 5%: the reference
-    expect(pickEngine('auto', { ort: null, wgsl: 100 })).toBe('wgsl');
-    expect(pickEngine('auto', { ort: 100, wgsl: null })).toBe('ort');
+  it('the faster engine; ties and failures as said', () => {
+    expect(fasterEngine({ ort: 100, wgsl: 50 })).toBe('wgsl');
+    expect(fasterEngine({ ort: 50, wgsl: 100 })).toBe('ort');
+    expect(fasterEngine({ ort: 100, wgsl: 97 })).toBe('ort'); // within 5%: the reference
+    expect(fasterEngine({ ort: null, wgsl: 100 })).toBe('wgsl');
+    expect(fasterEngine({ ort: 100, wgsl: null })).toBe('ort');
   });
 });
 

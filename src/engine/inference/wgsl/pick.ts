@@ -1,6 +1,7 @@
 // Choosing between onnxruntime-web and the WGSL engine (issue 4: "let the player pick the faster
 // engine"): `?engine=ort|wgsl|auto` (auto by default), and for auto a short timing of both on the
 // player's own input at start-up. Pure helpers plus one timing loop; inference/auto.ts uses them.
+import { RollingStats } from '../../stats';
 
 export type EngineName = 'ort' | 'wgsl';
 export type EngineChoice = EngineName | 'auto';
@@ -16,34 +17,25 @@ export interface Runs {
   run(which: 'full' | 'low', input: GPUBuffer, w: number, h: number): Promise<{ buffer: GPUBuffer; release(): void }>;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
-
-/** Median ms of run('full') + queue.onSubmittedWorkDone() over `frames` runs after `warmup`
- *  (the first run of an engine compiles pipelines and allocates: never count it), stopping early
- *  once `budgetMs` is spent (at least one timed run): on a slow GPU the pick must not hold the
- *  first frame for many slow runs. */
-export async function timeRuns(device: GPUDevice, r: Runs, input: GPUBuffer, w: number, h: number, frames = 3, warmup = 1, budgetMs = Infinity): Promise<number> {
-  const ts: number[] = [];
+/** Median ms of run('full') + queue.onSubmittedWorkDone() over up to `frames` runs, stopping
+ *  early once `budgetMs` is spent (at least one run): on a slow GPU the pick must not hold the
+ *  first frame for many slow runs. The caller warms the runner up first (compiles, allocations). */
+export async function timeRuns(device: GPUDevice, r: Runs, input: GPUBuffer, w: number, h: number, frames: number, budgetMs: number): Promise<number> {
+  const ts = new RollingStats(frames);
   const t0 = performance.now();
-  for (let i = 0; i < warmup + frames; i++) {
-    if (ts.length > 0 && performance.now() - t0 > budgetMs) break;
+  while (ts.count < frames && !(ts.count > 0 && performance.now() - t0 > budgetMs)) {
     const t = performance.now();
     const o = await r.run('full', input, w, h);
     await device.queue.onSubmittedWorkDone();
-    if (i >= warmup) ts.push(performance.now() - t);
+    ts.push(performance.now() - t);
     o.release();
   }
-  return median(ts);
+  return ts.percentile(50);
 }
 
-/** The engine to use: a forced choice wins; otherwise the one that timed faster (null: it failed
- *  to load or run). Ties (within `margin`, relative) go to onnxruntime-web, the reference. */
-export function pickEngine(choice: EngineChoice, ms: { ort: number | null; wgsl: number | null }, margin = 0.05): EngineName {
-  if (choice !== 'auto') return choice;
+/** The faster engine (null: it failed, disagreed or was not timed). Ties (within `margin`,
+ *  relative) go to onnxruntime-web, the reference. */
+export function fasterEngine(ms: { ort: number | null; wgsl: number | null }, margin = 0.05): EngineName {
   if (ms.wgsl == null) return 'ort';
   if (ms.ort == null) return 'wgsl';
   return ms.wgsl < ms.ort * (1 - margin) ? 'wgsl' : 'ort';
