@@ -4,15 +4,13 @@
 // against onnxruntime-node, and with WGSL weights corrupted on the wire, which must lose the pick.
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
-import { toNchw } from '../src/engine/filters';
-import { dropClip, maxAbsDiff, openPlayer, pause, readTensor, readTexture, runModelOutside, state, waitFrames } from './helpers';
+import { AGREE_DB, fasterEngine } from '../src/engine/inference/wgsl/pick';
+import { counters, dropClip, openPlayer, outputDiff, pause, state, waitFrames } from './helpers';
 
 const MODEL = 'sr4x-c32';
 
 async function outputMatchesReference(page: Page): Promise<number> {
-  const input = await readTexture(page, 'input');
-  const tensor = await readTensor(page, 'full');
-  const diff = maxAbsDiff(tensor.data, await runModelOutside('full', toNchw({ ...input, channels: 4 }), input.width, input.height, MODEL));
+  const diff = await outputDiff(page, 'full', MODEL);
   expect(diff).toBeLessThan(1e-3);
   return diff;
 }
@@ -29,15 +27,15 @@ test('auto: the first frame times both engines and the faster one runs the video
   expect(d.size).toEqual([32, 32]);
   expect(d.reason).toBeNull();
   expect(d.agreeDb).toBeGreaterThan(90); // fp32 on both: equal to float rounding
+  // both were timed, and the page applied the rule (pick.test.ts pins the rule itself)
   expect(d.ms.ort).toBeGreaterThan(0);
   expect(d.ms.wgsl).toBeGreaterThan(0);
-  // the documented rule: WGSL only when more than 5% faster than the reference
-  expect(d.engine).toBe(d.ms.wgsl < d.ms.ort * 0.95 ? 'wgsl' : 'ort');
+  expect(d.engine).toBe(fasterEngine(d.ms));
   expect(s.engine).toBe(d.engine);
   await expect(page.getByTestId('stat-engine')).toHaveText(d.engine === 'wgsl' ? 'WGSL' : 'onnxruntime-web');
   await expect(page.getByTestId('backend-note')).toContainText('ms at 32x32');
   // the loser is freed: one model output held (the frame on screen), none left over from the probe
-  expect((await page.evaluate(() => (window as any).__sr.counters())).ortOutputsLive).toBe(1);
+  expect((await counters(page)).ortOutputsLive).toBe(1);
   console.log(`auto (${d.engine}) vs onnxruntime-node: max |diff| = ${(await outputMatchesReference(page)).toExponential(2)}`);
 
   // a lost device rebuilds only the engine already picked: no second race
@@ -68,7 +66,7 @@ test('auto: a WGSL engine whose output disagrees with onnxruntime-web is left ou
   const d = (await state(page)).engineDecision;
   console.log(`corrupted WGSL weights: agreement ${d.agreeDb.toFixed(1)} dB -> ${d.engine} (${d.reason})`);
   expect(d.engine).toBe('ort');
-  expect(d.agreeDb).toBeLessThan(45);
+  expect(d.agreeDb).toBeLessThan(AGREE_DB);
   expect(d.reason).toContain("differs from onnxruntime-web's");
   expect(d.ms.wgsl).toBeNull();
   await expect(page.getByTestId('stat-engine')).toHaveText('onnxruntime-web');
@@ -87,7 +85,8 @@ test('?engine=ort and ?engine=wgsl skip the pick', async ({ page }) => {
 });
 
 test('falling behind the video: said once, with the measured rate and a cheaper model from the manifest', async ({ page }) => {
-  // the widest model on a software GPU: about 1 s per 32x32 frame against a 10 fps clip
+  // the widest model on this project's test machines (software WebGPU, no GPU): about 1 s per
+  // 32x32 frame against a 10 fps clip, so it falls behind; the rule itself is pinned in pace.test.ts
   const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8'));
   const flops = (id: string) => manifest.models.find((m: any) => m.id === id).flops_per_frame_1024;
   await openPlayer(page, 'model=sr4x-c64');
@@ -101,7 +100,7 @@ test('falling behind the video: said once, with the measured rate and a cheaper 
   const [, pct, fps, cur, cheaper, factor] = m!;
   expect(cur).toBe('sr4x-c64');
   expect(Number(pct)).toBeGreaterThan(50);
-  expect(Number(fps)).toBeLessThan(5);
+  expect(Number(fps)).toBeLessThan(10);
   // the cheaper model is one in the manifest, and the factor is their FLOPs ratio
   expect(flops(cheaper)).toBeLessThan(flops(cur));
   expect(Number(factor)).toBeCloseTo(flops(cur) / flops(cheaper), 1);
@@ -109,7 +108,8 @@ test('falling behind the video: said once, with the measured rate and a cheaper 
   // once: dismissed, it does not come back for this video and model while it keeps falling behind
   await page.evaluate(() => (window as any).__sr.engine.dismissError());
   await expect(notice).toHaveCount(0);
-  const from = (await state(page)).framesProcessed;
-  await waitFrames(page, 6, from); // more than another 4 s window at this rate
+  // another full 4 s window of playback (wall time, and frames still coming), still silent
+  const from = (await state(page)).framesProcessed, t = Date.now();
+  await expect.poll(async () => Date.now() - t > 4500 && (await state(page)).framesProcessed > from + 1, { timeout: 60_000 }).toBe(true);
   await expect(notice).toHaveCount(0);
 });

@@ -4,6 +4,7 @@ import { expect, type Page } from '@playwright/test';
 import * as ort from 'onnxruntime-node';
 import fs from 'node:fs';
 import path from 'node:path';
+import { toNchw } from '../src/engine/filters';
 
 export const FIXTURES = path.resolve('e2e/fixtures/generated');
 export const clip = (name: string) => path.join(FIXTURES, name);
@@ -33,6 +34,14 @@ export async function waitFrames(page: Page, n: number, from = 0): Promise<void>
 }
 
 /** Pauses playback and waits until nothing is in flight. */
+/** The resource counters, with nothing in flight. */
+export const counters = (page: Page) =>
+  page.evaluate(async () => {
+    const sr = (window as any).__sr;
+    await sr.idle();
+    return sr.counters();
+  });
+
 export async function pause(page: Page): Promise<void> {
   await page.evaluate(async () => {
     const sr = (window as any).__sr;
@@ -80,7 +89,9 @@ export async function readTensor(page: Page, which: 'full' | 'low'): Promise<{ w
 const sessions = new Map<string, ort.InferenceSession>();
 export async function runModelOutside(which: 'full' | 'low', input: Float32Array, w: number, h: number, modelId?: string): Promise<Float32Array> {
   const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8'));
-  const m = manifest.models.find((x: any) => x.id === (modelId ?? manifest.default)) ?? manifest.models[0];
+  const id = modelId ?? manifest.default;
+  const m = manifest.models.find((x: any) => x.id === id);
+  if (!m) throw new Error(`runModelOutside: no model ${id} in models/manifest.json`);
   const file = path.join('models', which === 'full' ? m.fp32 : m.low.fp32);
   let s = sessions.get(file);
   if (!s) {
@@ -121,4 +132,13 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/** Max |the page's model output - onnxruntime-node's| on the exact input the page used (its input
+ *  texture read back), for the manifest default or `modelId`; also checks the 4x output size. */
+export async function outputDiff(page: Page, which: 'full' | 'low' = 'full', modelId?: string): Promise<number> {
+  const input = await readTexture(page, 'input');
+  const tensor = await readTensor(page, which);
+  expect([tensor.width, tensor.height]).toEqual([4 * input.width, 4 * input.height]);
+  return maxAbsDiff(tensor.data, await runModelOutside(which, toNchw({ ...input, channels: 4 }), input.width, input.height, modelId));
 }

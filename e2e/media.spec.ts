@@ -2,8 +2,7 @@
 // several files dropped at once, and a file dropped while another plays.
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
-import { toNchw } from '../src/engine/filters';
-import { clip, dropClip, maxAbsDiff, openPlayer, pause, readTensor, readTexture, runModelOutside, state, waitFrames } from './helpers';
+import { clip, counters, dropClip, openPlayer, outputDiff, pause, readTexture, state, waitFrames } from './helpers';
 
 test('odd sizes on WebGPU (1x1, 33x19, portrait 24x40): 4x output dimensions, output matches the FP32 model outside', async ({ page }) => {
   await openPlayer(page);
@@ -23,9 +22,7 @@ test('odd sizes on WebGPU (1x1, 33x19, portrait 24x40): 4x output dimensions, ou
     const out = await readTexture(page, 'output');
     expect([input.width, input.height, out.width, out.height]).toEqual([w, h, 4 * w, 4 * h]);
     await expect(page.getByText(`upscaled 4x ${4 * w}×${4 * h}`)).toBeVisible();
-    const tensor = await readTensor(page, 'full');
-    const outside = await runModelOutside('full', toNchw({ ...input, channels: 4 }), w, h);
-    const diff = maxAbsDiff(tensor.data, outside);
+    const diff = await outputDiff(page);
     console.log(`${file}: ${w}x${h} -> ${out.width}x${out.height}, max |webgpu - onnxruntime-node| = ${diff.toExponential(2)}`);
     expect(diff).toBeLessThan(1e-3);
     await expect(page.getByTestId('error-banner')).toHaveCount(0);
@@ -92,18 +89,11 @@ test('several files dropped at once: the first video plays, a note names the oth
   await expect(page.getByTestId('notice')).toHaveCount(0);
 });
 
-const counts = (page: Page) =>
-  page.evaluate(async () => {
-    const sr = (window as any).__sr;
-    await sr.idle();
-    return sr.counters();
-  });
-
 test('a file dropped while another plays replaces it cleanly (WebGPU: no leaked frames, buffers, textures or ORT outputs)', async ({ page }) => {
   await openPlayer(page, 'model=sr4x-c32');
   await dropClip(page, 'tiny32.mp4');
   await waitFrames(page, 2);
-  const a = await counts(page);
+  const a = await counters(page);
   expect(a.ortOutputsLive).toBe(1); // the frame on screen
   // B replaces A while A plays
   let from = (await state(page)).framesProcessed;
@@ -119,7 +109,7 @@ test('a file dropped while another plays replaces it cleanly (WebGPU: no leaked 
   await expect(page.locator('footer')).toContainText('tiny32.mp4 · 32×32');
   await expect.poll(async () => (await state(page)).frame).toEqual({ width: 32, height: 32 });
   await waitFrames(page, 1, (await state(page)).framesProcessed);
-  const back = await counts(page);
+  const back = await counters(page);
   console.log('A:', JSON.stringify(a), '\nA again:', JSON.stringify(back));
   expect(back.buffersLive).toBe(a.buffersLive);
   expect(back.texturesLive).toBe(a.texturesLive);

@@ -5,7 +5,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { dropClip, openPlayer, pause, waitFrames } from './helpers';
 
-function watch(context: BrowserContext, page: Page, origin: string) {
+async function watch(context: BrowserContext, page: Page, origin: string) {
   const foreign: string[] = [], violations: string[] = [];
   const own = (url: string) => {
     const u = new URL(url);
@@ -14,7 +14,7 @@ function watch(context: BrowserContext, page: Page, origin: string) {
   context.on('request', (r) => {
     if (!own(r.url())) foreign.push(r.url());
   });
-  void context.route(
+  await context.route(
     (u) => !own(u.href),
     (r) => r.abort('blockedbyclient'),
   );
@@ -26,7 +26,7 @@ function watch(context: BrowserContext, page: Page, origin: string) {
 
 test('same-origin only, cross-origin isolated, CSP enforced without violations (WASM and WebGPU, video and still)', async ({ page, context, baseURL }) => {
   const origin = new URL(baseURL!).origin;
-  const { foreign, violations } = watch(context, page, origin);
+  const { foreign, violations } = await watch(context, page, origin);
   const res = await page.goto('/?demo=0');
   const h = res!.headers();
   expect(h['cross-origin-opener-policy']).toBe('same-origin');
@@ -57,7 +57,7 @@ test('same-origin only, cross-origin isolated, CSP enforced without violations (
 });
 
 test('the CSP blocks a request to another origin (a video could not be sent anywhere)', async ({ page, context, baseURL }) => {
-  const { foreign } = watch(context, page, new URL(baseURL!).origin);
+  const { foreign } = await watch(context, page, new URL(baseURL!).origin);
   await openPlayer(page, 'backend=wasm');
   const r = await page.evaluate(async () => {
     const blocked = new Promise<string>((res) => document.addEventListener('securitypolicyviolation', (e) => res(`${e.violatedDirective} ${e.blockedURI}`), { once: true }));

@@ -3,7 +3,7 @@
 // the same FP32 model output as outside the browser.
 import { expect, test } from '@playwright/test';
 import { bicubicUp4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
-import { canvasVariance, dropClip, maxAbsDiff, openPlayer, pause, psnrOfCurrent, readTensor, readTexture, runModelOutside, state, waitFrames } from './helpers';
+import { canvasVariance, counters, dropClip, maxAbsDiff, openPlayer, pause, psnrOfCurrent, readTensor, readTexture, runModelOutside, state, waitFrames } from './helpers';
 
 test('wasm backend: labelled, warns it is slow, output matches onnxruntime-node, GPU resources stay flat', async ({ page }) => {
   await openPlayer(page, 'backend=wasm');
@@ -12,14 +12,9 @@ test('wasm backend: labelled, warns it is slow, output matches onnxruntime-node,
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await dropClip(page, 'tiny32.mp4');
   await waitFrames(page, 3);
-  const counters = () => page.evaluate(async () => {
-    const sr = (window as any).__sr;
-    await sr.idle();
-    return sr.counters();
-  });
-  const c0 = await counters();
+  const c0 = await counters(page);
   await waitFrames(page, 15, (await state(page)).framesProcessed); // loops the 6-frame clip
-  const c1 = await counters();
+  const c1 = await counters(page);
   expect(c1.buffersLive).toBe(c0.buffersLive);
   expect(c1.texturesLive).toBe(c0.texturesLive);
   expect(c1.videoFramesOpen).toBeLessThanOrEqual(1); // at most the one decoded ahead

@@ -51,14 +51,17 @@ moov_cut=$(python3 - "$OUT/tiny32.mp4" <<'EOF'
 import struct, sys
 b = open(sys.argv[1], 'rb').read()
 i = 0
-while i < len(b):
+while i + 8 <= len(b):
     size, kind = struct.unpack('>I4s', b[i:i + 8])
+    if size < 8:
+        break
     if kind == b'moov':
         print(i + size // 2)
-        break
+        sys.exit(0)
     i += size
+sys.exit('make-test-clips: no moov box in tiny32.mp4')
 EOF
-)
+) || exit 1
 head -c "$moov_cut" "$OUT/tiny32.mp4" > "$OUT/truncated-header.mp4"
 # HEVC in MP4 (hvc1): Debian's Chromium has no HEVC decoder
 once hevc32.mp4 || ff -f lavfi -i "testsrc2=size=32x32:rate=10" -frames:v 3 -c:v libx265 -preset ultrafast -x265-params log-level=error \
