@@ -22,7 +22,8 @@ import headCode from './head.wgsl?raw';
 import convCode from './conv.wgsl?raw';
 import shuffleCode from './shuffle.wgsl?raw';
 import { counters, createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
-import { blocking, packConv, packHead, splitWeights, toF16, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
+import { toF16 } from '../../gpu/half';
+import { blocking, packConv, packHead, splitWeights, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
 
 export { activationSlope } from './layout';
 

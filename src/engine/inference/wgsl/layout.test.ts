@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activationSlope, blocking, f16BitsToF32, f32ToF16Bits, packConv, packHead, splitWeights, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
+import { f16BitsToF32, f32ToF16Bits } from '../../gpu/half';
+import { activationSlope, blocking, packConv, packHead, splitWeights, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
 
 function rng(seed: number) {
   let s = seed >>> 0;

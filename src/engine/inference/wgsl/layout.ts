@@ -79,47 +79,6 @@ export function packHead(cw: ConvWeights): Float32Array {
   return out;
 }
 
-/** float32 -> IEEE binary16 bits, round to nearest even (overflow to inf, subnormals kept). */
-export function f32ToF16Bits(v: number): number {
-  const f = new Float32Array(1);
-  const u = new Uint32Array(f.buffer);
-  f[0] = v;
-  const x = u[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // inf / NaN
-  let e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign; // below half the smallest subnormal
-    mant |= 0x800000; // implicit bit
-    const shift = 14 - e; // 14..24
-    const half = 1 << (shift - 1);
-    const rest = mant & ((1 << shift) - 1);
-    let h = mant >>> shift;
-    if (rest > half || (rest === half && h & 1)) h++;
-    return sign | h; // a carry into the exponent field is the right answer
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++; // may carry into exp (and to inf): correct
-  return sign | h;
-}
-
-export function f16BitsToF32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-export function toF16(a: Float32Array): Uint16Array {
-  const out = new Uint16Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = f32ToF16Bits(a[i]);
-  return out;
-}
-
 /** Pixels per invocation and output vec4s per invocation for a conv with `co4` output vec4s:
  *  keeps PX x COB accumulators (vec4) within a register budget (f16 halves the cost). */
 export function blocking(co4: number, dtype: 'fp16' | 'fp32', px?: number): { px: number; cob: number } {
