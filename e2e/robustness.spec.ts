@@ -1,6 +1,7 @@
 // Device loss: device.destroy() simulates a GPU reset; the player rebuilds on a new device and shows
 // the same frame again without a reload.
 import { expect, test } from '@playwright/test';
+import fs from 'node:fs';
 import { canvasVariance, dropClip, openPlayer, pause, state, waitFrames } from './helpers';
 // (bad files: bad-input.spec.ts)
 
@@ -47,28 +48,30 @@ for (const [what, body, status] of [
     await expect(page.getByTestId('error-banner')).toContainText(/models\/sr4x-[a-z0-9]+\.fp32\.onnx/);
     await expect(page.getByTestId('error-banner')).toContainText(what === 'missing' ? 'missing (HTTP 404)' : 'could not be loaded');
     // the rest of the page still works: a video opens (it waits for a model to be processed)
-    await page.getByTestId('file-input').setInputFiles('e2e/fixtures/generated/tiny32.mp4');
+    await dropClip(page, 'tiny32.mp4');
     await expect(page.locator('footer')).toContainText('tiny32.mp4 · 32×32');
     await expect(page.getByTestId('error-banner')).toContainText(/fp32\.onnx/); // still explained
   });
 }
 
 test('the default model file missing: named, and switching to another model from the manifest plays', async ({ page }) => {
-  await page.route(/\/models\/sr4x-c32\.fp32\.onnx$/, (r) => r.fulfill({ status: 404, body: 'not found' }));
+  const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8'));
+  const def: string = manifest.default, [other, third] = manifest.models.map((m: { id: string }) => m.id).filter((id: string) => id !== def);
+  await page.route(new RegExp(`/models/${def}\\.fp32\\.onnx$`), (r) => r.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/?demo=0&backend=wasm');
   const banner = page.getByTestId('error-banner');
-  await expect(banner).toContainText('model file /models/sr4x-c32.fp32.onnx is missing (HTTP 404)');
+  await expect(banner).toContainText(`model file /models/${def}.fp32.onnx is missing (HTTP 404)`);
   await dropClip(page, 'tiny32.mp4');
   await expect(page.locator('footer')).toContainText('tiny32.mp4 · 32×32');
-  await page.getByTestId('model').selectOption('sr4x-c64');
+  await page.getByTestId('model').selectOption(other);
   await expect(banner).toHaveCount(0);
   await waitFrames(page, 2);
   expect((await state(page)).modelReady).toBe(true);
   await expect(page.getByTestId('stat-latency')).toHaveText(/^\d+\.\d ms$/);
   // and back to the broken one: named again, and the page still works
-  await page.getByTestId('model').selectOption('sr4x-c32');
-  await expect(banner).toContainText('sr4x-c32.fp32.onnx');
-  await page.getByTestId('model').selectOption('sr4x-c48');
+  await page.getByTestId('model').selectOption(def);
+  await expect(banner).toContainText(`${def}.fp32.onnx`);
+  await page.getByTestId('model').selectOption(third);
   await expect(banner).toHaveCount(0);
   const from = (await state(page)).framesProcessed;
   await waitFrames(page, 2, from);

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=e2e/fixtures/generated
-FIXTURES_VERSION=3
+FIXTURES_VERSION=4
 mkdir -p "$OUT"
 if [ "$(cat "$OUT/.version" 2>/dev/null)" != "$FIXTURES_VERSION" ]; then rm -f "$OUT"/*; echo "$FIXTURES_VERSION" > "$OUT/.version"; fi
 
