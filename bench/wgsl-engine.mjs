@@ -14,31 +14,28 @@
 //        ort.webgpu.bundle.min.mjs + ort-wasm-simd-threaded.asyncify.wasm; default
 //        node_modules/onnxruntime-web/dist), --engine FILE (a bundle from --build-engine; default:
 //        built now with Vite), --models DIR (default models/).
-//   node bench/wgsl-engine.mjs --build-engine FILE  the engine as one ES module (WGSL inlined) that
-//        needs nothing but WebGPU globals: to carry to a machine without node_modules.
+//   node bench/wgsl-engine.mjs --build-engine FILE  bench/gpu/device_entry.ts as one ES module (WGSL
+//        inlined: the engine, the frame path and the player's helpers) that needs nothing but WebGPU
+//        globals: to carry to a machine without node_modules (bench/gpu/pack.sh).
 // env: BENCH_SIZES=16,32 BENCH_MODEL=sr4x-c32 BENCH_DTYPES=fp32[,fp16] BENCH_FRAMES=7 BENCH_PX=0 (0: the engine's default blocking; e.g. 0,2,8 to compare)
 //      BENCH_MACHINE=name BENCH_OUT=path BENCH_HEADED_GPU=1 (no SwiftShader flags: a real GPU)
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startBrowser } from './lib/browser.mjs';
-import { dawnDevice, loadOrt } from './lib/dawn.mjs';
+import { dawnDevice, loadModel, loadOrt, ortSession } from './lib/dawn.mjs';
 import { runInfo, writeResults } from './lib/results.mjs';
+import { list, makeOpt, median, r3 } from './lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
-const list = (s, d) => (s ?? d).split(',').filter(Boolean);
 const SIZES = list(env.BENCH_SIZES, '16,32').map(Number);
 const DTYPES = list(env.BENCH_DTYPES, 'fp32,fp16');
 const MODEL = env.BENCH_MODEL ?? 'sr4x-c32';
 const FRAMES = Number(env.BENCH_FRAMES ?? 7);
 const PXS = list(env.BENCH_PX, '0').map(Number); // 0: the engine's default
 const log = (...a) => console.log('[wgsl-bench]', ...a);
-const argv = process.argv.slice(2);
-const opt = (k, d) => { const i = argv.indexOf(`--${k}`); return i < 0 ? d : argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : true; };
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : null; };
-const r3 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
+const opt = makeOpt(process.argv.slice(2));
 
 // The page: ORT from the same file the player's Vite alias points at, the engine from source.
 const HARNESS = `<!doctype html><meta charset="utf-8"><title>wgsl engine bench</title>
@@ -47,13 +44,13 @@ import * as ort from '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
 import { WgslRunner } from '/src/engine/inference/wgsl/index.ts';
 import { createGpu } from '/src/engine/gpu/device.ts';
 import { readBuffer } from '/src/engine/gpu/resources.ts';
+import { f32ToF16Bits, halfToFloat } from '/src/engine/gpu/half.ts';
+import { activationSlope } from '/src/engine/inference/wgsl/layout.ts';
+import { percentile } from '/src/engine/stats.ts';
 ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
 ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
 ort.env.logLevel = 'error';
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 let gpuP = null;
-function f32ToF16(v) { const f = new Float32Array([v]); const x = new Uint32Array(f.buffer)[0]; const s = (x >>> 16) & 0x8000, e = ((x >>> 23) & 0xff) - 112, m = x & 0x7fffff; return e <= 0 ? s : e >= 31 ? s | 0x7c00 : s | (e << 10) | (m >>> 13); }
-function f16ToF32(h) { const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff; return e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15); }
 window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
   const g = await (gpuP ??= createGpu());
   const device = g.device;
@@ -63,23 +60,23 @@ window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
   const onnx = new Uint8Array(await (await fetch('/models/' + m[dtype])).arrayBuffer());
   const session = await ort.InferenceSession.create(onnx, { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' });
   const runners = [];
-  for (const px of pxs) runners.push({ px, r: await WgslRunner.create(device, dtype, '/models/' + m.weights.file, m.weights.convs, m.weights.slope, px ? { px } : {}) });
+  for (const px of pxs) runners.push({ px, r: await WgslRunner.create(device, dtype, '/models/' + m.weights.file, m.weights.convs, activationSlope(m.weights.act, m.weights.slope), px ? { px } : {}) });
   const time = async (once) => {
     for (let i = 0; i < 2; i++) await once(); // warm-up
     const ts = [];
     for (let i = 0; i < frames; i++) { const t = performance.now(); await once(); ts.push(performance.now() - t); }
-    return { median: median(ts), min: Math.min(...ts), n: ts.length };
+    return { median: percentile(ts, 50), min: Math.min(...ts), n: ts.length };
   };
   const rows = [];
   for (const S of sizes) {
     let st = 7; const rnd = () => (st = (st * 1664525 + 1013904223) >>> 0) / 4294967296;
     const n = 3 * S * S;
-    const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16(rnd())) : Float32Array.from({ length: n }, rnd);
+    const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16Bits(rnd())) : Float32Array.from({ length: n }, rnd);
     const input = device.createBuffer({ label: 'bench input', size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(input, 0, host);
     const feed = { input: ort.Tensor.fromGpuBuffer(input, { dataType: dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, S, S] }) };
     const outBytes = 48 * S * S * (dtype === 'fp16' ? 2 : 4);
-    const values = (buf) => (dtype === 'fp16' ? Array.from(new Uint16Array(buf), f16ToF32) : Array.from(new Float32Array(buf)));
+    const values = (buf) => (dtype === 'fp16' ? halfToFloat(new Uint16Array(buf)) : new Float32Array(buf));
     const ortOut = await session.run(feed);
     const ref = values(await readBuffer(device, ortOut.output.gpuBuffer, outBytes));
     ortOut.output.dispose();
@@ -170,11 +167,7 @@ async function buildEngine(file) {
   return path.resolve(file);
 }
 
-function f32ToF16(v) { const f = new Float32Array([v]); const x = new Uint32Array(f.buffer)[0]; const s = (x >>> 16) & 0x8000, e = ((x >>> 23) & 0xff) - 112, m = x & 0x7fffff; return e <= 0 ? s : e >= 31 ? s | 0x7c00 : s | (e << 10) | (m >>> 13); }
-function f16ToF32(h) { const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff; return e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15); }
 const maxAbs = (a, b) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
-/** PSNR (dB) of a against b on the [0,1] scale (outputs clamped as the present pass does). */
-const psnr = (a, b) => { let s = 0; for (let i = 0; i < a.length; i++) { const d = Math.min(1, Math.max(0, a[i])) - Math.min(1, Math.max(0, b[i])); s += d * d; } return s ? 10 * Math.log10(a.length / s) : Infinity; };
 
 async function dawnMain() {
   const t0 = Date.now();
@@ -184,18 +177,12 @@ async function dawnMain() {
   const { device, f16, desc } = await dawnDevice(dawnPath);
   log(`Dawn adapter: ${desc} (shader-f16: ${f16})`);
   const enginePath = typeof opt('engine') === 'string' ? path.resolve(opt('engine')) : await buildEngine(path.join(os.tmpdir(), `wgsl-engine-${process.pid}.mjs`));
-  const { WgslRunner } = await import(pathToFileURL(enginePath).href);
-  const ort = await loadOrt(ortDir, fs, path, pathToFileURL);
-  const manifest = JSON.parse(fs.readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8'));
-  const m = manifest.models.find((x) => x.id === MODEL);
-  if (!m?.weights) throw new Error(`${MODEL}: not in ${modelsDir}/manifest.json or no weights file`);
-  const raw = fs.readFileSync(path.join(modelsDir, m.weights.file));
-  const weights = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+  const { WgslRunner, activationSlope, f32ToF16Bits, halfToFloat, psnrDb: psnr, readBuffer } = await import(pathToFileURL(enginePath).href);
+  const ort = await loadOrt(ortDir);
+  const { m, weights } = loadModel(modelsDir, MODEL);
   const read = async (buf, bytes, dtype) => {
-    const rb = device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    const enc = device.createCommandEncoder(); enc.copyBufferToBuffer(buf, 0, rb, 0, rb.size); device.queue.submit([enc.finish()]);
-    await rb.mapAsync(GPUMapMode.READ); const a = rb.getMappedRange().slice(0, bytes); rb.unmap(); rb.destroy();
-    return dtype === 'fp16' ? Float32Array.from(new Uint16Array(a), f16ToF32) : new Float32Array(a);
+    const a = await readBuffer(device, buf, bytes);
+    return dtype === 'fp16' ? halfToFloat(new Uint16Array(a)) : new Float32Array(a);
   };
   const time = async (once) => {
     for (let i = 0; i < 2; i++) await once();
@@ -207,13 +194,13 @@ async function dawnMain() {
   const fp32Out = new Map(); // size -> ORT fp32 output, the reference for fp16
   for (const dtype of DTYPES) {
     if (dtype === 'fp16' && !f16) { log('fp16: adapter has no shader-f16, skipped'); results.push({ engine: 'wgsl-engine', backend: 'webgpu-dawn-node', precision: 'fp16', input: null, model_ms: null, frame_ms: null, status: 'skipped', note: 'no shader-f16' }); continue; }
-    const session = await ort.InferenceSession.create(fs.readFileSync(path.join(modelsDir, m[dtype])), { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' });
+    const session = await ortSession(ort, device, modelsDir, m, dtype);
     const runners = [];
-    for (const px of PXS) runners.push({ px: px || null, r: await WgslRunner.create(device, dtype, weights, m.weights.convs, m.weights.slope, px ? { px } : {}) });
+    for (const px of PXS) runners.push({ px: px || null, r: await WgslRunner.create(device, dtype, weights, m.weights.convs, activationSlope(m.weights.act, m.weights.slope), px ? { px } : {}) });
     for (const S of SIZES) {
       let st = 7; const rnd = () => (st = (st * 1664525 + 1013904223) >>> 0) / 4294967296;
       const n = 3 * S * S;
-      const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16(rnd())) : Float32Array.from({ length: n }, rnd);
+      const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16Bits(rnd())) : Float32Array.from({ length: n }, rnd);
       const input = device.createBuffer({ size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
       device.queue.writeBuffer(input, 0, host);
       const feed = { input: ort.Tensor.fromGpuBuffer(input, { dataType: dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, S, S] }) };
@@ -223,7 +210,7 @@ async function dawnMain() {
       o.output.dispose();
       if (dtype === 'fp32') fp32Out.set(S, ref);
       const ortT = await time(async () => { const r = await session.run(feed); await device.queue.onSubmittedWorkDone(); r.output.dispose(); });
-      const base = { backend: 'webgpu-dawn-node', precision: dtype, input: [S, S], frame_ms: null, model: MODEL, status: 'ok' };
+      const base = { backend: 'webgpu-dawn-node', precision: dtype, input: [S, S], frame_ms: null, model: MODEL, channels: m.channels, status: 'ok' };
       results.push({ engine: 'onnxruntime-web', ...base, model_ms: r3(ortT.median), min_ms: r3(ortT.min), frames: ortT.n, psnr_vs_ort_fp32: dtype === 'fp16' && fp32Out.has(S) ? r3(psnr(ref, fp32Out.get(S))) : undefined });
       log(`  onnxruntime-web  ${dtype} ${S}x${S}: median ${r3(ortT.median)} ms (min ${r3(ortT.min)}, n=${ortT.n})`);
       for (const { px, r } of runners) {

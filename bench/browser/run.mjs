@@ -3,8 +3,9 @@
 //   1. model-only: per backend (WebGPU fp32 / fp16 where the adapter has shader-f16, WASM fp32)
 //      and input size, median of session.run (+ onSubmittedWorkDone on WebGPU) after warm-up,
 //      IO on the GPU for WebGPU (Tensor.fromGpuBuffer in, gpu-buffer out);
-//   2. pipeline: the player on a generated clip (?backend=webgpu|wasm), its own per-frame model
-//      and whole-frame times (engine stats), their ratio, and bytes read back to the CPU per frame
+//   2. pipeline: the player on a generated clip (?backend=webgpu|wasm; on WebGPU the engine it picks
+//      itself), free-running: frame time = wall time / frames (frames overlap on the GPU), latency
+//      and model time from the player's own samples, and bytes read back to the CPU per frame
 //      (every GPUBuffer.mapAsync(READ) in the page is counted by an init script);
 // and writes bench/results/<machine>-<date>.json in the issue's schema. Prints numbers; asserts
 // nothing about speed.
@@ -20,18 +21,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBrowser } from '../lib/browser.mjs';
 import { runInfo, writeResults } from '../lib/results.mjs';
+import { list, median, r3 } from '../lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const env = process.env;
-const list = (s, d) => (s ?? d).split(',').filter(Boolean);
 const SIZES = list(env.BENCH_SIZES, '16,32,64').map(Number);
 const CLIPS = list(env.BENCH_CLIPS, '32,64').map(Number);
 const FRAMES = Number(env.BENCH_FRAMES ?? 10);
 const PIPE_FRAMES = Number(env.BENCH_PIPE_FRAMES ?? 8);
 const MAX_MS = Number(env.BENCH_MAX_S ?? 20) * 1000;
 const BACKENDS = list(env.BENCH_BACKENDS, 'webgpu,wasm');
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : null; };
-const r3 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
 const log = (...a) => console.log('[bench]', ...a);
 
 function pickModel() {
@@ -128,7 +127,7 @@ async function main() {
           const s = window.__sr.state(), e = window.__sr.engine;
           // the engine's own per-frame samples (RollingStats of the last 120 frames)
           const buf = (x) => (x && Array.isArray(x.buf) ? [...x.buf] : null);
-          return { f: s.framesProcessed, modelTiming: s.modelTiming, playerEngine: s.engine, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now(),
+          return { f: s.framesProcessed, modelClock: s.modelClock, playerEngine: s.engine, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now(),
             lat: buf(e.latency), mod: buf(e.modelTime), dtype: s.dtype, input: s.input, counters: window.__sr.counters(),
             latencyText: document.querySelector('[data-testid=stat-latency]')?.textContent ?? null,
             backendText: document.querySelector('[data-testid=stat-backend]')?.textContent ?? null };
@@ -139,13 +138,14 @@ async function main() {
         // is wall time / frames; latency (start to GPU done) is reported beside it
         const latency_ms = median(end.lat.slice(-n)), model_ms = median(end.mod.slice(-n));
         const frame_ms = n ? (end.t - start.t) / n : NaN;
-        const mo = results.find((r) => r.kind === 'model-only' && r.backend === backend && r.precision === end.dtype && r.input?.[0] === end.input?.width && r.status === 'ok');
+        // the model-only rows are onnxruntime-web: comparable only when the player runs it too
+        const mo = end.playerEngine === 'ort' ? results.find((r) => r.kind === 'model-only' && r.backend === backend && r.precision === end.dtype && r.input?.[0] === end.input?.width && r.status === 'ok') : null;
         const row = { engine: 'sr4x-player', backend, precision: end.dtype, input: end.input ? [end.input.width, end.input.height] : null,
-          model_ms: r3(model_ms), frame_ms: r3(frame_ms), latency_ms: r3(latency_ms), model_timing: end.modelTiming, player_engine: end.playerEngine, kind: 'pipeline', frames: n,
+          model_ms: r3(model_ms), frame_ms: r3(frame_ms), latency_ms: r3(latency_ms), model_clock: end.modelClock, player_engine: end.playerEngine, kind: 'pipeline', frames: n,
           overhead: r3(frame_ms / model_ms - 1), model_only_ms: mo?.model_ms ?? null, frame_over_model_only: mo ? r3(frame_ms / mo.model_ms) : null,
           readback_bytes_per_frame: n ? (end.b - start.b) / n : null, readback_maps_per_frame: n ? (end.m - start.m) / n : null,
           stat_backend: end.backendText, stat_latency: end.latencyText, status: n > 0 ? 'ok' : 'no frames' };
-        log(`  ${backend} ${end.dtype} ${row.input?.join('x')}: frame ${row.frame_ms} ms (latency ${row.latency_ms}), model ${row.model_ms} ms (${row.player_engine}, ${row.model_timing}), overhead ${r3(row.overhead * 100)}%, readback ${row.readback_bytes_per_frame} B/frame (${n} frames)`);
+        log(`  ${backend} ${end.dtype} ${row.input?.join('x')}: frame ${row.frame_ms} ms (latency ${row.latency_ms}), model ${row.model_ms} ms (${row.player_engine}, ${row.model_clock}), overhead ${r3(row.overhead * 100)}%, readback ${row.readback_bytes_per_frame} B/frame (${n} frames)`);
         results.push(row);
       } catch (e) {
         log(`  error: ${e.message}`);
@@ -163,7 +163,7 @@ async function main() {
       versions: { chromium: version, node: process.version, 'onnxruntime-web': ortVersions?.web ?? pkg('onnxruntime-web'), vite: pkg('vite'), playwright: pkg('@playwright/test'), commit },
       cpu, adapter, cross_origin_isolated: coi, wasm_threads: threads,
       model: { id: model.entry.id, channels: model.entry.channels ?? null, generated: model.generated, notes: model.entry.notes ?? null },
-      method: 'model_ms: median per frame after warm-up (>= 2 runs and >= 1.5 s) (WebGPU: run + onSubmittedWorkDone, IO on the GPU). pipeline: the player free-running on a generated clip; frame_ms = wall time / frames (throughput: frames overlap on the GPU), latency_ms = median start-to-GPU-done, model_ms = the player\'s own model time (GPU timestamps where the device has timestamp-query, else waiting for the queue), overhead = frame/model - 1; readback = bytes of every GPUBuffer.mapAsync(READ) in the page / frames.',
+      method: 'model_ms: median per frame after warm-up (>= 2 runs and >= 1.5 s) (WebGPU: run + onSubmittedWorkDone, IO on the GPU). pipeline: the player free-running on a generated clip; frame_ms = wall time / frames (throughput: frames overlap on the GPU), latency_ms = median start-to-GPU-done, model_ms = the player\'s own model time (model_clock: gpu = GPU timestamps, queue = waiting for the queue, cpu = wall clock without WebGPU), overhead = frame/model - 1, frame_over_model_only only where the player ran onnxruntime-web as the model-only rows do; readback = bytes of every GPUBuffer.mapAsync(READ) in the page / frames.',
       results,
     };
     writeResults(ROOT, env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-${date.slice(0, 10)}.json`), doc, t0, log);

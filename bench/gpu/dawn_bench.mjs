@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
+import { median, r3 } from '../lib/util.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -43,9 +44,7 @@ function parseArgs(argv) {
 const args = parseArgs(process.argv.slice(2));
 const DAWN = resolve(args.dawn || join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'));
 const ORT_DIR = resolve(args.ort || join(ROOT, 'node_modules/onnxruntime-web/dist'));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : null; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null; };
-const r3 = (x) => (x == null ? null : Math.round(x * 1000) / 1000);
 
 // ---------------------------------------------------------------- worker
 async function setupGpu() {

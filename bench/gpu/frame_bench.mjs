@@ -8,29 +8,28 @@
 // throughput that the 60 fps target is about), latency_ms (frame start to GPU done, median) and
 // overhead = frame_ms / model_only_ms - 1. Not in it: video decode (the browser's hardware
 // decoder); the upload is a texture copy, as copyExternalImageToTexture of a GPU VideoFrame is.
+// The model alone is timed over min(frames, 30) runs (at least 5). The results file is rewritten
+// after each row, so a run cut short by its timeout keeps what it measured.
 //   node bench/gpu/frame_bench.mjs --dawn DAWN_NODE --ort DIR --bundle FILE [--models models] [--model sr4x-c32]
 //        [--size 1024] [--frames 60] [--out file.json]    (bench/gpu/run.sh runs it; FILE from pack.sh)
-import fs from 'node:fs';
+//   env: BENCH_MACHINE=name (default <hostname>-<n>cpu)
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { dawnDevice, loadOrt } from '../lib/dawn.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dawnDevice, loadModel, loadOrt, ortSession } from '../lib/dawn.mjs';
+import { runInfo, writeResults } from '../lib/results.mjs';
+import { makeOpt, median, r3 } from '../lib/util.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (k, d) => { const i = argv.indexOf(`--${k}`); return i < 0 ? d : argv[i + 1]; };
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const opt = makeOpt(process.argv.slice(2));
 const S = Number(opt('size', 1024)), FRAMES = Number(opt('frames', 60)), MODEL = opt('model', 'sr4x-c32');
 const log = (...a) => console.log('[frame-bench]', ...a);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : null; };
-const r3 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
 
 const { device, f16, desc } = await dawnDevice(path.resolve(opt('dawn')));
 log(`adapter: ${desc} (shader-f16: ${f16}, timestamp-query: ${device.features.has('timestamp-query')})`);
-const { WgslRunner, Resources, PresentPass, psnrFromSse } = await import(pathToFileURL(path.resolve(opt('bundle'))).href);
-const ort = await loadOrt(path.resolve(opt('ort')), fs, path, pathToFileURL);
+const { WgslRunner, Resources, PresentPass, psnrFromSse, activationSlope } = await import(pathToFileURL(path.resolve(opt('bundle'))).href);
+const ort = await loadOrt(path.resolve(opt('ort')));
 const modelsDir = path.resolve(opt('models', 'models'));
-const m = JSON.parse(fs.readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')).models.find((x) => x.id === MODEL);
-if (!m?.weights) throw new Error(`${MODEL}: not in ${modelsDir}/manifest.json or has no weights file`);
-const raw = fs.readFileSync(path.join(modelsDir, m.weights.file));
-const weights = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+const { m, weights } = loadModel(modelsDir, MODEL);
 
 /** A texture standing in for a canvas: what PresentPass draws into on a page. */
 function offscreenCanvas(w, h) {
@@ -54,8 +53,7 @@ function sourceFrame() {
 }
 
 async function ortRunner(dtype) {
-  const s = await ort.InferenceSession.create(fs.readFileSync(path.join(modelsDir, m[dtype])), {
-    executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' });
+  const s = await ortSession(ort, device, modelsDir, m, dtype);
   return {
     run: async (_which, input, w, h) => {
       const r = await s.run({ input: ort.Tensor.fromGpuBuffer(input, { dataType: dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, h, w] }) });
@@ -115,7 +113,7 @@ async function bench(name, runner, dtype, src) {
   await new Promise((r) => setTimeout(r, 50)); // the last timestamp / PSNR read-backs
   const row = { engine: 'player-frame-path', model_engine: name, backend: 'webgpu-dawn-node', precision: dtype, input: [S, S], model: MODEL,
     model_ms: r3(median(model)), model_only_ms: r3(median(only)), frame_ms: r3(frameMs), latency_ms: r3(median(lat)),
-    overhead: r3(frameMs / median(only) - 1), psnr_consistency_db: r3(median(psnr)), frames: FRAMES, model_timing: res.timer ? 'gpu-timestamps' : 'none', status: 'ok' };
+    overhead: r3(frameMs / median(only) - 1), psnr_consistency_db: r3(median(psnr)), frames: FRAMES, model_clock: res.timer ? 'gpu' : 'none', status: 'ok' };
   log(`${name.padEnd(15)} ${dtype} ${S}x${S}: frame ${row.frame_ms} ms (${(1000 / frameMs).toFixed(1)} fps), model ${row.model_ms} ms on the GPU clock, model alone ${row.model_only_ms} ms, overhead ${(row.overhead * 100).toFixed(1)}%, latency ${row.latency_ms} ms, consistency PSNR ${row.psnr_consistency_db} dB`);
   res.dispose(); orig.dispose(); up.dispose();
   return row;
@@ -123,24 +121,22 @@ async function bench(name, runner, dtype, src) {
 
 const t0 = Date.now();
 const src = sourceFrame();
-const results = [];
+const { machine, date, cpu, commit, gpu } = runInfo(ROOT, desc);
+const doc = { machine, gpu, date, cpu, versions: { node: process.version, 'onnxruntime-web': ort.env.versions?.web ?? null, dawn: path.basename(opt('dawn')), commit },
+  method: 'frame path under Dawn for Node: texture copy (upload) -> pack -> model -> unpack -> consistency PSNR (downscale + SSE) -> two PresentPass draws into 1920x1080 textures; 32 bytes read back per frame (PSNR sums, GPU timestamps); at most two frames in flight, as in the player. frame_ms = wall / frames; model_ms = GPU timestamps between pack and unpack; model_only_ms = run + onSubmittedWorkDone; overhead = frame_ms / model_only_ms - 1. No video decode.',
+  results: [] };
+const slope = activationSlope(m.weights.act, m.weights.slope);
 for (const dtype of f16 ? ['fp16', 'fp32'] : ['fp32']) {
-  const slope = m.weights.act === 'relu' ? 0 : m.weights.slope;
   for (const [name, make] of [['wgsl', () => WgslRunner.create(device, dtype, weights, m.weights.convs, slope)], ['onnxruntime-web', () => ortRunner(dtype)]]) {
     try {
       const r = await make();
-      results.push(await bench(name, r, dtype, src));
+      doc.results.push(await bench(name, r, dtype, src));
       await r.dispose();
     } catch (e) {
       log(`${name} ${dtype}: ${e.message}`);
-      results.push({ engine: 'player-frame-path', model_engine: name, backend: 'webgpu-dawn-node', precision: dtype, input: [S, S], model: MODEL, model_ms: null, frame_ms: null, status: 'error', error: String(e.message).slice(0, 300) });
+      doc.results.push({ engine: 'player-frame-path', model_engine: name, backend: 'webgpu-dawn-node', precision: dtype, input: [S, S], model: MODEL, model_ms: null, frame_ms: null, status: 'error', error: String(e.message).slice(0, 300) });
     }
+    if (typeof opt('out') === 'string') writeResults(ROOT, path.resolve(opt('out')), doc, t0, log);
   }
 }
-const doc = { machine: process.env.BENCH_MACHINE ?? null, gpu: /swiftshader/i.test(desc) ? 'swiftshader' : desc, date: new Date().toISOString(),
-  versions: { node: process.version, 'onnxruntime-web': ort.env.versions?.web ?? null, dawn: path.basename(opt('dawn')) },
-  method: 'frame path under Dawn for Node: texture copy (upload) -> pack -> model -> unpack -> consistency PSNR (downscale + SSE + 16-byte read-back) -> two PresentPass draws into 1920x1080 textures; at most two frames in flight, as in the player. frame_ms = wall / frames; model_ms = GPU timestamps between pack and unpack; model_only_ms = run + onSubmittedWorkDone; overhead = frame_ms / model_only_ms - 1. No video decode.',
-  results };
-const out = opt('out');
-if (out) { fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true }); fs.writeFileSync(out, JSON.stringify(doc, null, 1) + '\n'); log(`wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(0)} s`); }
 process.exit(0);

@@ -8,9 +8,12 @@
 # wgsl-engine.mjs --dawn (our WGSL engine on the committed models vs onnxruntime-web, fp16 + fp32, ~30 s per model) ->
 # frame_bench.mjs (the player's whole frame path with each engine: throughput, latency, overhead; c32 and c64) ->
 # dawn_bench.mjs (onnxruntime-web WebGPU EP option grid under Dawn for Node) -> summarize.py (table + JSON).
-# Env: SKIP_ANCHOR=1, SKIP_ENGINE=1, SKIP_FRAME=1, FRAME_MODELS="sr4x-c32 sr4x-c64", FRAME_S=45, FRAME_FRAMES=60, ENGINE_MODELS="sr4x-c32 sr4x-c64 sr4x-c48", ENGINE_S=30 (per model), ENGINE_FRAMES=20,
+# Env: SKIP_ANCHOR=1, SKIP_ENGINE=1, SKIP_FRAME=1, FRAME_MODELS="sr4x-c32 sr4x-c64", FRAME_S=45, FRAME_FRAMES=60, ENGINE_MODELS="sr4x-c32 sr4x-c64" (c48 costs
+# as much as c64 on the H200), ENGINE_S=30 (per model), ENGINE_FRAMES=20,
 # WGSL_CONV=1 (the old single-layer prototype, WGSL_S=12), CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
-# width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR, BENCH_TAR=1.
+# width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR (the dawn_bench stage's random-weight models;
+# the engine and frame stages use the committed models/), MACHINE (name in the results), BENCH_TAR=1, and for SMOKE=1:
+# SMOKE_CHANNELS, SMOKE_SIZE; also VERIFY_SIZE, WORK_DIR (default /tmp/srbench), PY.
 # Writes to $OUT: log.txt, torch_anchor.json, wgsl_engine_<model>.json, frame_<model>.json, dawn_bench.json, verify.json, results.json (issue schema).
 set -u
 T0=$(date +%s)
@@ -94,10 +97,10 @@ main() {
   if [ "${SKIP_ENGINE:-0}" = 1 ]; then echo "engine stage skipped (SKIP_ENGINE=1)"
   elif [ ! -f .device/bench/wgsl-engine.bundle.mjs ]; then echo "no .device/bench/wgsl-engine.bundle.mjs: re-run bench/gpu/pack.sh"
   else
-    if [ "$SMOKE" = 1 ]; then ES=16; EM=sr4x-c32; EF=3; ET=120; else ES=${SIZE:-1024}; EM=${ENGINE_MODELS:-sr4x-c32 sr4x-c64 sr4x-c48}; EF=${ENGINE_FRAMES:-20}; ET=${ENGINE_S:-30}; fi
+    if [ "$SMOKE" = 1 ]; then ES=16; EM=sr4x-c32; EF=3; ET=120; else ES=${SIZE:-1024}; EM=${ENGINE_MODELS:-sr4x-c32 sr4x-c64}; EF=${ENGINE_FRAMES:-20}; ET=${ENGINE_S:-30}; fi
     for m in $EM; do
       [ "$(left)" -gt $(( ET + 40 )) ] || { echo "engine $m: skipped, $(left)s left"; continue; }
-      BENCH_SIZES=$ES BENCH_MODEL=$m BENCH_DTYPES=fp16,fp32 BENCH_FRAMES=$EF BENCH_MACHINE="${MACHINE:-$(hostname)}" BENCH_OUT="$OUT/wgsl_engine_$m.json" \
+      BENCH_SIZES=$ES BENCH_MODEL=$m BENCH_DTYPES=fp32,fp16 BENCH_FRAMES=$EF BENCH_MACHINE="${MACHINE:-$(hostname)}" BENCH_OUT="$OUT/wgsl_engine_$m.json" \
         timeout $ET "$NODE" bench/wgsl-engine.mjs --dawn "$W/dawn.node" --ort "$W/ort" --engine .device/bench/wgsl-engine.bundle.mjs --models models \
         || echo "wgsl-engine $m exited $?"
     done
@@ -117,10 +120,11 @@ main() {
   fi
   echo "frame done ($(( $(date +%s) - T0 ))s)"
   # ---- hand-written WGSL conv layer (the prototype the engine grew from): off unless WGSL_CONV=1
-  if [ "$SMOKE" = 1 ]; then WARGS="--size 16 --channels 8 --budget-s 60"; WT=90
-  else WARGS="--size ${SIZE:-1024} --channels ${CHANNELS:-16,32,48,64} --budget-s ${WGSL_S:-12}"; WT=$(( ${WGSL_S:-12} + 10 )); fi
-  if [ "${WGSL_CONV:-0}" = 1 ]; then timeout $WT "$NODE" bench/gpu/wgsl_conv.mjs --dawn "$W/dawn.node" --out "$OUT/wgsl_conv.json" $WARGS || echo "wgsl_conv exited $?"; fi
-  echo "wgsl done ($(( $(date +%s) - T0 ))s)"
+  if [ "${WGSL_CONV:-0}" = 1 ]; then
+    if [ "$SMOKE" = 1 ]; then WARGS="--size 16 --channels 8 --budget-s 60"; WT=90
+    else WARGS="--size ${SIZE:-1024} --channels ${CHANNELS:-16,32,48,64} --budget-s ${WGSL_S:-12}"; WT=$(( ${WGSL_S:-12} + 10 )); fi
+    timeout $WT "$NODE" bench/gpu/wgsl_conv.mjs --dawn "$W/dawn.node" --out "$OUT/wgsl_conv.json" $WARGS || echo "wgsl_conv exited $?"
+  fi
   # ---- Dawn for Node: onnxruntime-web WebGPU EP
   b=$(( $(left) - 8 ))
   if [ "$SMOKE" = 1 ]; then

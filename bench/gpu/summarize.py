@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Merge $OUT/torch_anchor.json + $OUT/dawn_bench.json into $OUT/results.json (the issue's schema:
-{machine, gpu, date, versions, results:[{engine, backend, precision, input, model_ms, frame_ms, ...}]})
-and print short tables: the anchor, every Dawn config, and per width the best WebGPU time over the
-cuDNN FP16 anchor and over the arithmetic floor. Standard library only.
+"""Merge what bench/gpu/run.sh wrote to $OUT (torch_anchor.json, dawn_bench.json, verify.json,
+wgsl_engine_<model>.json, frame_<model>.json, wgsl_conv.json) into $OUT/results.json (the issue's
+schema: {machine, gpu, date, versions, results:[{engine, backend, precision, input, model_ms,
+frame_ms, ...}]}) and print short tables: the anchor, every Dawn config, per width the best WebGPU
+time over the cuDNN FP16 anchor and over the arithmetic floor, our WGSL engine, and the player's
+frame path. Standard library only.
   summarize.py OUT_DIR              merge + print
   summarize.py --markdown FILE|DIR  markdown tables (with machine, date, versions) for docs/PERFORMANCE.md"""
 import json
@@ -23,20 +25,18 @@ def fmt(x, n=3):
     return "-" if x is None else (f"{x:.{n}f}" if isinstance(x, (int, float)) else str(x))
 
 
+def load_all(out, prefix):
+    """Every $OUT/<prefix>*.json that loads (one file per model)."""
+    return [d for d in (load(os.path.join(out, f)) for f in sorted(os.listdir(out)) if f.startswith(prefix) and f.endswith(".json")) if d]
+
+
 def main(out):
     ta = load(os.path.join(out, "torch_anchor.json"))
     db = load(os.path.join(out, "dawn_bench.json"))
     vf = load(os.path.join(out, "verify.json")) if os.path.exists(os.path.join(out, "verify.json")) else None
     wc = load(os.path.join(out, "wgsl_conv.json")) if os.path.exists(os.path.join(out, "wgsl_conv.json")) else None
-    # our WGSL engine, one file per committed model (bench/wgsl-engine.mjs --dawn)
-    we = [load(os.path.join(out, f)) for f in sorted(os.listdir(out)) if f.startswith("wgsl_engine_") and f.endswith(".json")]
-    we = [d for d in we if d]
-    for d in we:
-        for r in d.get("results", []):
-            r.setdefault("channels", int(r["model"].rsplit("c", 1)[1]) if r.get("model", "").rsplit("c", 1)[-1].isdigit() else None)
-    # the player's frame path per model (bench/gpu/frame_bench.mjs)
-    fb = [load(os.path.join(out, f)) for f in sorted(os.listdir(out)) if f.startswith("frame_") and f.endswith(".json")]
-    fb = [d for d in fb if d]
+    we = load_all(out, "wgsl_engine_")  # our WGSL engine (bench/wgsl-engine.mjs --dawn)
+    fb = load_all(out, "frame_")  # the player's frame path (bench/gpu/frame_bench.mjs)
     base = ta or db or {}
     versions = {}
     for d in (ta, db):
@@ -58,6 +58,7 @@ def main(out):
     print("== versions: " + json.dumps(versions))
     floors = {f["channels"]: f for f in (doc["floors"] or [])}
     anchor = {}
+    a_in = ((ta or {}).get("results") or [{}])[0].get("input")  # the anchor's input size: ratios only at it
     if ta:
         print("\n-- PyTorch anchor (ms, median; input %s)" % (ta["results"][0]["input"] if ta.get("results") else "?"))
         print(f"{'C':>4} {'fp16':>8} {'fp16+graph':>10} {'fp32':>8} {'tf32':>8} {'floor_meas':>10} {'floor_sheet':>11} {'GFLOP':>7}")
@@ -75,7 +76,6 @@ def main(out):
         rs = db.get("results", [])
         print(f"\n-- onnxruntime-web WebGPU under Dawn for Node (ms; model = run + onSubmittedWorkDone, median)")
         print(f"{'C':>4} {'input':>9} {'prec':>5} {'layout':>6} {'graph':>5} {'fixed':>5} {'prealloc':>8} {'model':>9} {'p95':>9} {'thrpt':>9} {'create':>8} {'x_anchor':>8}  status")
-        a_in = (ta or {}).get("results", [{}])[0].get("input") if (ta or {}).get("results") else None
         for r in rs:
             a = anchor.get(r["channels"]) if r.get("input") == a_in else None
             ratio = (r["model_ms"] / a) if (a and r.get("model_ms")) else None
@@ -103,14 +103,13 @@ def main(out):
         print("\n-- hand-written WGSL conv3x3+bias+LeakyReLU layer (C->C, NHWC vec4), network estimate = layer x FLOPs ratio")
         print(f"{'C':>4} {'prec':>5} {'px':>3} {'layer_ms':>9} {'GFLOP/s':>8} {'net_est':>9} {'x_anchor':>8}  verify")
         for r in wc.get("results", []):
-            a = anchor.get(r["channels"]) if r.get("input") == ((ta or {}).get("results") or [{}])[0].get("input") else None
+            a = anchor.get(r["channels"]) if r.get("input") == a_in else None
             print(f"{r['channels']:>4} {r['precision']:>5} {r.get('px', '-'):>3} {fmt(r.get('layer_ms')):>9} {fmt(r.get('layer_gflops'), 0):>8} {fmt(r.get('model_ms')):>9} "
                   f"{fmt(r['model_ms'] / a if (a and r.get('model_ms')) else None, 2):>8}  "
                   + (f"rel {r['verify_rel_l2']:.1e} {'PASS' if r['verify_pass'] else 'FAIL'}" if r.get('verify_rel_l2') is not None else r.get('error', '')[:80]))
     if we:
         print("\n-- our WGSL engine vs onnxruntime-web, same device and input (ms: run + onSubmittedWorkDone, median)")
         print(f"{'model':>9} {'prec':>5} {'input':>9} {'engine':>16} {'model_ms':>9} {'x_anchor':>8}  check")
-        a_in = (ta or {}).get("results", [{}])[0].get("input") if (ta or {}).get("results") else None
         for d in we:
             for r in d.get("results", []):
                 if r.get("status") != "ok":
@@ -167,7 +166,8 @@ def markdown(path):
             fl = floors.get(c, {}).get("floor_ms_measured_fp16_rate")
             print(f"| {c} | {fmt(x.get('fp16'))} | {fmt(x.get('fp16+graph'))} | {fmt(x.get('fp32'))} | {fmt(x.get('tf32'))} | {fmt(fl)} |")
         print()
-    dw = [r for r in rows if r.get("backend") == "webgpu-dawn-node" and r.get("engine") == "onnxruntime-web"]
+    # the option grid (dawn_bench rows have a layout; wgsl-engine's ORT rows do not)
+    dw = [r for r in rows if r.get("backend") == "webgpu-dawn-node" and r.get("engine") == "onnxruntime-web" and "layout" in r]
     if dw:
         print("| C | input | precision | layout | graph capture | fixed shapes | prealloc out | model ms | p95 | throughput ms | x FP16 anchor | x floor | status |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -189,6 +189,30 @@ def markdown(path):
             m = r.get("model_ms")
             chk = f"rel {r['verify_rel_l2']:.1e} {'PASS' if r['verify_pass'] else 'FAIL'}" if r.get("verify_rel_l2") is not None else r.get("error", "")[:60]
             print(f"| {r['channels']} | {r['precision']} | {r.get('px')} | {fmt(r.get('layer_ms'))} | {fmt(r.get('layer_gflops'), 0)} | {fmt(m)} | {fmt(m / a if (m and a) else None, 2)} | {chk} |")
+    we = [r for r in rows if r.get("model") and r.get("engine") in ("wgsl-engine", "onnxruntime-web") and "layout" not in r]
+    if we:
+        print("\nOur WGSL engine against onnxruntime-web, same Dawn device and input (`bench/wgsl-engine.mjs --dawn`):\n")
+        print("| model | precision | input | engine | model ms | x FP16 anchor | vs ORT same precision | vs ORT FP32 |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in we:
+            if r.get("status") != "ok":
+                print(f"| {r.get('model')} | {r.get('precision')} | - | {r.get('engine')} | - | - | {r.get('status')} {r.get('note', '')} | - |")
+                continue
+            a, m = anchor.get(r.get("channels")), r.get("model_ms")
+            vs = f"{fmt(r.get('psnr_vs_ort'), 1)} dB, max diff {r['max_abs_diff_vs_ort']:.1e}" if r.get("psnr_vs_ort") is not None else "-"
+            print(f"| {r['model']} | {r['precision']} | {'x'.join(map(str, r['input']))} | {r['engine']} | {fmt(m)} | {fmt(m / a if (m and a) else None, 2)} | {vs} | "
+                  f"{fmt(r.get('psnr_vs_ort_fp32'), 1)} |")
+    fp = [r for r in rows if r.get("engine") == "player-frame-path"]
+    if fp:
+        print("\nThe player's frame path (`bench/gpu/frame_bench.mjs`: upload copy, pack, model, unpack, PSNR, two presents; frames overlapping):\n")
+        print("| model | precision | input | engine | frame ms (fps) | model ms (GPU clock) | model alone ms | overhead | latency ms | consistency PSNR |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in fp:
+            if r.get("status") != "ok":
+                print(f"| {r.get('model')} | {r.get('precision')} | - | {r.get('model_engine')} | {r.get('status')}: {r.get('error', '')[:60]} | | | | | |")
+                continue
+            fps = 1000 / r["frame_ms"] if r.get("frame_ms") else None
+            ov = f"{r['overhead'] * 100:.1f}%" if r.get("overhead") is not None else "-"
+            print(f"| {r['model']} | {r['precision']} | {'x'.join(map(str, r['input']))} | {r['model_engine']} | {fmt(r.get('frame_ms'))} ({fmt(fps, 1)}) | "
+                  f"{fmt(r.get('model_ms'))} | {fmt(r.get('model_only_ms'))} | {ov} | {fmt(r.get('latency_ms'))} | {fmt(r.get('psnr_consistency_db'), 2)} dB |")
     vf = d.get("verify")
     if vf:
         print("\nWebGPU output vs onnxruntime CPU (same input): " + "; ".join(

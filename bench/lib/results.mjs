@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * machine (BENCH_MACHINE or <hostname>-<n>cpu), date (ISO), cpu, commit (short HEAD, null outside
- * git), gpu ('swiftshader', the adapter's description, or null if none), pkg(name): the installed
+ * machine (BENCH_MACHINE or <hostname>-<n>cpu), date (ISO), cpu, commit (short HEAD; else the one
+ * bench/gpu/pack.sh packed; else null), gpu ('swiftshader', the adapter's description, or null if none), pkg(name): the installed
  * version of a package in root/node_modules (null if absent).
  */
 export function runInfo(root, adapter) {
@@ -16,6 +16,8 @@ export function runInfo(root, adapter) {
   const date = new Date().toISOString();
   const pkg = (n) => { try { return JSON.parse(fs.readFileSync(path.join(root, 'node_modules', n, 'package.json'), 'utf8')).version; } catch { return null; } };
   let commit = null; try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch {}
+  // the device machine's tree has no .git: bench/gpu/pack.sh recorded the commit it packed
+  if (!commit) try { commit = JSON.parse(fs.readFileSync(path.join(root, '.device/bench/versions.json'), 'utf8')).commit ?? null; } catch {}
   const gpu = adapter == null ? null : /swiftshader/i.test(adapter) ? 'swiftshader' : adapter;
   const cpu = `${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}`;
   return { machine, date, cpu, commit, gpu, pkg };
