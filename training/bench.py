@@ -9,16 +9,13 @@ timed on its own (with a CUDA sync around each phase on a GPU). No evaluation, n
 checkpoint, nothing written.
 """
 import argparse
-import contextlib
 import time
 
 import torch
 
 from .data import ImageBank
-from .lookahead import Lookahead
-from .losses import sr_loss
 from .model import ModelConfig, SRNet
-from .train import parse_args
+from .train import forward_loss, parse_args, prepare, step_options
 
 PHASES = ("sample", "forward+loss", "backward", "optimizer")
 
@@ -27,7 +24,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(add_help=False)
     ap.add_argument("--warmup", type=int, default=5)
     extra, rest = ap.parse_known_args(argv)
-    cfg = parse_args(rest)
+    cfg, _ = parse_args(rest)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     device = "cuda:0" if torch.cuda.is_available() else "cpu"
@@ -36,12 +33,13 @@ def main(argv=None):
     gen = torch.Generator().manual_seed(cfg.seed)
     t = time.time()
     bank = ImageBank(cfg.data, cfg.patch * 4, device=device)
+    amp, channels_last, compiled = step_options(cfg, device)
     print(f"{len(bank)} images loaded in {time.time() - t:.1f} s; torch {torch.__version__}, device {device}, "
-          f"{torch.get_num_threads()} threads, batch {cfg.batch}, C={cfg.channels}, patch {cfg.patch}", flush=True)
-    net = SRNet(ModelConfig(channels=cfg.channels, act=cfg.act)).to(device)
-    opt = Lookahead(torch.optim.RAdam(net.parameters(), lr=cfg.lr), k=cfg.la_steps, alpha=cfg.la_alpha)
-    use_amp = cfg.amp and device.startswith("cuda")
-    autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if use_amp else contextlib.nullcontext
+          f"{torch.get_num_threads()} threads, batch {cfg.batch}, C={cfg.channels}, patch {cfg.patch}, "
+          f"bf16 autocast {'on' if amp else 'off'}, channels_last {'on' if channels_last else 'off'}, "
+          f"torch.compile {'on' if compiled else 'off'}", flush=True)
+    net = SRNet(ModelConfig(channels=cfg.channels, act=cfg.act))
+    model, opt, fmt = prepare(net, cfg, device)
     net.train()
     spent = dict.fromkeys(PHASES, 0.0)
     for i in range(extra.warmup + cfg.steps):
@@ -52,9 +50,7 @@ def main(argv=None):
         lr, hr = bank.sample(cfg.batch, gen)
         sync()
         t, spent["sample"] = time.perf_counter(), spent["sample"] + time.perf_counter() - t
-        with autocast():
-            sr = net(lr)
-        loss = sr_loss(sr.float(), hr, cfg.gv_weight)
+        loss, _ = forward_loss(model, lr, hr, cfg, device, fmt)
         sync()
         t, spent["forward+loss"] = time.perf_counter(), spent["forward+loss"] + time.perf_counter() - t
         opt.zero_grad()

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
@@ -27,9 +28,9 @@ def cubic(x, a=-0.5):
                     np.where(x < 2, a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a, 0.0))
 
 
-@lru_cache(maxsize=64)
-def resize_matrix(n_in, n_out, edge):
-    """(n_out, n_in) float64 matrix of MATLAB-style bicubic resampling along one axis."""
+def _taps(n_in, n_out):
+    """MATLAB-style bicubic resampling along one axis as taps: for each output pixel the
+    0-based input indices it reads (before any edge handling) and their weights."""
     scale = n_out / n_in
     aa = scale < 1  # antialias: stretch the kernel over 1/scale input pixels
     width = 4.0 / scale if aa else 4.0
@@ -41,18 +42,42 @@ def resize_matrix(n_in, n_out, edge):
     d = x[:, None] - j
     w = scale * cubic(scale * d) if aa else cubic(d)
     w /= w.sum(axis=1, keepdims=True)
-    j0 = j.astype(np.int64) - 1
+    return j.astype(np.int64) - 1, w
+
+
+def _edge(j0, n_in, edge):
+    """Input indices outside 0..n_in-1 mapped inside: mirrored or clamped."""
     if edge == "symmetric":  # ... 1 0 | 0 1 2 ... n-1 | n-1 n-2 ...
         period = 2 * n_in
         j0 = np.mod(j0, period)
-        j0 = np.where(j0 >= n_in, period - 1 - j0, j0)
-    elif edge == "clamp":
-        j0 = np.clip(j0, 0, n_in - 1)
-    else:
-        raise ValueError(edge)
+        return np.where(j0 >= n_in, period - 1 - j0, j0)
+    if edge == "clamp":
+        return np.clip(j0, 0, n_in - 1)
+    raise ValueError(edge)
+
+
+@lru_cache(maxsize=64)
+def resize_matrix(n_in, n_out, edge):
+    """(n_out, n_in) float64 matrix of MATLAB-style bicubic resampling along one axis."""
+    j0, w = _taps(n_in, n_out)
+    j0 = _edge(j0, n_in, edge)
     m = np.zeros((n_out, n_in))
-    np.add.at(m, (np.repeat(np.arange(n_out), taps), j0.ravel()), w.ravel())
+    np.add.at(m, (np.repeat(np.arange(n_out), j0.shape[1]), j0.ravel()), w.ravel())
     return m
+
+
+@lru_cache(maxsize=64)
+def downscale_filter(n_in, s):
+    """The 1/s downscale of `resize_matrix` as one strided filter: every output pixel
+    applies the same weights (taps,) to a window that moves by s, over the input
+    extended by mirroring. Returns the weights and, for each position of the extended
+    input, the input index it holds."""
+    n_out = n_in // s
+    j0, w = _taps(n_in, n_out)
+    nz = np.flatnonzero(w[0])  # the kernel's end taps can be exactly zero: drop them
+    j0, w = j0[:, nz[0]:nz[-1] + 1], w[:, nz[0]:nz[-1] + 1]
+    assert (w == w[0]).all() and (j0 == j0[0] + s * np.arange(n_out)[:, None]).all()
+    return w[0], _edge(np.arange(j0[0, 0], j0[-1, -1] + 1), n_in, "symmetric")
 
 
 def _resize(img, h_out, w_out, edge):
@@ -66,6 +91,21 @@ def _resize(img, h_out, w_out, edge):
 def downscale(img, s=4):
     """MATLAB-bicubic 1/s downscale of (..., H, W) with H, W multiples of s."""
     return _resize(img, img.shape[-2] // s, img.shape[-1] // s, "symmetric")
+
+
+def downscale_batch(img, s=4):
+    """`downscale` of a (B, C, H, W) batch as two strided convolutions (mirrored edges
+    gathered first) instead of two dense matrix products: the same filter, equal to
+    float rounding, with about 12x less arithmetic. Makes the training LR."""
+    b, c, h, w = img.shape
+    x = img.reshape(b * c, 1, h, w)
+    for dim, n in ((2, h), (3, w)):
+        taps, src = downscale_filter(n, s)
+        k = torch.from_numpy(taps).to(img)
+        x = x.index_select(dim, torch.from_numpy(src).to(img.device))
+        x = F.conv2d(x, k.view(1, 1, -1, 1) if dim == 2 else k.view(1, 1, 1, -1),
+                     stride=(s, 1) if dim == 2 else (1, s))
+    return x.view(b, c, h // s, w // s)
 
 
 def upscale_bicubic(img, s=4):
@@ -108,7 +148,8 @@ def to_uint8(t):
 class ImageBank:
     """Every training image, decoded once and kept as uint8 on `device` in one flat
     buffer; `sample` cuts a batch of random HR crops (with a random flip / 90-degree
-    rotation each) in a single gather, and makes their LR with `downscale`.
+    rotation each) in a single gather, and makes their LR with `downscale_batch`, all
+    on `device`.
 
     JPEG photos are halved first (PIL bicubic, antialiased): that removes most of their
     compression artefacts before they become targets.
@@ -158,13 +199,12 @@ class ImageBank:
         i, ry, rx, k = i.to(dev), ry.to(dev), rx.to(dev), k.to(dev)
         h, w = self.hw_dev[i, 0], self.hw_dev[i, 1]
         y, x = (ry * (h - p + 1)).long(), (rx * (w - p + 1)).long()
-        g = self.grids[k]  # (B, 2, p, p)
+        g = self.grids[k]  # (B, 2, p, p): the (row, col) in the crop of each output pixel
         v = lambda t: t.view(-1, 1, 1, 1)
-        rows, cols = v(y) + g[:, :1], v(x) + g[:, 1:]
+        pix = v(self.offset_dev[i] + y * w + x) + g[:, :1] * v(w) + g[:, 1:]  # (B, 1, p, p): red plane
         chan = torch.arange(3, device=dev).view(1, 3, 1, 1)
-        idx = v(self.offset_dev[i]) + chan * v(h * w) + rows * v(w) + cols  # (B, 3, p, p)
-        hr = self.flat[idx].float() / 255
-        lr = quantize(downscale(hr, self.scale))
+        hr = self.flat[pix + chan * v(h * w)].float() / 255  # (B, 3, p, p)
+        lr = quantize(downscale_batch(hr, self.scale))
         return lr, hr
 
 

@@ -14,6 +14,7 @@ import os
 import numpy as np
 import torch
 
+from .checkpoint import load_checkpoint
 from .data import downscale, list_images, load_rgb, modcrop, to_tensor, to_uint8, upscale_bicubic
 
 SETS = ("Set5", "Set14", "BSD100", "Kodak24")
@@ -101,7 +102,6 @@ def load_shipped(model_id, models_dir="models"):
 
 
 def main():
-    from .train import load_checkpoint
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", help="checkpoint (.pt); omit for the bicubic rows only")
     ap.add_argument("--model", help="or a shipped model's id (models/manifest.json)")

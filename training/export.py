@@ -22,6 +22,7 @@ import onnx
 import torch
 from onnx import TensorProto, numpy_helper
 
+from .checkpoint import load_checkpoint
 from .model import LowPath, ModelConfig, SRNet, count_params, flops_per_pixel
 
 OPSET = 17
@@ -119,7 +120,6 @@ def manifest_entry(net, model_id, names, metrics=None, notes=None):
 
 
 def main():
-    from .train import load_checkpoint
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", help="checkpoint from training.train")
     ap.add_argument("--random", type=int, metavar="C", help="no checkpoint: random weights of width C (for speed tests)")

@@ -4,52 +4,34 @@
     python3 -m training.train --config training/configs/c32.json          # same, from a file
     torchrun --nproc_per_node 8 -m training.train --config ...            # DistributedDataParallel
 
-A run resumes from <out>/ckpt.pt when it exists. The checkpoint holds the
-Lookahead slow weights (the ones evaluated), the optimizer state and both configs.
+A run resumes from <out>/ckpt.pt when it exists, with the configuration saved in it:
+flags may change only how long it runs, where its files are, how often it is evaluated
+and how a step is computed (training/checkpoint.py says which fields, and why).
+
+A step: a batch of crops cut from the training images held on the device, their LR made
+there (ImageBank), forward in bf16 autocast and channels_last (both on by default with
+CUDA, options on the CPU), L1 + GV loss in float32, backward, RAdam + Lookahead.
+`python3 -m training.bench` times it.
 """
 import argparse
-import contextlib
 import json
 import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
+from typing import Optional
 
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from .checkpoint import TrainConfig, load_checkpoint, load_state, restore, resume_config, save_checkpoint
 from .data import ImageBank
-from .evaluate import evaluate, format_table
+from .evaluate import evaluate
 from .lookahead import Lookahead
 from .losses import sr_loss
 from .model import ModelConfig, SRNet
-
-
-@dataclass
-class TrainConfig:
-    data: str = "../shared/datasets/train"  # folder of training images (any tree of png/jpg/webp)
-    eval_data: str = "../shared/datasets/eval"  # folder holding Set5/, Set14/, ...
-    out: str = "training/runs/c32"
-    channels: int = 32
-    act: str = "lrelu"
-    patch: int = 48  # LR patch side; HR crops are 4x that
-    batch: int = 16  # per process
-    lr: float = 1e-3
-    min_lr: float = 1e-5
-    steps: int = 20000
-    minutes: float = 0.0  # wall-clock budget (0: none); the schedule follows whichever ends first
-    gv_weight: float = 0.01
-    la_steps: int = 5
-    la_alpha: float = 0.8
-    linear_init: bool = True  # start from the least-squares 3x3 linear upscaler
-    init: str = ""  # start from this checkpoint's weights instead (fine-tuning: new schedule, new optimizer)
-    eval_every: int = 1000
-    eval_sets: str = "Set5,Set14"
-    seed: int = 0
-    amp: bool = False  # bf16 autocast (CUDA)
-    threads: int = 0  # torch CPU threads (0: torch's default)
 
 
 def progress(cfg, step, elapsed):
@@ -60,8 +42,11 @@ def progress(cfg, step, elapsed):
     return min(p, 1.0)
 
 
-def lr_at(cfg, p):
-    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * p))
+def lr_at(cfg, p, world=1):
+    """Cosine from lr to min_lr over the run, both scaled by sqrt(global batch / lr_batch)
+    when lr_batch is set (the square-root rule for Adam-type optimizers)."""
+    scale = math.sqrt(cfg.batch * world / cfg.lr_batch) if cfg.lr_batch else 1.0
+    return scale * (cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * p)))
 
 
 @torch.no_grad()
@@ -80,40 +65,56 @@ def fit_linear_upscaler(bank, gen, batches=32, batch=32, scale=4):
     return beta[:27].T.reshape(-1, 3, 3, 3).float(), beta[27].float()
 
 
-def save_checkpoint(path, net, opt, cfg, step, elapsed, metrics):
-    opt.swap_slow()  # store the slow weights
-    state = {"model_cfg": asdict(net.cfg), "train_cfg": asdict(cfg), "model": net.state_dict(),
-             "opt": opt.state_dict(), "step": step, "elapsed": elapsed, "metrics": metrics}
-    opt.swap_slow()
-    torch.save(state, path + ".tmp")
-    os.replace(path + ".tmp", path)
+def step_options(cfg, device):
+    """(bf16 autocast, channels_last, torch.compile) as this run will use them: amp and
+    channels_last default to on with CUDA; compile needs CUDA and PyTorch 2.x."""
+    cuda = device.startswith("cuda")
+    amp = cuda if cfg.amp is None else cfg.amp
+    channels_last = cuda if cfg.channels_last is None else cfg.channels_last
+    return amp, channels_last, cfg.compile and cuda and hasattr(torch, "compile")
 
 
-def load_checkpoint(path, map_location="cpu"):
-    """The trained network (training form, slow weights) from a checkpoint."""
-    state = torch.load(path, map_location=map_location)
-    net = SRNet(ModelConfig(**state["model_cfg"]))
-    net.load_state_dict(state["model"])
-    return net
+def prepare(net, cfg, device, ddp=False):
+    """Move the net to `device` in the run's memory format; returns the module a step
+    calls (DDP-wrapped and compiled as configured), its optimizer and the memory format."""
+    amp, channels_last, compile_ = step_options(cfg, device)
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    net.to(device, memory_format=fmt)
+    model = torch.nn.parallel.DistributedDataParallel(net) if ddp else net
+    if compile_:
+        model = torch.compile(model)
+    opt = Lookahead(torch.optim.RAdam(net.parameters(), lr=cfg.lr), k=cfg.la_steps, alpha=cfg.la_alpha)
+    return model, opt, fmt
+
+
+def forward_loss(model, lr, hr, cfg, device, fmt):
+    """The network on a batch (bf16 autocast when configured) and the loss, in float32."""
+    with torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=step_options(cfg, device)[0]):
+        sr = model(lr.contiguous(memory_format=fmt))
+    return sr_loss(sr.float(), hr, cfg.gv_weight), sr
 
 
 def parse_args(argv=None):
+    """(TrainConfig, the fields set by flags or --config as a dict)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", help="JSON file of TrainConfig fields; flags override it")
-    as_bool = lambda v: v.lower() in ("1", "true", "yes")
+    as_bool = lambda v: v.lower() in ("1", "true", "yes", "on")
+    auto_bool = lambda v: None if v.lower() in ("auto", "none") else as_bool(v)
+    kinds = {bool: as_bool, Optional[bool]: auto_bool}
     for f in fields(TrainConfig):
-        ap.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=as_bool if f.type is bool else f.type, default=None)
-    args = ap.parse_args(argv)
-    cfg = TrainConfig()
-    if args.config:
-        with open(args.config) as fh:
-            for k, v in json.load(fh).items():
-                setattr(cfg, k, v)
-    for f in fields(TrainConfig):
-        v = getattr(args, f.name)
-        if v is not None:
-            setattr(cfg, f.name, v)
-    return cfg
+        ap.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=kinds.get(f.type, f.type),
+                        default=argparse.SUPPRESS)
+    args = vars(ap.parse_args(argv))
+    given = {}
+    if args.get("config"):
+        with open(args.pop("config")) as fh:
+            given = json.load(fh)
+    args.pop("config", None)
+    given.update(args)
+    unknown = set(given) - {f.name for f in fields(TrainConfig)}
+    if unknown:
+        ap.error(f"unknown config fields: {', '.join(sorted(unknown))}")
+    return TrainConfig(**given), given
 
 
 class Bar:
@@ -131,7 +132,10 @@ class Bar:
         sys.stderr.flush()
 
 
-def train(cfg: TrainConfig):
+def train(cfg: TrainConfig, given=None):
+    """Run (or resume) a training run. `given`: the fields the caller set (parse_args'
+    second value); when resuming, those are checked against the saved configuration and
+    the rest come from it. None: every field of `cfg` counts as given."""
     ddp = "RANK" in os.environ
     if ddp:
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
@@ -141,38 +145,38 @@ def train(cfg: TrainConfig):
     else:
         rank, world = 0, 1
         device = "cuda:0" if torch.cuda.is_available() else "cpu"
+    main = rank == 0
+    ckpt_path = os.path.join(cfg.out, "ckpt.pt")
+    state = load_state(ckpt_path) if os.path.exists(ckpt_path) else None
+    if state:
+        cfg = resume_config(state["train_cfg"], asdict(cfg) if given is None else given)
     if device.startswith("cuda"):
         torch.cuda.set_device(device)
         torch.backends.cudnn.benchmark = True
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    main = rank == 0
     os.makedirs(cfg.out, exist_ok=True)
-    ckpt_path = os.path.join(cfg.out, "ckpt.pt")
 
+    step, elapsed, metrics = (state["step"], state["elapsed"], state.get("metrics", {})) if state else (0, 0.0, {})
     torch.manual_seed(cfg.seed)
-    gen = torch.Generator().manual_seed(cfg.seed * 1000 + rank)
+    # a resumed run draws new crops rather than the ones it started with
+    gen = torch.Generator().manual_seed(cfg.seed * 1000 + rank + 1_000_003 * step)
     bank = ImageBank(cfg.data, cfg.patch * 4, device=device)
+    amp, channels_last, compiled = step_options(cfg, device)
     if main:
         print(f"{len(bank)} training images, {bank.pixels() / 1e6:.1f} Mpx, device {device}, "
-              f"{world} process(es)", flush=True)
-    net = SRNet(ModelConfig(channels=cfg.channels, act=cfg.act))
-    step, elapsed, metrics = 0, 0.0, {}
-    resume = os.path.exists(ckpt_path)
-    if resume:
-        state = torch.load(ckpt_path, map_location="cpu")
-        net.load_state_dict(state["model"])
-        step, elapsed, metrics = state["step"], state["elapsed"], state.get("metrics", {})
-    elif cfg.init:
+              f"{world} process(es), batch {cfg.batch} x {world}, bf16 autocast {'on' if amp else 'off'}, "
+              f"channels_last {'on' if channels_last else 'off'}, torch.compile {'on' if compiled else 'off'}",
+              flush=True)
+    net = SRNet(state["model_cfg"] if state else ModelConfig(channels=cfg.channels, act=cfg.act))
+    if not state and cfg.init:
         net.load_state_dict(load_checkpoint(cfg.init).state_dict())
-    elif cfg.linear_init:
+    elif not state and cfg.linear_init:
         net.init_linear_path(*fit_linear_upscaler(bank, torch.Generator().manual_seed(cfg.seed)))
-    net.to(device)
-    model = torch.nn.parallel.DistributedDataParallel(net) if ddp else net
-    opt = Lookahead(torch.optim.RAdam(net.parameters(), lr=cfg.lr), k=cfg.la_steps, alpha=cfg.la_alpha)
-    if resume:
-        opt.load_state_dict(state["opt"])
+    model, opt, fmt = prepare(net, cfg, device, ddp)
+    if state:
+        restore(state, net, opt)
         if main:
             print(f"resumed at step {step}", flush=True)
 
@@ -185,8 +189,6 @@ def train(cfg: TrainConfig):
     if main and step == 0 and os.path.isdir(cfg.eval_data):
         metrics = {"init": run_eval()}
         print("before training:", json.dumps(metrics["init"]), flush=True)
-    use_amp = cfg.amp and device.startswith("cuda")
-    autocast = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if use_amp else contextlib.nullcontext
     bar = Bar(main)
     t0, loss_avg, samples = time.time() - elapsed, None, 0
     t_rate = time.time()
@@ -197,11 +199,9 @@ def train(cfg: TrainConfig):
         if p >= 1.0:
             break
         for g in opt.param_groups:
-            g["lr"] = lr_at(cfg, p)
+            g["lr"] = lr_at(cfg, p, world)
         lr, hr = bank.sample(cfg.batch, gen)
-        with autocast():
-            sr = model(lr)
-        loss = sr_loss(sr.float(), hr, cfg.gv_weight)
+        loss, sr = forward_loss(model, lr, hr, cfg, device, fmt)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -214,7 +214,7 @@ def train(cfg: TrainConfig):
                 mse = F.mse_loss(sr.detach().float().clamp(0, 1), hr).item()
             rate = samples / max(time.time() - t_rate, 1e-9)
             bar.update(p, f"step {step} loss {loss_avg:.4f} psnr {10 * math.log10(1 / max(mse, 1e-12)):.2f} dB "
-                          f"lr {lr_at(cfg, p):.2e} {rate:.0f} samples/s")
+                          f"lr {lr_at(cfg, p, world):.2e} {rate:.0f} samples/s")
         if step % cfg.eval_every == 0 and main:
             if os.path.isdir(cfg.eval_data):
                 metrics[str(step)] = run_eval()
@@ -233,4 +233,4 @@ def train(cfg: TrainConfig):
 
 
 if __name__ == "__main__":
-    train(parse_args())
+    train(*parse_args())

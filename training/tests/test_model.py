@@ -81,3 +81,22 @@ def test_flops_count_matches_layer_sum():
     net = SRNet(cfg).merged()
     macs = sum(c.weight.numel() for c in net.convs())  # per output pixel of LR size
     assert flops_per_pixel(cfg) == 2 * macs
+
+
+def test_repconv_runs_as_one_conv_with_the_gradients_of_its_two_branches():
+    torch.manual_seed(3)
+    block = RepConv(5, 6).double()
+    with torch.no_grad():
+        block.k1.weight_g.mul_(2.0)
+        block.bias.normal_()
+    x = torch.randn(2, 5, 9, 7, dtype=torch.float64)
+    w = torch.randn(2, 6, 9, 7, dtype=torch.float64)
+    grads = []
+    for f in (block.forward, block.forward_branches):
+        block.zero_grad()
+        out = f(x)
+        (out * w).sum().backward()
+        grads.append((out.detach(), [p.grad.clone() for p in block.parameters()]))
+    (a, ga), (b, gb) = grads
+    assert (a - b).abs().max().item() < 1e-12
+    assert all((p - q).abs().max().item() < 1e-12 for p, q in zip(ga, gb))
