@@ -2,12 +2,14 @@
 # Installs what the player and the tests need beyond npm, then the npm packages.
 # On Debian/Ubuntu, missing system packages come from apt (never a browser download):
 #   chromium (Playwright drives Debian's build), ffmpeg (test clips, demo clip),
-#   python3-torch python3-onnx python3-numpy python3-pil python3-pytest (training/ and its tests).
+#   python3-torch python3-onnx python3-numpy python3-pil python3-pytest (training/ and its tests),
+#   mesa-vulkan-drivers (lavapipe: the software Vulkan adapter with shader-f16 that tests/f16 runs
+#   the FP16 paths on, through the npm devDependency deno's WebGPU).
 # Usage: scripts/setup.sh [--system-only|--npm-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=(chromium ffmpeg python3-torch python3-onnx python3-numpy python3-pil python3-pytest)
+want=(chromium ffmpeg python3-torch python3-onnx python3-numpy python3-pil python3-pytest mesa-vulkan-drivers)
 if [ "${1:-}" != "--npm-only" ]; then
   missing=()
   if command -v dpkg >/dev/null 2>&1; then

@@ -3,7 +3,9 @@
 #   1. TypeScript type check (strict)
 #   2. Vitest unit tests (src/)
 #   3. pytest: the training pipeline (training/tests), on Debian's python3 + torch
-#   4. Playwright end-to-end tests in headless Debian Chromium (software WebGPU)
+#   4. the FP16 paths (tests/f16): both engines in FP16 through the frame path on lavapipe (Deno's
+#      WebGPU), against onnxruntime-node FP32
+#   5. Playwright end-to-end tests in headless Debian Chromium (software WebGPU)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -19,6 +21,7 @@ step() {
 step typecheck npx tsc --noEmit -p .
 step unit npx vitest run
 step training "$PY" -m pytest -q training/tests
+step f16 node --test --test-reporter=spec tests/f16/f16.test.mjs
 step e2e npx playwright test
 echo
 if [ ${#failed[@]} -gt 0 ]; then echo "FAILED: ${failed[*]}"; exit 1; fi
