@@ -23,7 +23,7 @@ window.wgslCheck = async (modelId, cases) => {
   const m = manifest.models.find((x) => x.id === modelId);
   const before = counters.buffersLive, outputsBefore = counters.ortOutputsLive;
   device.pushErrorScope('validation');
-  const r = await WgslRunner.create(device, 'fp32', '/models/' + m.weights.file, m.weights.convs, m.weights.slope);
+  const r = await WgslRunner.create(device, 'fp32', await (await fetch('/models/' + m.weights.file)).arrayBuffer(), m.weights.convs, m.weights.slope);
   const out = [];
   for (const c of cases) {
     const x = new Float32Array(c.input);

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=e2e/fixtures/generated
-FIXTURES_VERSION=4
+FIXTURES_VERSION=5
 mkdir -p "$OUT"
 if [ "$(cat "$OUT/.version" 2>/dev/null)" != "$FIXTURES_VERSION" ]; then rm -f "$OUT"/*; echo "$FIXTURES_VERSION" > "$OUT/.version"; fi
 
@@ -33,6 +33,24 @@ once vfr16.mp4 || ff -f lavfi -i "testsrc2=size=16x16:rate=10" -frames:v 6 \
   "${h264[@]}" -bf 0 "$OUT/vfr16.mp4"
 # the long-session loop: 8x8, 30 frames at 30 fps (one GOP per second)
 gen loop8.mp4 8x8 30 30
+
+# ---- sound (issue 9): A/V sync, export with its audio
+# 16x16 at 10 fps for 3 s, H.264 + AAC 48 kHz: a white flash on frames 5, 15, 25 and a 5 ms click at
+# the same instants (0.5, 1.5, 2.5 s); dark and silent otherwise
+once avsync16.mp4 || ff -f lavfi -i "color=c=0x202020:size=16x16:rate=10:duration=3" \
+  -f lavfi -i "aevalsrc='0.9*sin(2*PI*3000*t)*between(mod(t\,1)\,0.5\,0.505)':s=48000:d=3" \
+  -vf "drawbox=color=white:t=fill:enable='eq(mod(n\,10)\,5)'" -c:v libx264 -preset veryfast -crf 18 -pix_fmt yuv420p -bf 0 \
+  -c:a aac -b:a 96k -movflags +faststart "$OUT/avsync16.mp4"
+# export sources: H.264 + AAC in MP4 (the sound is copied into an MP4), VP9 + Opus in WebM
+once av24x16.mp4 || ff -f lavfi -i "$(src 24x16 10)" -f lavfi -i "sine=frequency=660:sample_rate=48000:duration=0.8" -t 0.8 \
+  -c:v libx264 -preset veryfast -crf 18 -pix_fmt yuv420p -profile:v high -c:a aac -b:a 64k -movflags +faststart "$OUT/av24x16.mp4"
+once av16.webm || ff -f lavfi -i "$(src 16x16 10)" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=0.6" -t 0.6 \
+  -c:v libvpx-vp9 -pix_fmt yuv420p -c:a libopus -b:a 48k "$OUT/av16.webm"
+# sound this browser cannot decode (AC-3): the video plays, silently, with a note
+once ac3-16.mp4 || ff -f lavfi -i "$(src 16x16 10)" -f lavfi -i "sine=frequency=500:sample_rate=48000:duration=0.5" -t 0.5 \
+  -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a ac3 -b:a 96k -movflags +faststart "$OUT/ac3-16.mp4"
+# a long export (1000 frames, 8x8, 60 fps): resource counters stay flat, and cancel mid-way
+gen long8.mp4 8x8 1000 60
 
 # ---- still images (a welcome input) and their exact RGBA pixels for the lossless PNG
 once still24x20.png || ff -f lavfi -i "$(src 24x20 1)" -frames:v 1 -pix_fmt rgb24 "$OUT/still24x20.png"

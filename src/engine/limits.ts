@@ -3,6 +3,8 @@
 // (C=64: 64 x h x w, more than the 48 x h x w output before the pixel shuffle), each a storage
 // buffer (maxStorageBufferBindingSize, maxBufferSize). The player refuses what does not fit, with
 // the limits named, rather than tiling: see the README.
+import type { Platform } from './backend';
+import { MediaError, type MediaInfo } from './media';
 
 export interface GpuLimits {
   maxTextureDimension2D: number;
@@ -32,4 +34,22 @@ export function fitsGpu(w: number, h: number, channels: number, bytesPerElement:
   if (tensor > maxBuf) over.push(`model tensors of ${mib(tensor)} > the ${mib(maxBuf)} buffer limit`);
   const maxSquare = Math.max(0, Math.min(Math.floor(L.maxTextureDimension2D / 4), Math.floor(Math.sqrt(maxBuf / (widest * bytesPerElement)))));
   return { ok: over.length === 0, over, maxSquare };
+}
+
+/** Refuses (MediaError, before decoding) an input this platform cannot take, with the limits named:
+ *  `channels` is the model's width (ORT's WebGPU EP keeps its activations in storage buffers). */
+export function checkInputSize(info: MediaInfo, p: Platform | null, channels: number): void {
+  if (p && !p.gpu && info.width * info.height > 1920 * 1088) {
+    throw new MediaError(`"${info.name}" is ${info.width}x${info.height}: too large for the CPU (no WebGPU) path, which takes up to 1920x1088`);
+  }
+  const d = p?.gpu?.device;
+  if (!d) return;
+  // the WASM backend on a WebGPU machine keeps only the output on the GPU
+  const v = fitsGpu(info.width, info.height, p.backend === 'webgpu' ? channels : 0, p.dtype === 'fp16' ? 2 : 4, d.limits);
+  if (!v.ok) {
+    throw new MediaError(
+      `"${info.name}" is ${info.width}x${info.height}: too large to upscale 4x on this GPU (${v.over.join('; ')}); ` +
+        `it takes inputs up to ${v.maxSquare}x${v.maxSquare}`,
+    );
+  }
 }

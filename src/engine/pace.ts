@@ -53,3 +53,19 @@ export class PaceWatch {
     this.ev = [];
   }
 }
+
+/** The falling-behind notice: the share dropped, the rate reached, and the model that would fit. */
+export function behindNotice(
+  b: { dropped: number; fps: number },
+  windowMs: number,
+  video: { width: number; height: number; fps: number },
+  model: Costed,
+  models: Costed[],
+  where: 'GPU' | 'CPU',
+): string {
+  const vfps = video.fps, need = vfps / Math.max(b.fps, 1e-3);
+  const cheaper = cheaperModel(models, model.id, need);
+  const what = `falling behind: ${Math.round(b.dropped * 100)}% of frames dropped over the last ${windowMs / 1000} s (${b.fps.toFixed(1)} of ${vfps.toFixed(vfps % 1 ? 2 : 0)} fps, ${video.width}x${video.height} with ${model.id} on this ${where})`;
+  const fix = cheaper ? `${cheaper.id} costs ${(model.flops! / cheaper.flops!).toFixed(1)}x less per frame: pick it in the model list` : models.length > 1 ? 'no cheaper model in the manifest' : '';
+  return fix ? `${what}; ${fix}` : what;
+}

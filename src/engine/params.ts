@@ -1,4 +1,7 @@
-/** URL overrides: ?backend=webgpu|wasm, ?model=<id>, ?psnr=reference|consistency, ?view=full|low|high, ?demo=0 */
+/** URL overrides: ?backend=webgpu|wasm, ?model=<id>, ?psnr=reference|consistency, ?view=full|low|high,
+ *  ?engine=auto|ort|wgsl, ?save=picker|download, ?demo=0 */
+import { engineParam, type EngineChoice } from './inference/wgsl/pick';
+
 export type BackendChoice = 'webgpu' | 'wasm';
 export type ViewMode = 'full' | 'low' | 'high';
 export type PsnrMode = 'reference' | 'consistency';
@@ -8,6 +11,10 @@ export interface UrlParams {
   model: string | null;
   psnr: PsnrMode | null;
   view: ViewMode | null;
+  /** which engine runs the model on WebGPU (auto: the first frame picks) */
+  engine: EngineChoice;
+  /** how an export is saved: the file picker where the browser has one (default), or a download */
+  save: 'picker' | 'download';
   demo: boolean;
   /** human-readable notes about ignored values */
   warnings: string[];
@@ -35,6 +42,8 @@ export function parseParams(search: string): UrlParams {
     model,
     psnr: oneOf(q.get('psnr'), ['reference', 'consistency'] as const, 'psnr', warnings),
     view: oneOf(q.get('view'), ['full', 'low', 'high'] as const, 'view', warnings),
+    engine: engineParam(search),
+    save: oneOf(q.get('save'), ['picker', 'download'] as const, 'save', warnings) ?? 'picker',
     demo: q.get('demo') !== '0',
     warnings,
   };

@@ -1,4 +1,5 @@
 import type { PsnrMode } from './params';
+import type { ModelClock, PsnrResult } from './pipeline/types';
 
 export interface EngineStats {
   latencyAvg: number;
@@ -6,7 +7,7 @@ export interface EngineStats {
   modelAvg: number;
   modelP95: number;
   /** how the model time is taken: the GPU's timestamps, waiting for the queue, or (CPU path) the wall clock */
-  modelClock: 'gpu' | 'queue' | 'cpu' | null;
+  modelClock: ModelClock | null;
   fps: number;
   /** frames skipped to keep real time since the video was opened */
   dropped: number;
@@ -96,3 +97,55 @@ export class FpsCounter {
 
 export const fmtMs = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : '– ms');
 export const fmtDb = (v: number) => (v === Infinity ? '∞ dB' : Number.isFinite(v) ? `${v.toFixed(2)} dB` : '– dB');
+
+/** One video's figures as frames are shown: what the overlay and the test hook read. */
+export class PlaybackStats {
+  readonly latency = new RollingStats(120);
+  readonly modelTime = new RollingStats(120);
+  readonly fps = new FpsCounter(60);
+  psnr: PsnrResult | null = null;
+  /** frames whose work is done (counted once on screen; tests wait on it) */
+  framesProcessed = 0;
+  /** frames skipped to keep real time */
+  dropped = 0;
+  /** the last 256 frames: media timestamp, when (ms) processing started and the frame was shown, and
+   *  the audio context's time (as heard) when it was shown, null without sound */
+  frameLog: Array<{ t: number; start: number; shown: number; audio: number | null }> = [];
+
+  /** A frame's work is done: it started at `start` (ms). */
+  done(timestamp: number, start: number, audio: number | null = null): void {
+    const now = performance.now();
+    this.framesProcessed++;
+    this.latency.push(now - start);
+    this.fps.tick(now);
+    this.frameLog.push({ t: timestamp, start, shown: now, audio });
+    if (this.frameLog.length > 256) this.frameLog.shift();
+  }
+
+  /** A new video: figures start again (framesProcessed counts on). */
+  reset(): void {
+    this.latency.clear();
+    this.modelTime.clear();
+    this.fps.clear();
+    this.dropped = 0;
+    this.psnr = null;
+    this.frameLog = [];
+  }
+
+  snapshot(now: number, mode: PsnrMode, modelClock: ModelClock | null): EngineStats {
+    const p = this.psnr && this.psnr.mode === mode ? this.psnr : null;
+    return {
+      latencyAvg: this.latency.mean(),
+      latencyP95: this.latency.p95(),
+      modelAvg: this.modelTime.mean(),
+      modelP95: this.modelTime.p95(),
+      modelClock,
+      fps: this.fps.fps(now),
+      dropped: this.dropped,
+      psnr: p ? p.model : NaN,
+      psnrBicubic: p ? p.bicubic : NaN,
+      psnrMode: mode,
+      psnrFrame: this.psnr?.frameIndex ?? -1,
+    };
+  }
+}

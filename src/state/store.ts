@@ -3,6 +3,8 @@
 import { create, type StateCreator } from 'zustand';
 import type { Engine, EnginePatch, EngineSnapshot } from '../engine/engine';
 import type { PsnrMode, ViewMode } from '../engine/params';
+import type { ExportContent, ExportPlan } from '../engine/export/plan';
+import type { ExportChoice } from '../engine/export/run';
 import { emptyStats } from '../engine/stats';
 
 let engine: Engine | null = null;
@@ -21,6 +23,9 @@ interface PlaybackSlice {
   togglePlay: () => void;
   seek: (t: number) => void;
   step: () => void;
+  /** from a click or key press: browsers let sound start only after a user gesture */
+  toggleMute: () => void;
+  setVolume: (v: number) => void;
 }
 interface ViewSlice {
   setView: (v: ViewMode) => void;
@@ -29,7 +34,14 @@ interface ViewSlice {
   setModel: (id: string) => void;
 }
 
-export type Store = EngineSlice & MediaSlice & PlaybackSlice & ViewSlice;
+interface ExportSlice {
+  exportPlan: (content: ExportContent) => Promise<ExportPlan | null>;
+  /** from the click on Start: the file picker needs the user's gesture */
+  startExport: (choice: ExportChoice) => void;
+  cancelExport: () => void;
+}
+
+export type Store = EngineSlice & MediaSlice & PlaybackSlice & ViewSlice & ExportSlice;
 
 const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   status: 'starting',
@@ -49,6 +61,9 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   gain: 4,
   psnrMode: 'consistency',
   stats: emptyStats('consistency'),
+  muted: true,
+  volume: 1,
+  exporting: null,
   apply: (p) => set(p),
 });
 
@@ -57,10 +72,12 @@ const mediaSlice: StateCreator<Store, [], [], MediaSlice> = () => ({
   dismissError: () => engine?.dismissError(),
 });
 
-const playbackSlice: StateCreator<Store, [], [], PlaybackSlice> = () => ({
+const playbackSlice: StateCreator<Store, [], [], PlaybackSlice> = (_set, get) => ({
   togglePlay: () => engine?.toggle(),
   seek: (t) => engine?.seek(t),
   step: () => engine?.step(),
+  toggleMute: () => void engine?.setMuted(!get().muted),
+  setVolume: (v) => engine?.setVolume(v),
 });
 
 const viewSlice: StateCreator<Store, [], [], ViewSlice> = () => ({
@@ -70,9 +87,16 @@ const viewSlice: StateCreator<Store, [], [], ViewSlice> = () => ({
   setModel: (id) => engine?.setModel(id),
 });
 
+const exportSlice: StateCreator<Store, [], [], ExportSlice> = () => ({
+  exportPlan: async (content) => (engine ? engine.exporter.plan(content) : null),
+  startExport: (choice) => void engine?.startExport(choice),
+  cancelExport: () => engine?.exporter.cancel(),
+});
+
 export const useStore = create<Store>()((...a) => ({
   ...engineSlice(...a),
   ...mediaSlice(...a),
   ...playbackSlice(...a),
   ...viewSlice(...a),
+  ...exportSlice(...a),
 }));

@@ -1,5 +1,7 @@
 import { useStore } from '../state/store';
 import type { PsnrMode, ViewMode } from '../engine/params';
+import { ExportDialog } from './ExportDialog';
+import { Sound } from './Sound';
 
 export function Controls() {
   const playing = useStore((s) => s.playing);
@@ -33,6 +35,8 @@ export function Controls() {
         disabled={!video}
         onChange={(e) => a.seek(Number(e.target.value))}
       />
+      <Sound />
+      <ExportDialog />
       <span className="time">
         {time.toFixed(3)} / {dur.toFixed(3)} s · frame {frameIndex}
       </span>

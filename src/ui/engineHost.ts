@@ -1,16 +1,47 @@
-// Creates the one Engine for the page (outside React's render cycle; StrictMode-safe) and exposes
-// the test/debug hook on window.__sr.
+// Creates the one Engine for the page (outside React's render cycle; StrictMode-safe), gives it
+// what it needs from the page (model files from our own origin, onnxruntime-web's runtime under
+// /ort/), and exposes the test/debug hook on window.__sr.
 import { Engine } from '../engine/engine';
+import { configureOrt, ModelLoadError } from '../engine/inference';
+import type { ModelAssets } from '../engine/models';
 import { parseParams } from '../engine/params';
 import { setEngine, useStore } from '../state/store';
 
 let engine: Engine | null = null;
 let started = false;
 
+/** Model files and the manifest, from /models/ on this origin (never elsewhere: the CSP forbids it). */
+export const pageAssets: ModelAssets = {
+  async manifest() {
+    const res = await fetch('/models/manifest.json');
+    if (!res.ok) throw new Error(`models/manifest.json is missing (HTTP ${res.status})`);
+    try {
+      return await res.json();
+    } catch {
+      throw new Error('models/manifest.json is not valid JSON');
+    }
+  },
+  async bytes(file) {
+    const url = `/models/${file}`;
+    let res: Response;
+    try {
+      res = await fetch(url);
+    } catch (e) {
+      throw new ModelLoadError(`model file ${url} could not be fetched: ${(e as Error).message}`);
+    }
+    if (!res.ok) throw new ModelLoadError(`model file ${url} is missing (HTTP ${res.status})`);
+    const buf = new Uint8Array(await res.arrayBuffer());
+    if (buf.byteLength === 0) throw new ModelLoadError(`model file ${url} is empty`);
+    return buf;
+  },
+};
+
 export function getEngine(): Engine {
   if (!engine) {
     const params = parseParams(location.search);
-    engine = new Engine(params, (p) => useStore.getState().apply(p));
+    // threaded WASM needs cross-origin isolation (SharedArrayBuffer): the headers in vite.config.ts
+    configureOrt(new URL('/ort/', location.href).href, globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+    engine = new Engine(params, (p) => useStore.getState().apply(p), pageAssets);
     setEngine(engine);
     if (params.warnings.length) useStore.getState().apply({ notice: params.warnings.join('; ') });
     (window as unknown as { __sr: unknown }).__sr = { ...engine.debug(), engine };

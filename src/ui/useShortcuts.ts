@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from '../state/store';
 
-/** space: play/pause · →: step one frame · ←: one frame back · Home: start · 1/2/3: full/low/high */
+/** space: play/pause · →: step one frame · ←: one frame back · Home: start · 1/2/3: full/low/high · M: mute */
 export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -31,6 +31,10 @@ export function useShortcuts(): void {
           break;
         case '3':
           s.setView('high');
+          break;
+        case 'm':
+        case 'M':
+          s.toggleMute();
           break;
         default:
           return;

@@ -5,9 +5,8 @@
 // never run on this project's machines) can cost speed, never pixels.
 import { readBuffer } from '../gpu/resources';
 import { halfTable } from '../gpu/half';
-import type { ModelRunner, RunOutput, Which } from './index';
-import type { WgslRunner } from './wgsl';
-import { AGREE_DB, fasterEngine, psnrDb, timeRuns, type EngineName } from './wgsl/pick';
+import type { EngineName, RunOutput, Runner, Which } from './types';
+import { AGREE_DB, fasterEngine, psnrDb, timeRuns } from './wgsl/pick';
 
 export interface AutoDecision {
   engine: EngineName;
@@ -20,29 +19,30 @@ export interface AutoDecision {
   reason: string | null;
 }
 
-type Runner = ModelRunner | WgslRunner;
 
 /** Timed runs per engine, and the time after which no more are started. Each engine's output()
  *  read comes first and is its warm-up (pipeline compiles, allocations). */
 const PROBE_RUNS = 3, PROBE_BUDGET_MS = 1000;
 
-export class AutoRunner {
+export class AutoRunner implements Runner {
   readonly hasLow: boolean;
-  private ort: ModelRunner | null;
-  private wgsl: WgslRunner | null;
+  readonly dtype: Runner['dtype'];
+  private ort: Runner | null;
+  private wgsl: Runner | null;
   private picked: Runner | null = null;
   private deciding: Promise<void> | null = null;
 
   constructor(
     private readonly device: GPUDevice,
-    ort: ModelRunner,
-    wgsl: WgslRunner,
+    ort: Runner,
+    wgsl: Runner,
     private readonly onDecide: (d: AutoDecision) => void,
   ) {
     if (ort.dtype !== wgsl.dtype) throw new Error('AutoRunner: both engines must run the same precision');
     this.ort = ort;
     this.wgsl = wgsl;
     this.hasLow = ort.hasLow;
+    this.dtype = ort.dtype;
   }
 
   /** The engine running frames now (onnxruntime-web until the first frame decides). */

@@ -2,27 +2,21 @@
 // serialisation of session creation and runs (one promise chain: no "session already started").
 import * as ort from 'onnxruntime-web/webgpu';
 import { createBuffer, destroyBuffer, counters } from '../gpu/resources';
-import type { DType } from '../passes/pack';
+import type { Backend, CpuRunner, DType, ModelBytes, RunOutput, Runner, Which } from './types';
 
-export type Backend = 'webgpu' | 'wasm';
-export type Which = 'full' | 'low';
+export type { Backend, DType, RunOutput, Runner, Which } from './types';
 
-export interface ModelUrls {
+/** The model's files (names in models/): the whole net, and its low-frequency part if any. */
+export interface ModelFiles {
   full: string;
   low: string | null;
-}
-
-/** A model output living in a GPU buffer (NCHW [1,3,4h,4w], dtype of the runner). */
-export interface RunOutput {
-  buffer: GPUBuffer;
-  release(): void;
 }
 
 export class ModelLoadError extends Error {}
 
 /** A model output handed to the frame loop: counted while held (the leak checks read it);
  *  `release` is idempotent and calls `free` once. */
-function heldOutput(buffer: GPUBuffer, free: () => void): RunOutput {
+export function heldOutput(buffer: GPUBuffer, free: () => void): RunOutput {
   counters.ortOutputsLive++;
   let released = false;
   return {
@@ -36,30 +30,16 @@ function heldOutput(buffer: GPUBuffer, free: () => void): RunOutput {
   };
 }
 
-let configured = false;
-function configure(): void {
-  if (configured) return;
-  configured = true;
-  // Runtime files come from our own origin (vite.config.ts serves/copies them to /ort/), never a CDN.
-  ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
-  ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+/** Where onnxruntime-web finds its WASM runtime (the page: its own origin's /ort/, never a CDN),
+ *  and how many threads it may use. Called once by the host before any runner is made. */
+export function configureOrt(wasmPaths: string, threads: number): void {
+  ort.env.wasm.wasmPaths = wasmPaths;
+  ort.env.wasm.numThreads = Math.max(1, threads);
   ort.env.logLevel = 'error';
 }
 
-async function fetchModel(url: string): Promise<Uint8Array> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new ModelLoadError(`model file ${url} could not be fetched: ${(e as Error).message}`);
-  }
-  if (!res.ok) throw new ModelLoadError(`model file ${url} is missing (HTTP ${res.status})`);
-  const buf = new Uint8Array(await res.arrayBuffer());
-  if (buf.byteLength === 0) throw new ModelLoadError(`model file ${url} is empty`);
-  return buf;
-}
-
-export class ModelRunner {
+export class ModelRunner implements Runner, CpuRunner {
+  readonly engine = 'ort' as const;
   private chain: Promise<unknown> = Promise.resolve();
   private sessions: Partial<Record<Which, ort.InferenceSession>> = {};
   /** WASM backend: outputs are uploaded into these (one per output, resized as needed). */
@@ -71,19 +51,19 @@ export class ModelRunner {
     readonly dtype: DType,
     /** null on the no-WebGPU path (WASM only, CPU in and out: use runCpu) */
     private readonly device: GPUDevice | null,
-    private readonly urls: ModelUrls,
+    private readonly files: ModelFiles,
+    private readonly bytes: ModelBytes,
   ) {}
 
-  static async create(backend: Backend, dtype: DType, device: GPUDevice | null, urls: ModelUrls): Promise<ModelRunner> {
+  static async create(backend: Backend, dtype: DType, device: GPUDevice | null, files: ModelFiles, bytes: ModelBytes): Promise<ModelRunner> {
     if (backend === 'webgpu' && !device) throw new ModelLoadError('the WebGPU backend needs a GPU device');
-    configure();
-    const r = new ModelRunner(backend, dtype, device, urls);
+    const r = new ModelRunner(backend, dtype, device, files, bytes);
     await r.load('full');
     return r;
   }
 
   get hasLow(): boolean {
-    return this.urls.low !== null;
+    return this.files.low !== null;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -96,9 +76,10 @@ export class ModelRunner {
     return this.serial(async () => {
       const have = this.sessions[which];
       if (have) return have;
-      const url = which === 'full' ? this.urls.full : this.urls.low;
-      if (!url) throw new ModelLoadError('this model has no low-frequency (skip path) file in the manifest');
-      const bytes = await fetchModel(url);
+      const file = which === 'full' ? this.files.full : this.files.low;
+      if (!file) throw new ModelLoadError('this model has no low-frequency (skip path) file in the manifest');
+      const bytes = await this.bytes(file);
+      if (bytes.byteLength === 0) throw new ModelLoadError(`model file models/${file} is empty`);
       const options: ort.InferenceSession.SessionOptions =
         this.backend === 'webgpu'
           ? { executionProviders: [{ name: 'webgpu', device: this.device! }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' }
@@ -107,11 +88,11 @@ export class ModelRunner {
       try {
         s = await ort.InferenceSession.create(bytes, options);
       } catch (e) {
-        throw new ModelLoadError(`model file ${url} could not be loaded (${this.backend} ${this.dtype}): ${(e as Error).message ?? e}`);
+        throw new ModelLoadError(`model file models/${file} could not be loaded (${this.backend} ${this.dtype}): ${(e as Error).message ?? e}`);
       }
       if (!s.inputNames.includes('input') || !s.outputNames.includes('output')) {
         await s.release();
-        throw new ModelLoadError(`model file ${url} must have an input named "input" and an output named "output"`);
+        throw new ModelLoadError(`model file models/${file} must have an input named "input" and an output named "output"`);
       }
       if (this.disposed) {
         await s.release();

@@ -2,7 +2,7 @@
 // mediabunny (demux + WebCodecs); still images (PNG, JPEG, WebP) through createImageBitmap, handed
 // out as VideoFrames so the rest of the engine treats them alike. Every VideoFrame handed out is
 // counted; callers close them (close() here releases everything the frame holds).
-import { ALL_FORMATS, BlobSource, Input, VideoSampleSink, type InputVideoTrack, type VideoSample } from 'mediabunny';
+import { ALL_FORMATS, AudioBufferSink, BlobSource, Input, VideoSampleSink, type InputAudioTrack, type InputVideoTrack, type VideoSample, type WrappedAudioBuffer } from 'mediabunny';
 import { counters } from '../gpu/resources';
 import { describe, imageSize, mp4HeaderProblem, namedAsImage, sniff, STILL_FORMATS, type Sniffed } from './sniff';
 
@@ -18,6 +18,17 @@ export interface MediaInfo {
   fps: number;
   codec: string;
   firstTimestamp: number;
+  /** the primary audio track (null: none) */
+  audio: AudioInfo | null;
+}
+
+export interface AudioInfo {
+  /** mediabunny's codec name ('aac', 'opus', ...), or the codec string when it has none */
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  /** false: this browser cannot decode it (the video plays silently, with a note) */
+  decodable: boolean;
 }
 
 /** A decoded frame: the VideoFrame for the GPU plus its timing. close() releases both. */
@@ -33,6 +44,10 @@ export interface Media {
   readonly info: MediaInfo;
   /** Decoded frames from time t on (seconds). Call return() on the iterator to stop early. */
   frames(t: number): AsyncGenerator<Frame, void, unknown>;
+  /** Decoded audio from time t on (seconds); null when there is no decodable audio. */
+  audio(t: number): AsyncGenerator<WrappedAudioBuffer, void, unknown> | null;
+  /** the file itself (the exporter reads it again with its own demuxer) */
+  readonly file: Blob;
   dispose(): void;
 }
 
@@ -78,6 +93,7 @@ export class ImageFile implements Media {
   private constructor(
     private bitmap: ImageBitmap | null,
     readonly info: MediaInfo,
+    readonly file: Blob,
   ) {}
 
   static async open(file: Blob, name: string, what: Sniffed, check?: MediaCheck): Promise<ImageFile> {
@@ -90,14 +106,14 @@ export class ImageFile implements Media {
     }
     // refuse a huge image from its header, before decoding allocates width x height x 4 bytes
     const size = imageSize(await head(file, 0, 256 * 1024));
-    if (size) check?.({ name, kind: 'image', width: size.width, height: size.height, duration: 0, fps: 0, codec: `${format} image`, firstTimestamp: 0 });
+    if (size) check?.({ name, kind: 'image', width: size.width, height: size.height, duration: 0, fps: 0, codec: `${format} image`, firstTimestamp: 0, audio: null });
     let bitmap: ImageBitmap;
     try {
       bitmap = await createImageBitmap(file, { premultiplyAlpha: 'none' });
     } catch (e) {
       throw new MediaError(`"${name}": this ${format} image could not be decoded (damaged or truncated? ${(e as Error).message ?? e})`);
     }
-    const info: MediaInfo = { name, kind: 'image', width: bitmap.width, height: bitmap.height, duration: 0, fps: 0, codec: `${format} image`, firstTimestamp: 0 };
+    const info: MediaInfo = { name, kind: 'image', width: bitmap.width, height: bitmap.height, duration: 0, fps: 0, codec: `${format} image`, firstTimestamp: 0, audio: null };
     try {
       if (!info.width || !info.height) throw new MediaError(`"${name}": the image has no pixels`);
       check?.(info);
@@ -105,7 +121,11 @@ export class ImageFile implements Media {
       bitmap.close();
       throw e;
     }
-    return new ImageFile(bitmap, info);
+    return new ImageFile(bitmap, info, file);
+  }
+
+  audio(): null {
+    return null;
   }
 
   async *frames(): AsyncGenerator<Frame, void, unknown> {
@@ -120,12 +140,18 @@ export class ImageFile implements Media {
 }
 
 export class MediaFile implements Media {
+  private readonly audioSink: AudioBufferSink | null;
+
   private constructor(
     private readonly input: Input,
     private readonly track: InputVideoTrack,
     private readonly sink: VideoSampleSink,
     readonly info: MediaInfo,
-  ) {}
+    readonly file: Blob,
+    audioTrack: InputAudioTrack | null,
+  ) {
+    this.audioSink = audioTrack && info.audio?.decodable ? new AudioBufferSink(audioTrack) : null;
+  }
 
   /** Opens and checks a video file; throws MediaError with a specific, human message. */
   static async open(file: Blob, name: string, what: Sniffed, check?: MediaCheck): Promise<MediaFile> {
@@ -167,7 +193,8 @@ export class MediaFile implements Media {
       }
       const duration = await track.computeDuration();
       const firstTimestamp = await track.getFirstTimestamp();
-      const info: MediaInfo = { name, kind: 'video', width, height, duration, fps, codec, firstTimestamp };
+      const { info: audio, track: audioTrack } = await probeAudio(input);
+      const info: MediaInfo = { name, kind: 'video', width, height, duration, fps, codec, firstTimestamp, audio };
       // size limits first: a browser may also refuse to decode a huge frame, but "too large" is the reason
       check?.(info);
       if (!(await track.canDecode())) {
@@ -175,7 +202,7 @@ export class MediaFile implements Media {
         throw new MediaError(`"${name}": this browser cannot decode its video codec (${family === 'hevc' ? 'HEVC / H.265' : family}, ${codec})`);
       }
       const sink = new VideoSampleSink(track);
-      return new MediaFile(input, track, sink, info);
+      return new MediaFile(input, track, sink, info, file, audioTrack);
     } catch (e) {
       input.dispose();
       if (e instanceof MediaError) throw e;
@@ -193,8 +220,26 @@ export class MediaFile implements Media {
     }
   }
 
+  audio(t: number): AsyncGenerator<WrappedAudioBuffer, void, unknown> | null {
+    return this.audioSink?.buffers(t) ?? null;
+  }
+
   dispose(): void {
     void this.track;
     this.input.dispose();
+  }
+}
+
+/** The primary audio track and what this browser can do with it; a damaged or odd audio track
+ *  never refuses the video (it plays silently, with a note). */
+async function probeAudio(input: Input): Promise<{ info: AudioInfo | null; track: InputAudioTrack | null }> {
+  try {
+    const track = await input.getPrimaryAudioTrack();
+    if (!track) return { info: null, track: null };
+    const codec = (await track.getCodec()) ?? (await track.getCodecParameterString()) ?? 'unknown';
+    const decodable = (await track.getCodec()) !== null && (await track.canDecode());
+    return { info: { codec, sampleRate: await track.getSampleRate(), channels: await track.getNumberOfChannels(), decodable }, track };
+  } catch {
+    return { info: { codec: 'unknown', sampleRate: 0, channels: 0, decodable: false }, track: null };
   }
 }

@@ -1,15 +1,16 @@
-// The GPU side of one frame, for one (frame size, PSNR mode, dtype): the textures, buffers and
+// The GPU objects of one frame, for one (frame size, PSNR mode, dtype): the textures, buffers and
 // passes around the model, and what is recorded before it (encodeIn) and after it (encodeOut).
-// The engine's loop and the device benchmark (bench/gpu/frame_bench.mjs) both drive it.
-import { destroyTexture, imageTexture } from './gpu/resources';
-import { GpuTimer } from './gpu/timer';
-import type { PsnrMode, ViewMode } from './params';
-import { BicubicPass } from './passes/bicubic';
-import { DownscalePass } from './passes/downscale';
-import { PackPass, type DType } from './passes/pack';
-import { SsePass, SseReadback } from './passes/psnr';
-import { UnpackPass } from './passes/unpack';
-import { UploadPass } from './passes/upload';
+// GpuFrameProcessor (gpu.ts) drives it.
+import { destroyTexture, imageTexture } from '../gpu/resources';
+import { GpuTimer } from '../gpu/timer';
+import type { DType } from '../inference/types';
+import type { PsnrMode, ViewMode } from '../params';
+import { BicubicPass } from '../passes/bicubic';
+import { DownscalePass } from '../passes/downscale';
+import { PackPass } from '../passes/pack';
+import { SsePass, SseReadback } from '../passes/psnr';
+import { UnpackPass } from '../passes/unpack';
+import { UploadPass } from '../passes/upload';
 
 /** GPU resources for one (frame size, PSNR mode, dtype); rebuilt when any changes. */
 export class Resources {

@@ -23,18 +23,11 @@ import convCode from './conv.wgsl?raw';
 import shuffleCode from './shuffle.wgsl?raw';
 import { counters, createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
 import { toF16 } from '../../gpu/half';
+import type { DType, RunOutput, Runner, Which } from '../types';
 import { blocking, packConv, packHead, splitWeights, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
 
 export { activationSlope } from './layout';
 
-export type WgslDType = 'fp16' | 'fp32';
-export type WgslWhich = 'full' | 'low';
-
-/** Same shape as ModelRunner's RunOutput. */
-export interface WgslRunOutput {
-  buffer: GPUBuffer;
-  release(): void;
-}
 
 export interface WgslOptions {
   /** pixels per invocation along x (default: from layout.ts blocking) */
@@ -63,10 +56,10 @@ interface SizeState {
   tail0Full: GPUBindGroup;
   tail0Low: GPUBindGroup;
   /** input of tail1 for each path */
-  tail1In: Record<WgslWhich, GPUBuffer>;
+  tail1In: Record<Which, GPUBuffer>;
 }
 
-function prelude(dtype: WgslDType, consts: Record<string, number | boolean>, slope: number): string {
+function prelude(dtype: DType, consts: Record<string, number | boolean>, slope: number): string {
   const T = dtype === 'fp16' ? 'f16' : 'f32';
   const lines = dtype === 'fp16' ? ['enable f16;'] : [];
   lines.push(`alias T = ${T};`);
@@ -86,7 +79,7 @@ export interface StageSource {
 
 /** The five pipelines of the engine for width C: pure, so the WGSL can be checked without a GPU
  *  (src/engine/inference/wgsl/naga.test.ts validates every variant, f16 included). */
-export function stageSources(C: number, dtype: WgslDType, slope: number, pxOpt?: number) {
+export function stageSources(C: number, dtype: DType, slope: number, pxOpt?: number) {
   const c4 = C / 4, o4 = OUT_CHANNELS / 4;
   const bc = blocking(c4, dtype, pxOpt), bt = blocking(o4, dtype, pxOpt);
   const common = { CI: c4, CO: c4, COB: bc.cob, PX: bc.px };
@@ -106,7 +99,7 @@ export function stageSources(C: number, dtype: WgslDType, slope: number, pxOpt?:
   };
 }
 
-export class WgslRunner {
+export class WgslRunner implements Runner {
   readonly engine = 'wgsl' as const;
   readonly backend = 'webgpu' as const;
   /** the low path needs no file of its own: it is this net without the body */
@@ -124,12 +117,12 @@ export class WgslRunner {
   /** outputs of the current size not handed out; and those handed out, not yet released */
   private free: GPUBuffer[] = [];
   private readonly live = new Set<GPUBuffer>();
-  private readonly tail1Groups = new Map<GPUBuffer, Record<WgslWhich, GPUBindGroup>>();
+  private readonly tail1Groups = new Map<GPUBuffer, Record<Which, GPUBindGroup>>();
   private disposed = false;
 
   private constructor(
     private readonly device: GPUDevice,
-    readonly dtype: WgslDType,
+    readonly dtype: DType,
     net: ReturnType<typeof splitWeights>,
     private readonly stages: { head: Stage; body: Stage; tail0Skip: Stage; tail0: Stage; tail1: Stage },
     label: string,
@@ -155,24 +148,18 @@ export class WgslRunner {
   }
 
   /**
-   * weights: the URL of the manifest's `weights.file` (or its bytes); convShapes: its `convs`;
+   * weights: the bytes of the manifest's `weights.file`; convShapes: its `convs`;
    * slope: LeakyReLU slope (`act: "relu"` is slope 0). fp16 needs a device with shader-f16.
    */
   static async create(
     device: GPUDevice,
-    dtype: WgslDType,
-    weights: string | ArrayBuffer,
+    dtype: DType,
+    raw: ArrayBuffer,
     convShapes: ReadonlyArray<readonly [number, number]>,
     slope: number,
     opts: WgslOptions = {},
   ): Promise<WgslRunner> {
     if (dtype === 'fp16' && !device.features.has('shader-f16')) throw new Error('the WGSL engine in fp16 needs a device with shader-f16');
-    let raw: ArrayBuffer;
-    if (typeof weights === 'string') {
-      const res = await fetch(weights);
-      if (!res.ok) throw new Error(`weights file ${weights} is missing (HTTP ${res.status})`);
-      raw = await res.arrayBuffer();
-    } else raw = weights;
     const net = splitWeights(raw, convShapes);
     const C = net.channels;
     const label = opts.label ?? `wgsl c${C} ${dtype}`;
@@ -248,7 +235,7 @@ export class WgslRunner {
   }
 
   /** Same contract as ModelRunner.run: records the 17 dispatches, submits, returns the output. */
-  async run(which: WgslWhich, input: GPUBuffer, w: number, h: number): Promise<WgslRunOutput> {
+  async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
     if (this.disposed) throw new Error('WGSL engine disposed');
     const d = this.device, L = this.label, st = this.stages;
     const s = this.ensureSize(w, h);

@@ -2,8 +2,8 @@
 // engine"): `?engine=ort|wgsl|auto` (auto by default), and for auto a short timing of both on the
 // player's own input at start-up. Pure helpers plus one timing loop; inference/auto.ts uses them.
 import { RollingStats } from '../../stats';
+import type { EngineName, Runner } from '../types';
 
-export type EngineName = 'ort' | 'wgsl';
 export type EngineChoice = EngineName | 'auto';
 
 /** `?engine=` from a query string; anything else is 'auto'. */
@@ -12,10 +12,7 @@ export function engineParam(search: string): EngineChoice {
   return v === 'ort' || v === 'wgsl' ? v : 'auto';
 }
 
-/** Any runner with the ModelRunner.run contract. */
-export interface Runs {
-  run(which: 'full' | 'low', input: GPUBuffer, w: number, h: number): Promise<{ buffer: GPUBuffer; release(): void }>;
-}
+type Runs = Pick<Runner, 'run'>;
 
 /** Median ms of run('full') + queue.onSubmittedWorkDone() over up to `frames` runs, stopping
  *  early once `budgetMs` is spent (at least one run): on a slow GPU the pick must not hold the

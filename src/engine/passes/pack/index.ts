@@ -1,8 +1,8 @@
 import code from './pack.wgsl?raw';
 import { computePipeline, grid } from '../../gpu/pipelines';
 import { createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
+import type { DType } from '../../inference/types';
 
-export type DType = 'fp16' | 'fp32';
 
 /** Bytes of a [1,3,h,w] tensor, padded to 4. */
 export const tensorBytes = (w: number, h: number, dtype: DType) => Math.ceil((3 * w * h * (dtype === 'fp16' ? 2 : 4)) / 4) * 4;

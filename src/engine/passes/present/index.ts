@@ -48,7 +48,7 @@ export class PresentPass {
   private bg: GPUBindGroup | null = null;
   private bgTex: GPUTexture | null = null;
 
-  constructor(private readonly device: GPUDevice, readonly canvas: HTMLCanvasElement, filter: GPUFilterMode) {
+  constructor(private readonly device: GPUDevice, readonly canvas: HTMLCanvasElement | OffscreenCanvas, filter: GPUFilterMode) {
     const ctx = canvas.getContext('webgpu');
     if (!ctx) throw new Error('cannot get a WebGPU context for the canvas');
     this.ctx = ctx;

@@ -1,9 +1,8 @@
 import code from './unpack.wgsl?raw';
 import { computePipeline } from '../../gpu/pipelines';
 import { destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
-import type { DType } from '../pack';
-
-export type ViewMode = 'full' | 'low' | 'high';
+import type { DType } from '../../inference/types';
+import type { ViewMode } from '../../params';
 const MODE: Record<ViewMode, number> = { full: 0, low: 1, high: 2 };
 
 /** Output tensor buffer(s) -> dst (RGBA8, the output size). The tensors change every frame

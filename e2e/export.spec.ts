@@ -1,0 +1,210 @@
+// Export (issue 9): the upscaled video written to a file with its sound, read back from outside
+// the browser with ffprobe/ffmpeg: 4x the size, every frame at the source's timestamps, the sound
+// in the source's codec, and pixels that match the model run outside (onnxruntime-node) on the
+// very frames the browser decoded, up to the codec's loss. Downloads (?save=download): the file
+// picker cannot be driven headless.
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bicubicUp4, nchwTo8bit, toNchw } from '../src/engine/filters';
+import { clip, counters, dropClip, openPlayer, pause, readTexture, runModelOutside, state, waitFrames, type Rgba } from './helpers';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sr4x-export-'));
+
+interface Probe {
+  streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; duration?: string; sample_rate?: string }>;
+}
+const probe = (f: string): Probe => JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', f], { encoding: 'utf8' }));
+/** Presentation times (s) of the video frames, in order. */
+const frameTimes = (f: string): number[] =>
+  execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', f], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map(Number)
+    .sort((a, b) => a - b);
+const audioDuration = (f: string): number => {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', f], { encoding: 'utf8' }).trim().split('\n');
+  const last = out[out.length - 1].split(',').map(Number), first = Number(out[0].split(',')[0]);
+  return last[0] + last[1] - first;
+};
+/** The video's frames as RGB bytes, decoded by ffmpeg. */
+function decodeRgb(f: string, w: number, h: number): Uint8Array[] {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', f, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
+  const n = w * h * 3, frames: Uint8Array[] = [];
+  for (let i = 0; i + n <= raw.length; i += n) frames.push(new Uint8Array(raw.buffer, raw.byteOffset + i, n));
+  return frames;
+}
+/** PSNR (dB) of 8-bit RGB `a` against `b` over all channels, `a` cropped from a wider image at x0. */
+function psnr8(a: Uint8Array, aw: number, x0: number, b: Uint8Array, w: number, h: number): number {
+  let s = 0;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
+    const d = a[(y * aw + x0 + x) * 3 + c] - b[(y * w + x) * 3 + c];
+    s += d * d;
+  }
+  return s === 0 ? Infinity : 10 * Math.log10((255 * 255 * w * h * 3) / s);
+}
+
+/** Every frame as the player's decoder gives it (stepping a paused player from the start). */
+async function decodedFrames(page: Page, n: number): Promise<Rgba[]> {
+  await pause(page);
+  await page.evaluate(async () => {
+    const sr = (window as any).__sr;
+    sr.engine.seek(0);
+    await sr.idle();
+  });
+  const frames: Rgba[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i > 0) {
+      await page.getByTestId('step').click();
+      await expect.poll(async () => (await state(page)).frameIndex).toBe(i);
+      await page.evaluate(() => (window as any).__sr.idle());
+    }
+    frames.push(await readTexture(page, 'frame'));
+  }
+  return frames;
+}
+
+/** The model's 8-bit output (RGB) for each frame, from onnxruntime-node. */
+async function modelOutputs(frames: Rgba[]): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for (const f of frames) {
+    const y = await runModelOutside('full', toNchw({ ...f, channels: 4 }), f.width, f.height);
+    out.push(nchwTo8bit(y, 4 * f.width, 4 * f.height));
+  }
+  return out;
+}
+
+async function exportVia(page: Page, opts: { content?: string; container?: string; codec?: string }): Promise<Download> {
+  await page.getByTestId('export').click();
+  if (opts.content) await page.getByTestId('export-content').selectOption(opts.content);
+  await expect(page.getByTestId('export-start')).toBeEnabled();
+  if (opts.container) await page.getByTestId('export-container').selectOption(opts.container);
+  if (opts.codec) await page.getByTestId('export-codec').selectOption(opts.codec);
+  const dl = page.waitForEvent('download', { timeout: 170_000 });
+  await page.getByTestId('export-start').click();
+  return dl;
+}
+
+async function saved(d: Download, name: string): Promise<string> {
+  const f = path.join(tmp, name);
+  await d.saveAs(f);
+  return f;
+}
+
+test('export MP4 (H.264 + AAC copied): 4x size, every frame at its timestamp, the sound kept, pixels = the model outside up to the codec', async ({ page }) => {
+  await openPlayer(page, 'save=download');
+  await dropClip(page, 'av24x16.mp4');
+  await waitFrames(page, 1);
+  const frames = await decodedFrames(page, 8);
+  const ref = await modelOutputs(frames);
+  const before = await counters(page);
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('export-sound')).toContainText('AAC, copied as it is');
+  await page.getByTestId('export').click(); // closes the dialog; exportVia opens it again
+  const f = await saved(await exportVia(page, { container: 'mp4', codec: 'avc' }), 'av.mp4');
+  const p = probe(f), v = p.streams.find((s) => s.codec_type === 'video')!, a = p.streams.find((s) => s.codec_type === 'audio');
+  expect([v.codec_name, v.width, v.height]).toEqual(['h264', 96, 64]);
+  expect(a?.codec_name).toBe('aac');
+  const src = clip('av24x16.mp4');
+  const ts = frameTimes(f), srcTs = frameTimes(src);
+  expect(ts.length).toBe(srcTs.length);
+  ts.forEach((t, i) => expect(Math.abs(t - srcTs[i])).toBeLessThan(0.001));
+  const ad = audioDuration(f), srcAd = audioDuration(src);
+  console.log(`export mp4: ${ts.length} frames, audio ${ad.toFixed(3)} s (source ${srcAd.toFixed(3)} s)`);
+  expect(Math.abs(ad - srcAd)).toBeLessThanOrEqual(1024 / 48000 + 1e-6); // one AAC frame
+  const got = decodeRgb(f, 96, 64);
+  expect(got.length).toBe(8);
+  const db = got.map((g, i) => psnr8(g, 96, 0, ref[i], 96, 64));
+  console.log(`export mp4 vs onnxruntime-node on the browser's decoded frames: PSNR ${db.map((x) => x.toFixed(1)).join(' ')} dB (H.264, quality high)`);
+  for (const x of db) expect(x).toBeGreaterThan(35);
+  await expect(page.getByTestId('notice')).toContainText('exported 8 frames');
+  expect(await counters(page)).toEqual(before);
+});
+
+test('export WebM (VP9, Opus copied) and a variable-frame-rate MP4: timestamps kept to the millisecond', async ({ page }) => {
+  await openPlayer(page, 'save=download');
+  await dropClip(page, 'av16.webm');
+  await waitFrames(page, 1);
+  const f = await saved(await exportVia(page, { container: 'webm', codec: 'vp9' }), 'av.webm');
+  const p = probe(f);
+  expect(p.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:opus', 'video:vp9']);
+  expect(frameTimes(f)).toHaveLength(frameTimes(clip('av16.webm')).length);
+
+  await dropClip(page, 'vfr16.mp4');
+  await expect(page.locator('footer')).toContainText('vfr16.mp4');
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('export-sound')).toContainText('no sound');
+  await page.getByTestId('export').click();
+  const g = await saved(await exportVia(page, { container: 'mp4', codec: 'avc' }), 'vfr.mp4');
+  const ts = frameTimes(g);
+  console.log(`export vfr: ${ts.map((t) => t.toFixed(3)).join(' ')}`);
+  expect(ts).toHaveLength(6);
+  [0, 0.1, 0.2, 0.9, 1.0, 1.6].forEach((t, i) => expect(Math.abs(ts[i] - t)).toBeLessThan(0.001));
+});
+
+test('comparison export: bicubic on the left, the model on the right; a still exports as a 4x PNG equal to the model', async ({ page }) => {
+  await openPlayer(page, 'save=download');
+  await dropClip(page, 'av24x16.mp4');
+  await waitFrames(page, 1);
+  const frames = await decodedFrames(page, 8);
+  const ref = await modelOutputs(frames);
+  const f = await saved(await exportVia(page, { content: 'comparison', container: 'webm', codec: 'vp9' }), 'cmp.webm');
+  const v = probe(f).streams.find((s) => s.codec_type === 'video')!;
+  expect([v.width, v.height]).toEqual([192, 64]);
+  const got = decodeRgb(f, 192, 64);
+  expect(got.length).toBe(8);
+  for (let i = 0; i < 8; i++) {
+    const bic = bicubicUp4({ ...frames[i], channels: 4 });
+    const left = psnr8(got[i], 192, 0, bic.data, 96, 64), right = psnr8(got[i], 192, 96, ref[i], 96, 64);
+    if (i === 0) console.log(`comparison frame 0: left vs bicubic ${left.toFixed(1)} dB, right vs model ${right.toFixed(1)} dB`);
+    expect(left).toBeGreaterThan(35);
+    expect(right).toBeGreaterThan(35);
+  }
+
+  await dropClip(page, 'still24x20.png');
+  await expect(page.locator('footer')).toContainText('still24x20.png');
+  await expect.poll(async () => (await state(page)).frameIndex).toBe(0);
+  const png = await saved(await exportVia(page, {}), 'still.png');
+  const rgb = execFileSync('ffmpeg', ['-v', 'error', '-i', png, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 26 });
+  const still = new Uint8Array(fs.readFileSync(clip('still24x20.rgba')));
+  const want = nchwTo8bit(await runModelOutside('full', toNchw({ width: 24, height: 20, channels: 4, data: still }), 24, 20), 96, 80);
+  expect(rgb.length).toBe(96 * 80 * 3);
+  let maxd = 0;
+  for (let i = 0; i < want.length; i++) maxd = Math.max(maxd, Math.abs(rgb[i] - want[i]));
+  console.log(`PNG still: 96x80, max |png - model outside| = ${maxd} levels`);
+  expect(maxd).toBeLessThanOrEqual(1);
+});
+
+test('cancel stops at once, leaves no file, and the player plays on; a 1000-frame export keeps the resource counters flat', async ({ page }) => {
+  await openPlayer(page, 'save=download');
+  await dropClip(page, 'long8.mp4');
+  await waitFrames(page, 2);
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  const before = await counters(page);
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('export-start')).toBeEnabled();
+  await page.getByTestId('export-start').click();
+  await expect(page.getByTestId('export-progress')).toContainText(/frame [1-9]\d* of 1000/);
+  await page.getByTestId('export-cancel').click();
+  await expect(page.getByTestId('export-progress')).toHaveCount(0);
+  await expect(page.getByTestId('notice')).toContainText('export cancelled');
+  const temp = await page.evaluate(async () => {
+    const names: string[] = [];
+    for await (const k of (await navigator.storage.getDirectory() as any).keys()) names.push(k);
+    return names;
+  });
+  expect(temp).toEqual([]);
+  const from = (await state(page)).framesProcessed;
+  await waitFrames(page, 3, from); // it was playing: it plays on
+  expect(downloads).toEqual([]);
+
+  await pause(page);
+  const f = await saved(await exportVia(page, {}), 'long.mp4');
+  expect(frameTimes(f)).toHaveLength(1000);
+  const after = await counters(page);
+  console.log(`1000-frame export: counters before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+  for (const k of ['buffersLive', 'texturesLive', 'videoFramesOpen', 'ortOutputsLive'] as const) expect(after[k]).toBe(before[k]);
+});

@@ -1,0 +1,78 @@
+// The test/debug hook (window.__sr): the engine's state, resource counters, and read-backs of any
+// stage of the current frame. Each read-back runs between frames, never inside the frame loop.
+import type { Engine } from './engine';
+import { counters } from './gpu/resources';
+
+export function debugHook(e: Engine) {
+  const dev = () => {
+    const d = e.platform?.gpu?.device;
+    if (!d) throw new Error('no GPU device');
+    return d;
+  };
+  const proc = () => {
+    const p = e.processor;
+    if (!p?.hasFrame) throw new Error('no frame yet');
+    return p;
+  };
+  const runner = () => e.runner;
+  return {
+    state: () => {
+      const p = e.processor, r = runner(), m = e.models.model, pl = e.platform;
+      return {
+        frameIndex: p?.hasFrame ? e.shown.frameIndex : -1,
+        timestamp: p?.hasFrame ? e.shown.timestamp : NaN,
+        framesProcessed: e.stats.framesProcessed,
+        playing: e.playing,
+        backend: pl?.backend ?? null,
+        dtype: pl?.dtype ?? null,
+        engine: r && 'engine' in r ? r.engine : 'ort',
+        engineDecision: (m && pl && e.models.picks.get(e.models.pickKey(m, pl))) ?? null,
+        view: e.view,
+        gain: e.gain,
+        psnrMode: e.psnrMode,
+        psnr: e.stats.psnr,
+        busy: e.loop.working,
+        input: p?.sizes?.input ?? null,
+        frame: p?.sizes?.frame ?? null,
+        hasLow: r?.hasLow ?? false,
+        modelReady: !!r,
+        recoveries: e.recovery.count,
+        modelClock: p?.sizes ? p.modelClock : null,
+      };
+    },
+    counters: () => ({ ...counters }),
+    readTexture: (which: 'frame' | 'input' | 'output' | 'view') =>
+      e.loop.exclusive(async () => ({ ...(await proc().readTexture(which)), frameIndex: e.shown.frameIndex })),
+    /** The raw model output tensor (NCHW float32; FP16 outputs converted). */
+    readTensor: (which: 'full' | 'low') => e.loop.exclusive(async () => ({ ...(await proc().readTensor(which)), frameIndex: e.shown.frameIndex })),
+    /** Resolves when the frame loop is idle (nothing in flight). */
+    idle: async () => {
+      // a view/gain change is applied by the next animation frame: wait for it, then for the work
+      for (let i = 0; i < 120 && e.needRerender && e.processor?.hasFrame; i++) await new Promise((r) => requestAnimationFrame(r));
+      await e.loop.exclusive(async () => undefined);
+      await e.processor?.settle();
+    },
+    destroyDevice: () => e.platform?.gpu?.device.destroy(),
+    /** GPU downscale / bicubic / PSNR-sum passes on given RGBA pixels (shader tests). */
+    passSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number) =>
+      e.loop.exclusive(async () => (await import('./selftest')).passSelfTest(dev(), a, b, w, h)),
+    /** one PresentPass draw of given pixels into a new canvas (e2e/present.spec.ts) */
+    presentSelfTest: (rgba: Uint8Array, tw: number, th: number, cw: number, ch: number, filter: GPUFilterMode, zoom: number) =>
+      e.loop.exclusive(async () => (await import('./selftest')).presentSelfTest(dev(), rgba, tw, th, cw, ch, filter, zoom)),
+    packSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number, dtype: 'fp16' | 'fp32') =>
+      e.loop.exclusive(async () => (await import('./selftest')).packSelfTest(dev(), a, b, w, h, dtype)),
+    pause: () => e.pause(),
+    play: () => e.play(),
+    /** false: every frame, no waiting for timestamps and no dropping (long-session tests) */
+    setRealtime: (on: boolean) => {
+      e.loop.realtime = on;
+      e.syncAudio(e.transport.nextTimestamp ?? e.lastTimestamp);
+    },
+    /** the playback clock, the audio clock (null: no sound playing) and the audio buffers scheduled */
+    audio: () => ({ clock: e.clock.now(), audio: e.audio.now(), context: e.audio.contextTime(), muted: e.audio.muted, scheduled: [...e.audio.log] }),
+    /** the rolling windows behind the overlays (last 120 frames), in ms */
+    latencies: () => ({ frame: e.stats.latency.values(), model: e.stats.modelTime.values() }),
+    /** the last 256 frames: media timestamp, and when (ms) processing started and the frame was shown */
+    frameLog: () => [...e.stats.frameLog],
+  };
+}

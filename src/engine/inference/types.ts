@@ -1,0 +1,37 @@
+// The types every inference engine shares (onnxruntime-web, our WGSL engine, the auto pick), each
+// defined once: the frame pipeline talks to all of them through `Runner`.
+
+/** Precision of the model's tensors on the GPU (fp16 needs `shader-f16`). */
+export type DType = 'fp16' | 'fp32';
+/** The whole model, or its low-frequency part (the linear skip path alone). */
+export type Which = 'full' | 'low';
+/** Where the model runs: WebGPU (ORT's EP or our engine) or onnxruntime-web's CPU (WASM) backend. */
+export type Backend = 'webgpu' | 'wasm';
+/** The engines that can run frames on WebGPU. */
+export type EngineName = 'ort' | 'wgsl';
+
+/** A model output living in a GPU buffer (NCHW [1,3,4h,4w], dtype of the runner), valid until release(). */
+export interface RunOutput {
+  buffer: GPUBuffer;
+  release(): void;
+}
+
+/** Bytes of a model file, by its name in models/ (the host decides where they come from). */
+export type ModelBytes = (file: string) => Promise<Uint8Array>;
+
+/** A model on the GPU: the packed input tensor (GPUBuffer, NCHW [1,3,h,w]) in, the output on the GPU. */
+export interface Runner {
+  readonly dtype: DType;
+  readonly hasLow: boolean;
+  /** the engine running frames now (auto: onnxruntime-web until its first frame decides) */
+  readonly engine: EngineName;
+  run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput>;
+  dispose(): Promise<void>;
+}
+
+/** A model on the CPU (the no-WebGPU path): NCHW float32 [1,3,h,w] in, [1,3,4h,4w] out. */
+export interface CpuRunner {
+  readonly hasLow: boolean;
+  runCpu(which: Which, data: Float32Array, w: number, h: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}

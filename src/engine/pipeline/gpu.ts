@@ -1,0 +1,269 @@
+// The WebGPU frame processor: one frame's whole path, in the order it runs.
+//   VideoFrame -> upload (RGBA8 texture) [-> downscale 4x in reference mode] -> pack (NCHW tensor)
+//   -> model (the runner: onnxruntime-web with IO binding, our WGSL engine, or the auto pick; its
+//   output stays a GPUBuffer) -> unpack (RGBA8, full/low/high) -> present -> PSNR (sse + sum
+//   passes, 16 bytes mapped back asynchronously). resources.ts holds the per-size GPU objects.
+// The CPU does not wait for the GPU inside a frame: once a frame is submitted, process() returns
+// as soon as the previous frame is done, so the next one is decoded and queued while this one runs.
+import { psnrFromSse } from '../filters';
+import { halfToFloat } from '../gpu/half';
+import { destroyTexture, imageTexture, readBuffer, readTexture } from '../gpu/resources';
+import type { TimerSpan } from '../gpu/timer';
+import type { DType, RunOutput, Runner } from '../inference/types';
+import { pictureSize } from '../passes/upload';
+import type { PsnrMode } from '../params';
+import { BicubicPass } from '../passes/bicubic';
+import { PresentPass } from '../passes/present';
+import { Resources } from './resources';
+import type { DisplayTargets, FrameProcessor, InputFrame, FrameResult, FrameSettings, FrameSizes, PsnrResult, SnapshotKind } from './types';
+
+interface Current {
+  full: RunOutput;
+  low: RunOutput | null;
+  frameIndex: number;
+  timestamp: number;
+}
+
+/** What a comparison snapshot needs beyond the frame's resources: bicubic of the model input. */
+interface Comparison {
+  res: Resources;
+  bic8: GPUTexture;
+  pass: BicubicPass;
+}
+
+export class GpuFrameProcessor implements FrameProcessor {
+  private res: Resources | null = null;
+  private cur: Current | null = null;
+  private view: FrameSettings['view'] = 'full';
+  /** the previous frame's GPU work (see process) */
+  private inflight: Promise<void> | null = null;
+  private readonly presentOrig: PresentPass | null;
+  private readonly presentUp: PresentPass | null;
+  private snapCanvas: OffscreenCanvas | null = null;
+  private snapCtx: GPUCanvasContext | null = null;
+  private cmp: Comparison | null = null;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly runner: Runner,
+    private readonly targets: DisplayTargets | null,
+  ) {
+    this.presentOrig = targets ? new PresentPass(device, targets.original, 'nearest') : null;
+    this.presentUp = targets ? new PresentPass(device, targets.upscaled, 'linear') : null;
+  }
+
+  get dtype(): DType {
+    return this.runner.dtype;
+  }
+
+  get modelClock() {
+    return this.res ? (this.res.timer ? ('gpu' as const) : ('queue' as const)) : null;
+  }
+
+  get sizes(): FrameSizes | null {
+    const r = this.res;
+    return r ? { frame: { width: r.width, height: r.height }, input: { width: r.input.width, height: r.input.height }, output: { width: r.out8.width, height: r.out8.height } } : null;
+  }
+
+  get hasFrame(): boolean {
+    return this.cur !== null;
+  }
+
+  async process(f: InputFrame, meta: { frameIndex: number; timestamp: number }, s: FrameSettings): Promise<FrameResult> {
+    const device = this.device;
+    let res: Resources;
+    try {
+      const { width, height } = pictureSize(f.frame);
+      res = this.ensureResources(width, height, s.psnr);
+      res.upload.copy(f.frame);
+    } finally {
+      f.close();
+    }
+    const enc = device.createCommandEncoder({ label: 'frame in' });
+    res.encodeIn(enc);
+    const span = res.timer?.begin(enc) ?? null;
+    device.queue.submit([enc.finish()]);
+
+    const tm = performance.now();
+    const w = res.input.width, h = res.input.height;
+    let full: RunOutput | null = null, low: RunOutput | null = null;
+    try {
+      full = await this.runner.run('full', res.pack.output, w, h);
+      if (s.view !== 'full' && this.runner.hasLow) low = await this.runner.run('low', res.pack.output, w, h);
+      // no timestamps: time the model by waiting for it (the CPU then idles while the GPU works)
+      if (!span) await device.queue.onSubmittedWorkDone();
+    } catch (e) {
+      span?.cancel();
+      full?.release();
+      low?.release();
+      throw e;
+    }
+    const waited = span ? null : performance.now() - tm;
+
+    this.releaseCurrent();
+    this.cur = { full, low, frameIndex: meta.frameIndex, timestamp: meta.timestamp };
+    this.view = s.view;
+    const psnr = this.renderOutputs(s, s.psnr !== null, span);
+    const modelMs = span ? new Promise<number | null>((resolve) => span.read(resolve)) : Promise.resolve(waited);
+    // This frame's work ends when the GPU is done with it; meanwhile the next frame may be decoded,
+    // uploaded and queued: at most this frame and the next are on the GPU at once.
+    const done = device.queue.onSubmittedWorkDone();
+    const before = this.inflight;
+    this.inflight = done;
+    if (before) await Promise.race([before, device.lost]);
+    return { psnrMode: s.psnr === null ? null : res.mode, modelMs, psnr, done };
+  }
+
+  async rerender(s: FrameSettings): Promise<void> {
+    const cur = this.cur, res = this.res;
+    if (!cur || !res) return;
+    if (s.view !== 'full' && !cur.low && this.runner.hasLow) {
+      cur.low = await this.runner.run('low', res.pack.output, res.input.width, res.input.height);
+    }
+    this.view = s.view;
+    void this.renderOutputs(s, false);
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
+  present(): void {
+    if (!this.targets) return;
+    const enc = this.device.createCommandEncoder({ label: 'present' });
+    this.encodePresent(enc);
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  async snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame> {
+    const res = this.res, cur = this.cur;
+    if (!res || !cur) throw new Error('no frame to snapshot');
+    const ow = res.out8.width, oh = res.out8.height;
+    const cw = kind === 'comparison' ? 2 * ow : ow;
+    if (!this.snapCanvas || this.snapCanvas.width !== cw || this.snapCanvas.height !== oh) {
+      this.snapCtx?.unconfigure();
+      this.snapCanvas = new OffscreenCanvas(cw, oh);
+      this.snapCtx = this.snapCanvas.getContext('webgpu');
+      if (!this.snapCtx) throw new Error('cannot get a WebGPU context for the export canvas');
+      // rgba8unorm, like out8: the output is copied texel for texel, no filtering
+      this.snapCtx.configure({ device: this.device, format: 'rgba8unorm', alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST });
+    }
+    const enc = this.device.createCommandEncoder({ label: 'snapshot' });
+    const dst = this.snapCtx!.getCurrentTexture();
+    if (kind === 'comparison') {
+      const c = this.comparison(res);
+      c.pass.encode(enc);
+      enc.copyTextureToTexture({ texture: c.bic8 }, { texture: dst }, [ow, oh]);
+      enc.copyTextureToTexture({ texture: res.out8 }, { texture: dst, origin: [ow, 0] }, [ow, oh]);
+    } else {
+      enc.copyTextureToTexture({ texture: res.out8 }, { texture: dst }, [ow, oh]);
+    }
+    this.device.queue.submit([enc.finish()]);
+    const bitmap = this.snapCanvas!.transferToImageBitmap();
+    try {
+      return new VideoFrame(bitmap, { timestamp: Math.round(timestamp * 1e6), duration: Math.round(duration * 1e6) });
+    } finally {
+      bitmap.close();
+    }
+  }
+
+  private comparison(res: Resources): Comparison {
+    if (this.cmp?.res === res) return this.cmp;
+    this.disposeComparison();
+    const bic8 = imageTexture(this.device, 'comparison bicubic', res.out8.width, res.out8.height);
+    this.cmp = { res, bic8, pass: new BicubicPass(this.device, res.input, bic8) };
+    return this.cmp;
+  }
+
+  private disposeComparison(): void {
+    if (!this.cmp) return;
+    this.cmp.pass.dispose();
+    destroyTexture(this.cmp.bic8);
+    this.cmp = null;
+  }
+
+  async readTexture(which: 'frame' | 'input' | 'output' | 'view') {
+    const r = this.res;
+    if (!r || !this.cur) throw new Error('no frame yet');
+    const tex = which === 'frame' ? r.upload.output : which === 'input' ? r.input : which === 'output' ? r.out8 : this.displayTexture()!;
+    return { width: tex.width, height: tex.height, rgba: await readTexture(this.device, tex) };
+  }
+
+  async readTensor(which: 'full' | 'low') {
+    const r = this.res, cur = this.cur;
+    if (!r || !cur) throw new Error('no frame yet');
+    const out = which === 'full' ? cur.full : cur.low;
+    if (!out) throw new Error(`no ${which} output for this frame`);
+    const n = 3 * r.out8.width * r.out8.height, fp16 = this.dtype === 'fp16';
+    const bytes = await readBuffer(this.device, out.buffer, n * (fp16 ? 2 : 4));
+    return { width: r.out8.width, height: r.out8.height, data: fp16 ? halfToFloat(new Uint16Array(bytes)) : new Float32Array(bytes) };
+  }
+
+  async settle(): Promise<void> {
+    if (this.inflight) await Promise.race([this.inflight, this.device.lost]);
+  }
+
+  releaseCurrent(): void {
+    this.cur?.full.release();
+    this.cur?.low?.release();
+    this.cur = null;
+  }
+
+  dispose(): void {
+    this.releaseCurrent();
+    this.disposeComparison();
+    this.res?.dispose();
+    this.res = null;
+    this.inflight = null; // a lost device's queue may never report back
+    this.presentOrig?.dispose();
+    this.presentUp?.dispose();
+    this.snapCtx?.unconfigure();
+  }
+
+  // ---------------------------------------------------------------- inside a frame
+
+  /** GPU objects for this frame's size and PSNR mode (a still under 4 px has no reference mode). */
+  private ensureResources(w: number, h: number, psnr: PsnrMode | null): Resources {
+    const mode: PsnrMode = psnr === 'reference' && w >= 4 && h >= 4 ? 'reference' : 'consistency';
+    const r = this.res;
+    if (r && r.width === w && r.height === h && r.mode === mode && r.dtype === this.dtype) return r;
+    this.releaseCurrent();
+    this.disposeComparison();
+    r?.dispose();
+    this.res = new Resources(this.device, w, h, mode, this.dtype);
+    return this.res;
+  }
+
+  private displayTexture(): GPUTexture | null {
+    const res = this.res, cur = this.cur;
+    if (!res || !cur) return null;
+    return this.view !== 'full' && cur.low ? res.view8 : res.out8;
+  }
+
+  /** unpack -> present [-> PSNR]; the PSNR arrives when its 16 bytes are mapped back. */
+  private renderOutputs(s: FrameSettings, withPsnr: boolean, span: TimerSpan | null = null): Promise<PsnrResult | null> {
+    const res = this.res!, cur = this.cur!;
+    const enc = this.device.createCommandEncoder({ label: 'frame out' });
+    span?.end(enc);
+    const after = res.encodeOut(enc, cur.full.buffer, s.view !== 'full' ? (cur.low?.buffer ?? null) : null, s.view, s.gain, withPsnr);
+    this.encodePresent(enc);
+    this.device.queue.submit([enc.finish()]);
+    if (!after) return Promise.resolve(null);
+    const meta = { frameIndex: cur.frameIndex, timestamp: cur.timestamp, mode: res.mode, counts: res.sse.map((x) => x.count) };
+    return new Promise((resolve) =>
+      after((sums) =>
+        resolve({
+          frameIndex: meta.frameIndex,
+          timestamp: meta.timestamp,
+          mode: meta.mode,
+          model: psnrFromSse(sums[0], meta.counts[0]),
+          bicubic: meta.mode === 'reference' ? psnrFromSse(sums[1], meta.counts[1]) : NaN,
+        }),
+      ),
+    );
+  }
+
+  private encodePresent(enc: GPUCommandEncoder): void {
+    const tex = this.displayTexture();
+    if (!tex || !this.res || !this.targets) return;
+    this.presentOrig!.encode(enc, this.res.input, this.targets.viewport);
+    this.presentUp!.encode(enc, tex, this.targets.viewport);
+  }
+}

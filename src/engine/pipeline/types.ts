@@ -1,0 +1,88 @@
+// One frame's path, behind one interface: decode -> upload -> pack -> model -> unpack -> present,
+// with PSNR and the model's time beside it. Two implementations, chosen once by the host: WebGPU
+// (gpu.ts: nothing but 32 bytes of sums and timestamps leaves the GPU) and CPU/WASM (cpu.ts). The
+// live player, the exporter and the benchmarks drive the same processor.
+import type { Picture } from '../passes/upload';
+import type { PsnrMode, ViewMode } from '../params';
+import type { Viewport } from '../passes/present';
+
+/** One decoded picture to process (a media Frame is one); close() releases it. */
+export interface InputFrame {
+  frame: Picture;
+  close(): void;
+}
+
+/** What a frame is processed for: the output view, the high view's gain, the PSNR mode (null: no
+ *  PSNR, e.g. when exporting). */
+export interface FrameSettings {
+  view: ViewMode;
+  gain: number;
+  psnr: PsnrMode | null;
+}
+
+export interface PsnrResult {
+  frameIndex: number;
+  timestamp: number;
+  mode: PsnrMode;
+  model: number;
+  bicubic: number;
+}
+
+/** How the model time was taken: GPU timestamps, waiting for the GPU queue (no timestamp-query),
+ *  or the wall clock around the CPU (WASM). */
+export type ModelClock = 'gpu' | 'queue' | 'cpu';
+
+export interface FrameResult {
+  /** the PSNR mode really used (reference falls back to consistency on frames under 4 px) */
+  psnrMode: PsnrMode | null;
+  /** the model's time for this frame, once known (null: its timestamps were lost) */
+  modelMs: Promise<number | null>;
+  /** the frame's PSNR, once its sums are read back (null: not asked for, or lost) */
+  psnr: Promise<PsnrResult | null>;
+  /** the frame's work is done (on the GPU: the queue has finished it); latency ends here */
+  done: Promise<void>;
+}
+
+export interface FrameSizes {
+  /** the decoded frame */
+  frame: { width: number; height: number };
+  /** the model's input (the frame, or the frame downscaled 4x in reference mode) */
+  input: { width: number; height: number };
+  output: { width: number; height: number };
+}
+
+/** What the export writes per frame: the 4x output, or bicubic | model side by side. */
+export type SnapshotKind = 'output' | 'comparison';
+
+export interface FrameProcessor {
+  readonly modelClock: ModelClock | null;
+  /** sizes of the frame being shown; null before the first */
+  readonly sizes: FrameSizes | null;
+  readonly hasFrame: boolean;
+  /** Takes one decoded frame (and closes it) through the model into the current output. Resolves
+   *  when the next frame may be given: on the GPU, at most this frame and the previous one are in
+   *  flight. */
+  process(f: InputFrame, meta: { frameIndex: number; timestamp: number }, s: FrameSettings): Promise<FrameResult>;
+  /** The current frame in another view / gain (runs the low model if needed); no PSNR. */
+  rerender(s: FrameSettings): Promise<void>;
+  /** Draws the current frame again into the display targets (the viewport moved, a resize). */
+  present(): void;
+  /** The current output (or bicubic | output) as a VideoFrame, for an encoder. */
+  snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame>;
+  /** Read-backs for tests: RGBA of a stage, or the raw model output tensor (float32). */
+  readTexture(which: 'frame' | 'input' | 'output' | 'view'): Promise<{ width: number; height: number; rgba: Uint8Array }>;
+  readTensor(which: 'full' | 'low'): Promise<{ width: number; height: number; data: Float32Array }>;
+  /** Waits for the frames in flight. */
+  settle(): Promise<void>;
+  /** Lets go of the current frame's outputs (a model switch). */
+  releaseCurrent(): void;
+  dispose(): void;
+}
+
+/** Where a processor draws: the two panes (canvases on the page; textures in the benchmarks),
+ *  through the shared zoom/pan (the live object the viewport controller moves). */
+export interface DisplayTargets {
+  original: HTMLCanvasElement | OffscreenCanvas;
+  upscaled: HTMLCanvasElement | OffscreenCanvas;
+  viewport: Viewport;
+}

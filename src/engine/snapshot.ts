@@ -1,0 +1,33 @@
+// What the engine tells the UI (through onState patches, a few times a second, never per frame).
+import type { ExportProgress } from './export/run';
+import type { MediaInfo } from './media';
+import type { PsnrMode, ViewMode } from './params';
+import type { EngineStats } from './stats';
+
+export interface EngineSnapshot {
+  status: 'starting' | 'loading' | 'ready' | 'error';
+  backend: string;
+  backendNote: string | null;
+  /** which inference engine runs frames: 'onnxruntime-web', 'WGSL', or 'auto…' until the first frame */
+  engine: string;
+  adapter: string;
+  modelId: string;
+  models: string[];
+  error: string | null;
+  notice: string | null;
+  media: MediaInfo | null;
+  playing: boolean;
+  time: number;
+  frameIndex: number;
+  view: ViewMode;
+  gain: number;
+  psnrMode: PsnrMode;
+  stats: EngineStats;
+  /** sound: off until the user unmutes (browsers refuse sound before a gesture) */
+  muted: boolean;
+  volume: number;
+  /** an export in progress (null: none) */
+  exporting: ExportProgress | null;
+}
+
+export type EnginePatch = Partial<EngineSnapshot>;

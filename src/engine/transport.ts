@@ -1,0 +1,168 @@
+// The open media and where playback is in it: the decoder's iterator, the next decoded frame, and
+// the rules for pulling frames in real time (drop those whose successor is already due), looping
+// at the end, and a decode failure mid-stream.
+import type { PlaybackClock } from './clock';
+import { MediaError, openMedia, type Frame, type Media, type MediaCheck } from './media';
+
+/** Early frames wait; a frame within this of its time is due (seconds). */
+const DUE_SLACK = 0.004;
+
+export interface TransportHooks {
+  /** a message that does not stop playback (a cut file looping what is there) */
+  notice(msg: string): void;
+  /** playback must stop (the end of a file with no decodable frame, a decode error) */
+  stop(): void;
+  playing(): boolean;
+  /** whether any frame of this media was shown (a file cut before its first frame loops silently) */
+  shownAny(): boolean;
+  /** the media time of the last frame shown */
+  lastShown(): number;
+  /** the end was reached at `end` and playback goes on from `first` (the clocks continue the timeline) */
+  looped(media: Media, end: number, first: number): void;
+}
+
+/** A file opened with its first frame decoded, not yet playing: whatever plays now goes on until
+ *  this is swapped in, so a file with no decodable frame never stops it. */
+export interface Opened {
+  media: Media;
+  iter: AsyncGenerator<Frame, void, unknown>;
+  first: Frame;
+  /** lets go of it unused (a newer file won) */
+  drop(): Promise<void>;
+}
+
+/** Opens `file` and decodes its first frame; throws MediaError with a message that names the file. */
+export async function openFirstFrame(file: Blob, name: string, check: MediaCheck): Promise<Opened> {
+  let media: Media;
+  try {
+    media = await openMedia(file, name, check);
+  } catch (e) {
+    throw e instanceof MediaError ? e : new MediaError(`"${name}" could not be opened: ${(e as Error).message}`);
+  }
+  const iter = media.frames(media.info.firstTimestamp);
+  let first: Frame | null = null;
+  const drop = async () => {
+    first?.close();
+    await iter.return(undefined).catch(() => undefined);
+    media.dispose();
+  };
+  try {
+    const r = await iter.next();
+    if (r.done) throw new MediaError(`"${name}" has no decodable video frames (the media data is missing or damaged: truncated file?)`);
+    first = r.value;
+  } catch (e) {
+    await drop();
+    throw e instanceof MediaError ? e : new MediaError(`"${name}": its first frame could not be decoded (${(e as Error).message ?? e})`);
+  }
+  return { media, iter, first, drop };
+}
+
+export class Transport {
+  media: Media | null = null;
+  private iter: AsyncGenerator<Frame, void, unknown> | null = null;
+  private next: Frame | null = null;
+  /** end time (timestamp + duration) of the last frame decoded: where the media data ends */
+  private lastPulledEnd = 0;
+
+  constructor(
+    private readonly clock: PlaybackClock,
+    private readonly hooks: TransportHooks,
+  ) {}
+
+  /** The timestamp of the next frame to show, if it is decoded already. */
+  get nextTimestamp(): number | null {
+    return this.next?.timestamp ?? null;
+  }
+
+  /** Plays `o` from its first frame on, closing what was open. */
+  async replace(o: Opened): Promise<void> {
+    await this.close();
+    this.media = o.media;
+    this.iter = o.iter;
+    this.next = o.first;
+    this.lastPulledEnd = o.first.timestamp + (o.first.duration || 0);
+  }
+
+  async close(): Promise<void> {
+    await this.dropNext();
+    this.media?.dispose();
+    this.media = null;
+  }
+
+  /** Frames from time t on (seconds, clamped to the media). */
+  async seek(t: number): Promise<void> {
+    if (!this.media) return;
+    const clamped = Math.max(this.media.info.firstTimestamp, Math.min(t, this.media.info.duration));
+    await this.dropNext();
+    this.iter = this.media.frames(clamped);
+  }
+
+  /** The next frame in order (step, seek, a paused still), or null at no media. */
+  async take(): Promise<Frame | null> {
+    const f = this.next ?? (await this.pull());
+    this.next = null;
+    return f;
+  }
+
+  /** Playing in real time: the frame due now, dropping (closing) every frame whose successor is
+   *  already due; null while the next frame is early. `onDrop` counts each dropped frame. */
+  async due(onDrop: () => void): Promise<Frame | null> {
+    if (!this.next) this.next = await this.pull();
+    let f = this.next;
+    if (!f) return null;
+    if (f.timestamp > this.clock.now() + DUE_SLACK) return null;
+    this.next = null;
+    for (let skips = 0; skips < 120; skips++) {
+      const n = await this.pull();
+      if (!n || n.timestamp <= f.timestamp || n.timestamp > this.clock.now() + DUE_SLACK) {
+        this.next = n; // not due yet (or the clip looped): show f now, n later
+        break;
+      }
+      f.close();
+      onDrop();
+      f = n;
+    }
+    return f;
+  }
+
+  /** Pull the next decoded frame; at the end, loop to the start. */
+  private async pull(): Promise<Frame | null> {
+    if (!this.media || !this.iter) return null;
+    const media = this.media;
+    try {
+      let r = await this.iter.next();
+      if (r.done) {
+        const end = this.lastPulledEnd, { duration, fps, name, kind } = media.info;
+        if (kind === 'video' && this.hooks.shownAny() && end + 1 / fps < duration - 1e-3) {
+          this.hooks.notice(`"${name}": the media data ends at ${end.toFixed(2)} s of ${duration.toFixed(2)} s (truncated file?); looping what is there`);
+        }
+        this.iter = media.frames(media.info.firstTimestamp);
+        r = await this.iter.next();
+        this.hooks.looped(media, end, media.info.firstTimestamp);
+        if (r.done) {
+          this.hooks.stop();
+          throw new MediaError(`"${name}" has no decodable video frames (the media data is missing or damaged: truncated file?)`);
+        }
+      }
+      this.lastPulledEnd = r.value.timestamp + (r.value.duration || 0);
+      return r.value;
+    } catch (e) {
+      if (e instanceof MediaError) throw e;
+      // damaged media data (a truncated file, a decoder error): stop here, keep the last frame
+      this.hooks.stop();
+      this.iter = media.frames(media.info.firstTimestamp);
+      throw new MediaError(`"${media.info.name}": decoding failed after ${this.hooks.lastShown().toFixed(3)} s (${(e as Error).message ?? e})`);
+    }
+  }
+
+  private async dropNext(): Promise<void> {
+    this.next?.close();
+    this.next = null;
+    try {
+      await this.iter?.return(undefined);
+    } catch {
+      /* already finished */
+    }
+    this.iter = null;
+  }
+}
