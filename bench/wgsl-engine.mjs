@@ -9,21 +9,21 @@
 //
 //   node bench/wgsl-engine.mjs                      Chromium (the player's runtime)
 //   node bench/wgsl-engine.mjs --dawn [dawn.node]   Dawn for Node instead of a browser: what a GPU
-//        machine without a display runs. Also checks fp16 where the adapter has shader-f16: the fp16
-//        engine against ORT-web fp16 and against the fp32 output (PSNR). Options: --ort DIR (holds
-//        ort.webgpu.bundle.min.mjs + ort-wasm-simd-threaded.asyncify.wasm; default
-//        node_modules/onnxruntime-web/dist), --engine FILE (a bundle from --build-engine; default:
-//        built now with Vite), --models DIR (default models/).
-//   node bench/wgsl-engine.mjs --build-engine FILE  bench/gpu/device_entry.ts as one ES module (WGSL
-//        inlined: the engine, the frame path and the player's helpers) that needs nothing but WebGPU
-//        globals: to carry to a machine without node_modules (bench/gpu/pack.sh).
+//        machine without a display runs; or the same under Deno's WebGPU (wgpu), e.g. on lavapipe:
+//   deno run --unstable-webgpu -A bench/wgsl-engine.mjs --bundle FILE   (bench/lavapipe.sh does it)
+//        Both outside a browser run the player's own code from the bundle (bench/lib/bundle.mjs) through
+//        the one set-up bench/lib/webgpu.mjs: its device (createGpu), its runners (ModelRunner,
+//        WgslRunner). Also checks fp16 where the adapter has shader-f16: the fp16 engine against
+//        ORT-web fp16 and against the fp32 output (PSNR). Options: --ort DIR (holds
+//        ort-wasm-simd-threaded.asyncify.wasm; default node_modules/onnxruntime-web/dist), --bundle FILE
+//        (the player bundle; default under Node: built now with Vite), --models DIR (default models/).
 // env: BENCH_SIZES=16,32 BENCH_MODEL=sr4x-c32 BENCH_DTYPES=fp32[,fp16] BENCH_FRAMES=7 BENCH_PX=0 (0: the engine's default blocking; e.g. 0,2,8 to compare)
 //      BENCH_MACHINE=name BENCH_OUT=path BENCH_HEADED_GPU=1 (no SwiftShader flags: a real GPU)
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { startBrowser } from './lib/browser.mjs';
-import { dawnDevice, loadModel, loadOrt, ortSession } from './lib/dawn.mjs';
+import { loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from './lib/webgpu.mjs';
 import { runInfo, writeResults } from './lib/results.mjs';
 import { list, makeOpt, median, r3 } from './lib/util.mjs';
 
@@ -59,8 +59,8 @@ window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
   const m = manifest.models.find((x) => x.id === modelId);
   const onnx = new Uint8Array(await (await fetch('/models/' + m[dtype])).arrayBuffer());
   const session = await ort.InferenceSession.create(onnx, { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' });
-  const runners = [];
-  for (const px of pxs) runners.push({ px, r: await WgslRunner.create(device, dtype, '/models/' + m.weights.file, m.weights.convs, activationSlope(m.weights.act, m.weights.slope), px ? { px } : {}) });
+  const runners = [], weights = await (await fetch('/models/' + m.weights.file)).arrayBuffer();
+  for (const px of pxs) runners.push({ px, r: await WgslRunner.create(device, dtype, weights, m.weights.convs, activationSlope(m.weights.act, m.weights.slope), px ? { px } : {}) });
   const time = async (once) => {
     for (let i = 0; i < 2; i++) await once(); // warm-up
     const ts = [];
@@ -151,35 +151,31 @@ function writeDoc(t0, versions, adapter, coi, method, results) {
     method,
     results,
   };
-  writeResults(ROOT, env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-wgsl-engine${versions.dawn ? '-dawn' : ''}-${date.slice(0, 10)}.json`), doc, t0, log);
+  writeResults(ROOT, env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-wgsl-engine${versions.dawn ? '-dawn' : versions.deno ? '-deno' : ''}-${date.slice(0, 10)}.json`), doc, t0, log);
 }
 
-// ------------------------------------------------------------------ Dawn for Node
-
-async function buildEngine(file) {
-  const { build } = await import('vite');
-  const outDir = path.dirname(path.resolve(file));
-  await build({
-    configFile: false, root: ROOT, logLevel: 'warn',
-    build: { lib: { entry: path.join(ROOT, 'bench/gpu/device_entry.ts'), formats: ['es'], fileName: () => path.basename(file) },
-      outDir, emptyOutDir: false, minify: false, copyPublicDir: false, write: true },
-  });
-  return path.resolve(file);
-}
+// ------------------------------------------------------------------ outside a browser: Dawn for Node or Deno
 
 const maxAbs = (a, b) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
 
-async function dawnMain() {
+async function nativeMain() {
   const t0 = Date.now();
-  const dawnPath = path.resolve(typeof opt('dawn') === 'string' ? opt('dawn') : path.join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'));
+  const dawnPath = runtime === 'node' ? path.resolve(typeof opt('dawn') === 'string' ? opt('dawn') : path.join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node')) : null;
   const ortDir = path.resolve(opt('ort', path.join(ROOT, 'node_modules/onnxruntime-web/dist')));
   const modelsDir = path.resolve(opt('models', path.join(ROOT, 'models')));
-  const { device, f16, desc } = await dawnDevice(dawnPath);
-  log(`Dawn adapter: ${desc} (shader-f16: ${f16})`);
-  const enginePath = typeof opt('engine') === 'string' ? path.resolve(opt('engine')) : await buildEngine(path.join(os.tmpdir(), `wgsl-engine-${process.pid}.mjs`));
-  const { WgslRunner, activationSlope, f32ToF16Bits, halfToFloat, psnrDb: psnr, readBuffer } = await import(pathToFileURL(enginePath).href);
-  const ort = await loadOrt(ortDir);
+  const bundleOpt = opt('bundle', opt('engine'));
+  let bundlePath = typeof bundleOpt === 'string' ? path.resolve(bundleOpt) : null;
+  if (!bundlePath) {
+    if (runtime !== 'node') throw new Error('give --bundle FILE (node bench/lib/bundle.mjs FILE builds it)');
+    bundlePath = await (await import('./lib/bundle.mjs')).buildBundle(path.join(os.tmpdir(), `sr4x-bundle-${process.pid}`, 'player.bundle.mjs'));
+  }
+  const b = await loadBundle(bundlePath);
+  const { device, f16, desc } = await playerGpu(b, { dawn: dawnPath });
+  log(`${runtimeVersion()} adapter: ${desc} (shader-f16: ${f16})`);
+  const { f32ToF16Bits, halfToFloat, psnrDb: psnr, readBuffer } = b;
+  const ort = setupOrt(b, ortDir);
   const { m, weights } = loadModel(modelsDir, MODEL);
+  const backend = runtime === 'deno' ? 'webgpu-deno-wgpu' : 'webgpu-dawn-node';
   const read = async (buf, bytes, dtype) => {
     const a = await readBuffer(device, buf, bytes);
     return dtype === 'fp16' ? halfToFloat(new Uint16Array(a)) : new Float32Array(a);
@@ -190,34 +186,35 @@ async function dawnMain() {
     for (let i = 0; i < FRAMES; i++) { const t = performance.now(); await once(); ts.push(performance.now() - t); }
     return { median: median(ts), min: Math.min(...ts), n: ts.length };
   };
+  /** run() + onSubmittedWorkDone, as the player's auto pick times an engine */
+  const runOnce = (r, input, S) => async () => { const o = await r.run('full', input, S, S); await device.queue.onSubmittedWorkDone(); o.release(); };
   const results = [];
   const fp32Out = new Map(); // size -> ORT fp32 output, the reference for fp16
   for (const dtype of DTYPES) {
-    if (dtype === 'fp16' && !f16) { log('fp16: adapter has no shader-f16, skipped'); results.push({ engine: 'wgsl-engine', backend: 'webgpu-dawn-node', precision: 'fp16', input: null, model_ms: null, frame_ms: null, status: 'skipped', note: 'no shader-f16' }); continue; }
-    const session = await ortSession(ort, device, modelsDir, m, dtype);
+    if (dtype === 'fp16' && !f16) { log('fp16: adapter has no shader-f16, skipped'); results.push({ engine: 'wgsl-engine', backend, precision: 'fp16', input: null, model_ms: null, frame_ms: null, status: 'skipped', note: 'no shader-f16' }); continue; }
+    const ortR = await ortRunner(b, device, modelsDir, m, dtype);
     const runners = [];
-    for (const px of PXS) runners.push({ px: px || null, r: await WgslRunner.create(device, dtype, weights, m.weights.convs, activationSlope(m.weights.act, m.weights.slope), px ? { px } : {}) });
+    for (const px of PXS) runners.push({ px: px || null, r: await wgslRunner(b, device, m, weights, dtype, px ? { px } : {}) });
     for (const S of SIZES) {
       let st = 7; const rnd = () => (st = (st * 1664525 + 1013904223) >>> 0) / 4294967296;
       const n = 3 * S * S;
       const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16Bits(rnd())) : Float32Array.from({ length: n }, rnd);
       const input = device.createBuffer({ size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
       device.queue.writeBuffer(input, 0, host);
-      const feed = { input: ort.Tensor.fromGpuBuffer(input, { dataType: dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, S, S] }) };
       const outBytes = 48 * S * S * (dtype === 'fp16' ? 2 : 4);
-      const o = await session.run(feed);
-      const ref = await read(o.output.gpuBuffer, outBytes, dtype);
-      o.output.dispose();
+      const o = await ortR.run('full', input, S, S);
+      const ref = await read(o.buffer, outBytes, dtype);
+      o.release();
       if (dtype === 'fp32') fp32Out.set(S, ref);
-      const ortT = await time(async () => { const r = await session.run(feed); await device.queue.onSubmittedWorkDone(); r.output.dispose(); });
-      const base = { backend: 'webgpu-dawn-node', precision: dtype, input: [S, S], frame_ms: null, model: MODEL, channels: m.channels, status: 'ok' };
+      const ortT = await time(runOnce(ortR, input, S));
+      const base = { backend, precision: dtype, input: [S, S], frame_ms: null, model: MODEL, channels: m.channels, status: 'ok' };
       results.push({ engine: 'onnxruntime-web', ...base, model_ms: r3(ortT.median), min_ms: r3(ortT.min), frames: ortT.n, psnr_vs_ort_fp32: dtype === 'fp16' && fp32Out.has(S) ? r3(psnr(ref, fp32Out.get(S))) : undefined });
       log(`  onnxruntime-web  ${dtype} ${S}x${S}: median ${r3(ortT.median)} ms (min ${r3(ortT.min)}, n=${ortT.n})`);
       for (const { px, r } of runners) {
         const w = await r.run('full', input, S, S);
         const got = await read(w.buffer, outBytes, dtype);
         w.release();
-        const t = await time(async () => { const w = await r.run('full', input, S, S); await device.queue.onSubmittedWorkDone(); w.release(); });
+        const t = await time(runOnce(r, input, S));
         const row = { engine: 'wgsl-engine', ...base, px, model_ms: r3(t.median), min_ms: r3(t.min), frames: t.n, max_abs_diff_vs_ort: maxAbs(got, ref), psnr_vs_ort: r3(psnr(got, ref)) };
         if (dtype === 'fp16' && fp32Out.has(S)) row.psnr_vs_ort_fp32 = r3(psnr(got, fp32Out.get(S)));
         results.push(row);
@@ -226,12 +223,13 @@ async function dawnMain() {
       input.destroy();
     }
     for (const { r } of runners) await r.dispose();
-    await session.release();
+    await ortR.dispose();
   }
-  writeDoc(t0, { dawn: path.basename(dawnPath), 'onnxruntime-web': ort.env.versions?.web ?? null }, desc, null,
-    'model-only under Dawn for Node, one device, the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (ORT-web WebGPU EP: Tensor.fromGpuBuffer in, gpu-buffer out; WGSL engine: WgslRunner.run, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort / psnr_vs_ort: against ORT-web of the same precision on that input; psnr_vs_ort_fp32: an fp16 output against ORT-web fp32 (outputs clamped to [0,1]). Software adapters (SwiftShader) say little about real GPUs.',
+  const rt = runtime === 'deno' ? { deno: globalThis.Deno.version.deno } : { dawn: path.basename(dawnPath) };
+  writeDoc(t0, { ...rt, 'onnxruntime-web': ort.env.versions?.web ?? null }, desc, null,
+    `model-only under ${runtime === 'deno' ? 'Deno (wgpu)' : 'Dawn for Node'} on the player's device (createGpu), the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (the player's runners from the bundle: ModelRunner, onnxruntime-web WebGPU EP with IO on the GPU; WgslRunner, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort / psnr_vs_ort: against ORT-web of the same precision on that input; psnr_vs_ort_fp32: an fp16 output against ORT-web fp32 (outputs clamped to [0,1]). Software adapters (SwiftShader, lavapipe) say little about real GPUs.`,
     results);
 }
 
-const main = opt('build-engine') ? async () => log(`wrote ${await buildEngine(opt('build-engine'))}`) : opt('dawn') ? dawnMain : browserMain;
+const main = opt('dawn') || runtime === 'deno' ? nativeMain : browserMain;
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

@@ -8,9 +8,9 @@
 //   node dawn_bench.mjs --models DIR --out results.json [--size 1024] [--budget-s 100]
 //        [--config-s 3] [--only-channels 32] [--quick]
 //
-// Paths: --dawn PATH/dawn.node (default: node_modules/webgpu/dist/linux-x64/dawn.node),
-//        --ort DIR holding ort.webgpu.bundle.min.mjs + ort-wasm-simd-threaded.asyncify.wasm
-//        (default: node_modules/onnxruntime-web/dist).
+// Paths: --bundle FILE (the player bundle, bench/lib/bundle.mjs; its createGpu makes the device),
+//        --dawn PATH/dawn.node (default: node_modules/webgpu/dist/linux-x64/dawn.node),
+//        --ort DIR holding ort-wasm-simd-threaded.asyncify.wasm (default: node_modules/onnxruntime-web/dist).
 // Models: DIR/index.json from make_models.py or list_models.py:
 //        [{file, channels, precision, free_dims: [names of the symbolic dims of `input`]}].
 //
@@ -20,11 +20,11 @@
 // wall time of K back-to-back runs / K, one wait at the end. Warm-up runs are excluded.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { median, r3 } from '../lib/util.mjs';
+import { loadBundle, playerGpu, setupOrt } from '../lib/webgpu.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -47,69 +47,25 @@ const ORT_DIR = resolve(args.ort || join(ROOT, 'node_modules/onnxruntime-web/dis
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null; };
 
 // ---------------------------------------------------------------- worker
+// The device is the player's own (bench/lib/webgpu.mjs: createGpu from the bundle, after installing
+// navigator.gpu from dawn.node): the same features and limits as on the page. ORT is the instance the
+// bundle imports; the sessions here are raw (the option grid is what this benchmark varies).
+let B = null; // the player bundle
+
 async function setupGpu() {
-  const require = createRequire(import.meta.url);
-  const { create, globals } = require(DAWN);
-  Object.assign(globalThis, globals);
-  const gpu = create([]);
-  if (typeof globalThis.navigator === 'undefined') globalThis.navigator = {};
-  try { Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true }); } catch { globalThis.navigator.gpu = gpu; }
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('no WebGPU adapter (Vulkan driver missing? set VK_DRIVER_FILES)');
-  const want = ['shader-f16', 'timestamp-query', 'subgroups', 'chromium-experimental-timestamp-query-inside-passes'];
-  const requiredFeatures = want.filter((f) => adapter.features.has(f));
-  const L = adapter.limits;
-  const requiredLimits = {};
-  for (const k of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-    'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY',
-    'maxComputeWorkgroupSizeZ', 'maxComputeWorkgroupsPerDimension', 'maxStorageBuffersPerShaderStage']) {
-    if (L[k] !== undefined) requiredLimits[k] = L[k];
-  }
-  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
-  device.addEventListener?.('uncapturederror', (e) => console.error('uncapturederror', e.error?.message));
-  // ORT hands writeBuffer views of its (possibly SharedArrayBuffer-backed) wasm heap; dawn.node
-  // rejects those, so copy them out first.
-  const q = device.queue;
-  const orig = q.writeBuffer.bind(q);
-  q.writeBuffer = (buffer, offset, data, dataOffset, size) => {
-    if (typeof SharedArrayBuffer !== 'undefined') {
-      if (data instanceof SharedArrayBuffer) data = new Uint8Array(data).slice();
-      else if (ArrayBuffer.isView(data) && data.buffer instanceof SharedArrayBuffer) data = data.slice();
-    }
-    return dataOffset === undefined ? orig(buffer, offset, data) : size === undefined ? orig(buffer, offset, data, dataOffset) : orig(buffer, offset, data, dataOffset, size);
-  };
-  const i = adapter.info || {};
+  B = await loadBundle(args.bundle);
+  const { adapter, device } = await playerGpu(B, { dawn: DAWN });
+  const i = adapter.info || {}, L = adapter.limits;
   const info = { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description,
-    isFallbackAdapter: i.isFallbackAdapter, features: [...adapter.features], requiredFeatures,
+    isFallbackAdapter: i.isFallbackAdapter, features: [...adapter.features], requiredFeatures: [...device.features],
     maxStorageBufferBindingSize: L.maxStorageBufferBindingSize, maxBufferSize: L.maxBufferSize };
   return { device, info };
-}
-
-async function setupOrt() {
-  const ort = await import(pathToFileURL(join(ORT_DIR, 'ort.webgpu.bundle.min.mjs')).href);
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
-  ort.env.wasm.wasmBinary = readFileSync(join(ORT_DIR, 'ort-wasm-simd-threaded.asyncify.wasm'));
-  ort.env.logLevel = 'error';
-  return ort;
-}
-
-function f32ToF16Bits(v) {
-  const f = new Float32Array(1); const u = new Uint32Array(f.buffer); f[0] = v; const x = u[0];
-  const s = (x >>> 16) & 0x8000; let e = ((x >>> 23) & 0xff) - 112; let m = x & 0x7fffff;
-  if (e <= 0) return s; if (e >= 31) return s | 0x7c00;
-  return s | (e << 10) | (m >>> 13);
-}
-function f16BitsToF32(h) {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24; if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 function makeInput(n, fp16, seed = 1) {
   let st = seed >>> 0;
   const rnd = () => { st = (st * 1664525 + 1013904223) >>> 0; return st / 4294967296; };
-  if (fp16) { const a = new Uint16Array(n); for (let i = 0; i < n; i++) a[i] = f32ToF16Bits(rnd()); return a; }
+  if (fp16) { const a = new Uint16Array(n); for (let i = 0; i < n; i++) a[i] = B.f32ToF16Bits(rnd()); return a; }
   const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = rnd(); return a;
 }
 
@@ -204,8 +160,9 @@ async function runConfig(ort, device, cfg, modelsDir) {
       o?.dispose();
       const n = data.length; let sum = 0, sabs = 0, bad = 0; const sample = [];
       const step = Math.max(1, Math.floor(n / 512));
+      const vals = fp16 ? B.halfToFloat(data) : data;
       for (let i = 0; i < n; i++) {
-        const v = fp16 ? f16BitsToF32(data[i]) : data[i];
+        const v = vals[i];
         if (!Number.isFinite(v)) { bad++; continue; }
         sum += v; sabs += Math.abs(v);
         if (i % step === 0 && sample.length < 512) sample.push(v);
@@ -233,7 +190,7 @@ async function worker() {
   let gpu;
   try { gpu = await setupGpu(); } catch (e) { console.log('FATAL ' + JSON.stringify({ error: String(e?.stack || e) })); process.exit(3); }
   console.log('ADAPTER ' + JSON.stringify(gpu.info));
-  const ort = await setupOrt();
+  const ort = setupOrt(B, ORT_DIR);
   console.log('ORT ' + JSON.stringify({ version: ort.env.versions }));
   for (let i = start; i < configs.length; i++) {
     console.log('START ' + i);
@@ -290,7 +247,7 @@ function buildConfigs(models, opts) {
 function runWorker(configsFile, start, onLine) {
   return new Promise((res) => {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--worker', '--configs', configsFile,
-      '--start', String(start), '--models', args.models, '--dawn', DAWN, '--ort', ORT_DIR], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--start', String(start), '--models', args.models, '--dawn', DAWN, '--ort', ORT_DIR, '--bundle', args.bundle], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buf = '';
     child.stdout.on('data', (d) => { buf += d; let k; while ((k = buf.indexOf('\n')) >= 0) { const l = buf.slice(0, k); buf = buf.slice(k + 1); onLine(l, child); } });
     child.stderr.on('data', (d) => process.stderr.write(String(d).split('\n').filter(Boolean).map((l) => '  [worker] ' + l + '\n').join('')));
@@ -300,6 +257,7 @@ function runWorker(configsFile, start, onLine) {
 
 async function driver() {
   const t0 = Date.now();
+  if (!args.bundle) throw new Error('--bundle FILE (the player bundle: node bench/lib/bundle.mjs FILE) is required: the device is the player\'s');
   const budgetMs = Number(args['budget-s'] || 100) * 1000;
   const deadline = t0 + budgetMs;
   const opts = { size: Number(args.size || 1024), mainC: Number(args['main-channels'] || 32), quick: !!args.quick,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds .device/bench/ (git-ignored) for bench/gpu/run.sh on the GPU machine, which has no Node and no
 # registries: a stripped, xz'd Node binary, Dawn for Node (npm `webgpu`, linux-x64 dawn.node),
-# onnxruntime-web's WebGPU bundle + its wasm, our WGSL engine bundled, and versions.json. The bench JS/Python stay in
+# onnxruntime-web's WebGPU bundle + its wasm, the player bundle (bench/lib/bundle.mjs: the player's
+# device set-up, frame path and engines, built from the current src/), and versions.json. The bench JS/Python stay in
 # bench/gpu/ (they travel with the working tree). Models are made on the device by
 # make_models.py unless .device/bench/models/*.onnx exist (then they are indexed and used).
 # Re-running skips files that are already packed and newer than their source.
@@ -33,9 +34,11 @@ pack_bin "$NODE_BIN" "$D/node.xz" &
 pack_bin "$DAWN" "$D/dawn.node.xz"
 pack_xz "$ORTD/ort-wasm-simd-threaded.asyncify.wasm" "$D/ort/ort-wasm-simd-threaded.asyncify.wasm.xz"
 wait
-cp "$ORTD/ort.webgpu.bundle.min.mjs" "$D/ort/"
-# our WGSL engine as one ES module (WGSL inlined, WebGPU globals only): run.sh's engine stage
-node bench/wgsl-engine.mjs --build-engine "$D/wgsl-engine.bundle.mjs"
+# the runtime's glue module too: the player's configureOrt sets wasmPaths, and ORT then loads it from there
+cp "$ORTD/ort.webgpu.bundle.min.mjs" "$ORTD/ort-wasm-simd-threaded.asyncify.mjs" "$D/ort/"
+# the player as one ES module (WGSL inlined; imports ./ort/ort.webgpu.bundle.min.mjs): every stage of run.sh
+rm -f "$D/wgsl-engine.bundle.mjs"  # its name before 2026-11-30
+node bench/lib/bundle.mjs "$D/player.bundle.mjs"
 # the bundle is an ES module: Node needs "type": "module" beside it or the .mjs name (kept)
 node -e '
 const fs=require("fs");

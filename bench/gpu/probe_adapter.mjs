@@ -1,10 +1,8 @@
-// Prints the WebGPU adapter Dawn for Node finds (exit 0), or why there is none (exit 1).
+// Prints the WebGPU adapter Dawn for Node finds (exit 0), or why there is none (exit 1). Only the
+// adapter: no device is made here (bench/lib/webgpu.mjs makes the player's).
 //   node probe_adapter.mjs /path/dawn.node [--allow-fallback]
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
-const { create, globals } = require(process.argv[2]);
-Object.assign(globalThis, globals);
-const gpu = create([]);
+import { installNavigatorGpu } from '../lib/webgpu.mjs';
+const gpu = installNavigatorGpu(process.argv[2]);
 const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
 if (!a) { console.log('probe: no adapter'); process.exit(1); }
 const i = a.info, L = a.limits;

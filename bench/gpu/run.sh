@@ -6,11 +6,13 @@
 # Stages, under one hard limit (LIMIT_S, default 270 s: give the call timeout_s 330): unpack -> Vulkan -> nvidia-smi ->
 # models (make_models.py, or MODELS_DIR / .device/bench/models / .device/models *.onnx if present) -> torch_anchor.py (cuDNN) ->
 # wgsl-engine.mjs --dawn (our WGSL engine on the committed models vs onnxruntime-web, fp16 + fp32, ~30 s per model) ->
-# frame_bench.mjs (the player's whole frame path with each engine: throughput, latency, overhead; c32 and c64) ->
+# frame_bench.mjs (the player's GpuFrameProcessor with each engine: throughput, latency, overhead; c32 and c64) ->
 # dawn_bench.mjs (onnxruntime-web WebGPU EP option grid under Dawn for Node) -> summarize.py (table + JSON).
+# Every Dawn stage runs on the player's own device (createGpu from .device/bench/player.bundle.mjs, through
+# bench/lib/webgpu.mjs), the set-up the FP16 test (tests/f16, Deno on lavapipe) shares.
 # Env: SKIP_ANCHOR=1, SKIP_ENGINE=1, SKIP_FRAME=1, FRAME_MODELS="sr4x-c32 sr4x-c64", FRAME_S=45, FRAME_FRAMES=60, ENGINE_MODELS="sr4x-c32 sr4x-c64" (c48 costs
 # as much as c64 on the H200), ENGINE_S=30 (per model), ENGINE_FRAMES=20,
-# WGSL_CONV=1 (the old single-layer prototype, WGSL_S=12), CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
+# CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
 # width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR (the dawn_bench stage's random-weight models;
 # the engine and frame stages use the committed models/), MACHINE (name in the results), BENCH_TAR=1, and for SMOKE=1:
 # SMOKE_CHANNELS, SMOKE_SIZE; also VERIFY_SIZE, WORK_DIR (default /tmp/srbench), PY.
@@ -23,18 +25,20 @@ mkdir -p "$OUT"
 left() { echo $(( LIMIT - ($(date +%s) - T0) )); }
 SMOKE=${SMOKE:-0}
 W=${WORK_DIR:-/tmp/srbench}
+BUNDLE=.device/bench/player.bundle.mjs
 
 main() {
   echo "== run.sh $(date -u +%FT%TZ) SMOKE=$SMOKE limit ${LIMIT}s host $(hostname)"
   rm -rf "$W"; mkdir -p "$W/ort" "$W/models"
   # ---- unpack
-  for f in .device/bench/node.xz .device/bench/dawn.node.xz .device/bench/ort/ort-wasm-simd-threaded.asyncify.wasm.xz .device/bench/ort/ort.webgpu.bundle.min.mjs; do
+  for f in .device/bench/node.xz .device/bench/dawn.node.xz .device/bench/ort/ort-wasm-simd-threaded.asyncify.wasm.xz .device/bench/ort/ort.webgpu.bundle.min.mjs \
+           .device/bench/ort/ort-wasm-simd-threaded.asyncify.mjs $BUNDLE; do
     [ -f "$f" ] || { echo "missing $f: run bench/gpu/pack.sh and carry .device/bench"; return 1; }
   done
   xz -dc .device/bench/node.xz > "$W/node" & xz -dc .device/bench/dawn.node.xz > "$W/dawn.node" &
   xz -dc .device/bench/ort/ort-wasm-simd-threaded.asyncify.wasm.xz > "$W/ort/ort-wasm-simd-threaded.asyncify.wasm"
   wait
-  chmod +x "$W/node"; cp .device/bench/ort/ort.webgpu.bundle.min.mjs "$W/ort/"
+  chmod +x "$W/node"; cp .device/bench/ort/ort.webgpu.bundle.min.mjs .device/bench/ort/ort-wasm-simd-threaded.asyncify.mjs "$W/ort/"
   NODE="$W/node"
   echo "node $("$NODE" --version) ($(( $(date +%s) - T0 ))s)"
   # ---- Vulkan
@@ -95,36 +99,30 @@ main() {
   # ---- our WGSL engine (the player's ?engine=wgsl, and what ?engine=auto may pick) on the committed
   # models, fp16 and fp32, against onnxruntime-web on the same device and input (outputs compared)
   if [ "${SKIP_ENGINE:-0}" = 1 ]; then echo "engine stage skipped (SKIP_ENGINE=1)"
-  elif [ ! -f .device/bench/wgsl-engine.bundle.mjs ]; then echo "no .device/bench/wgsl-engine.bundle.mjs: re-run bench/gpu/pack.sh"
+  elif [ ! -f $BUNDLE ]; then echo "no $BUNDLE: re-run bench/gpu/pack.sh"
   else
     if [ "$SMOKE" = 1 ]; then ES=16; EM=sr4x-c32; EF=3; ET=120; else ES=${SIZE:-1024}; EM=${ENGINE_MODELS:-sr4x-c32 sr4x-c64}; EF=${ENGINE_FRAMES:-20}; ET=${ENGINE_S:-30}; fi
     for m in $EM; do
       [ "$(left)" -gt $(( ET + 40 )) ] || { echo "engine $m: skipped, $(left)s left"; continue; }
       BENCH_SIZES=$ES BENCH_MODEL=$m BENCH_DTYPES=fp32,fp16 BENCH_FRAMES=$EF BENCH_MACHINE="${MACHINE:-$(hostname)}" BENCH_OUT="$OUT/wgsl_engine_$m.json" \
-        timeout $ET "$NODE" bench/wgsl-engine.mjs --dawn "$W/dawn.node" --ort "$W/ort" --engine .device/bench/wgsl-engine.bundle.mjs --models models \
+        timeout $ET "$NODE" bench/wgsl-engine.mjs --dawn "$W/dawn.node" --ort "$W/ort" --bundle $BUNDLE --models models \
         || echo "wgsl-engine $m exited $?"
     done
   fi
   echo "engine done ($(( $(date +%s) - T0 ))s)"
   # ---- the player's whole frame path (pack -> model -> unpack -> PSNR -> present) with each engine,
   # frames overlapping as in the player: throughput, latency and overhead over the model alone
-  if [ "${SKIP_FRAME:-0}" = 1 ] || [ ! -f .device/bench/wgsl-engine.bundle.mjs ]; then echo "frame stage skipped"
+  if [ "${SKIP_FRAME:-0}" = 1 ] || [ ! -f $BUNDLE ]; then echo "frame stage skipped"
   else
     if [ "$SMOKE" = 1 ]; then FS=16; FM=sr4x-c32; FF=4; FT=150; else FS=${SIZE:-1024}; FM=${FRAME_MODELS:-sr4x-c32 sr4x-c64}; FF=${FRAME_FRAMES:-60}; FT=${FRAME_S:-45}; fi
     for m in $FM; do
       [ "$(left)" -gt $(( FT + 30 )) ] || { echo "frame $m: skipped, $(left)s left"; continue; }
       BENCH_MACHINE="${MACHINE:-$(hostname)}" timeout $FT "$NODE" bench/gpu/frame_bench.mjs --dawn "$W/dawn.node" --ort "$W/ort" \
-        --bundle .device/bench/wgsl-engine.bundle.mjs --models models --model $m --size $FS --frames $FF --out "$OUT/frame_$m.json" \
+        --bundle $BUNDLE --models models --model $m --size $FS --frames $FF --out "$OUT/frame_$m.json" \
         || echo "frame_bench $m exited $?"
     done
   fi
   echo "frame done ($(( $(date +%s) - T0 ))s)"
-  # ---- hand-written WGSL conv layer (the prototype the engine grew from): off unless WGSL_CONV=1
-  if [ "${WGSL_CONV:-0}" = 1 ]; then
-    if [ "$SMOKE" = 1 ]; then WARGS="--size 16 --channels 8 --budget-s 60"; WT=90
-    else WARGS="--size ${SIZE:-1024} --channels ${CHANNELS:-16,32,48,64} --budget-s ${WGSL_S:-12}"; WT=$(( ${WGSL_S:-12} + 10 )); fi
-    timeout $WT "$NODE" bench/gpu/wgsl_conv.mjs --dawn "$W/dawn.node" --out "$OUT/wgsl_conv.json" $WARGS || echo "wgsl_conv exited $?"
-  fi
   # ---- Dawn for Node: onnxruntime-web WebGPU EP
   b=$(( $(left) - 8 ))
   if [ "$SMOKE" = 1 ]; then
@@ -134,7 +132,7 @@ main() {
   fi
   mkdir -p "$W/dumps"
   timeout $(( b + 3 )) "$NODE" bench/gpu/dawn_bench.mjs --models "$W/models" --out "$OUT/dawn_bench.json" \
-    --dawn "$W/dawn.node" --ort "$W/ort" --versions .device/bench/versions.json --budget-s "$b" --dump-dir "$W/dumps" --machine "${MACHINE:-$(hostname)}" $DARGS \
+    --dawn "$W/dawn.node" --ort "$W/ort" --bundle $BUNDLE --versions .device/bench/versions.json --budget-s "$b" --dump-dir "$W/dumps" --machine "${MACHINE:-$(hostname)}" $DARGS \
     || echo "dawn_bench exited $?"
   echo "dawn done ($(( $(date +%s) - T0 ))s)"
   # ---- WebGPU outputs vs onnxruntime CPU on the same input (small size)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Merge what bench/gpu/run.sh wrote to $OUT (torch_anchor.json, dawn_bench.json, verify.json,
-wgsl_engine_<model>.json, frame_<model>.json, wgsl_conv.json) into $OUT/results.json (the issue's
+wgsl_engine_<model>.json, frame_<model>.json) into $OUT/results.json (the issue's
 schema: {machine, gpu, date, versions, results:[{engine, backend, precision, input, model_ms,
 frame_ms, ...}]}) and print short tables: the anchor, every Dawn config, per width the best WebGPU
 time over the cuDNN FP16 anchor and over the arithmetic floor, our WGSL engine, and the player's
@@ -34,7 +34,6 @@ def main(out):
     ta = load(os.path.join(out, "torch_anchor.json"))
     db = load(os.path.join(out, "dawn_bench.json"))
     vf = load(os.path.join(out, "verify.json")) if os.path.exists(os.path.join(out, "verify.json")) else None
-    wc = load(os.path.join(out, "wgsl_conv.json")) if os.path.exists(os.path.join(out, "wgsl_conv.json")) else None
     we = load_all(out, "wgsl_engine_")  # our WGSL engine (bench/wgsl-engine.mjs --dawn)
     fb = load_all(out, "frame_")  # the player's frame path (bench/gpu/frame_bench.mjs)
     base = ta or db or {}
@@ -49,7 +48,7 @@ def main(out):
            "datasheet_fp16_dense_tflops": (ta or {}).get("datasheet_fp16_dense_tflops"),
            "methods": {"pytorch": (ta or {}).get("method"), "dawn": (db or {}).get("method")},
            "verify": vf,
-           "results": (ta or {}).get("results", []) + (db or {}).get("results", []) + (wc or {}).get("results", [])
+           "results": (ta or {}).get("results", []) + (db or {}).get("results", [])
            + [r for d in we for r in d.get("results", [])] + [r for d in fb for r in d.get("results", [])]}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(doc, f, indent=1)
@@ -99,14 +98,6 @@ def main(out):
         print(f"\n-- output checks: {len([r for r in rs if r.get('check')])} read back, {len(bad)} suspicious (non-finite or differing from the first config of the same model)")
         for r in bad:
             print(f"   C={r['channels']} {r['precision']} {r['layout']} graph={r['graph_capture']}: {r['check']}")
-    if wc:
-        print("\n-- hand-written WGSL conv3x3+bias+LeakyReLU layer (C->C, NHWC vec4), network estimate = layer x FLOPs ratio")
-        print(f"{'C':>4} {'prec':>5} {'px':>3} {'layer_ms':>9} {'GFLOP/s':>8} {'net_est':>9} {'x_anchor':>8}  verify")
-        for r in wc.get("results", []):
-            a = anchor.get(r["channels"]) if r.get("input") == a_in else None
-            print(f"{r['channels']:>4} {r['precision']:>5} {r.get('px', '-'):>3} {fmt(r.get('layer_ms')):>9} {fmt(r.get('layer_gflops'), 0):>8} {fmt(r.get('model_ms')):>9} "
-                  f"{fmt(r['model_ms'] / a if (a and r.get('model_ms')) else None, 2):>8}  "
-                  + (f"rel {r['verify_rel_l2']:.1e} {'PASS' if r['verify_pass'] else 'FAIL'}" if r.get('verify_rel_l2') is not None else r.get('error', '')[:80]))
     if we:
         print("\n-- our WGSL engine vs onnxruntime-web, same device and input (ms: run + onSubmittedWorkDone, median)")
         print(f"{'model':>9} {'prec':>5} {'input':>9} {'engine':>16} {'model_ms':>9} {'x_anchor':>8}  check")
@@ -182,7 +173,7 @@ def markdown(path):
                   f"{fmt(m / a if (m and a) else None, 2)} | {fmt(m / fl if (m and fl) else None, 1)} | {r['status']} |")
     wc = [r for r in rows if r.get("engine") == "wgsl-conv-prototype"]
     if wc:
-        print("\nHand-written WGSL conv layer (`bench/gpu/wgsl_conv.mjs`; network time estimated from one C->C layer):\n")
+        print("\nHand-written WGSL conv layer (the prototype `bench/gpu/wgsl_conv.mjs`, removed since; network time estimated from one C->C layer):\n")
         print("| C | precision | pixels per thread | layer ms | GFLOP/s | network estimate ms | x FP16 anchor | check vs CPU |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
         for r in wc:
             a = anchor.get(r["channels"])
