@@ -26,6 +26,9 @@ import { ViewportController } from './viewport';
 export type { EngineStats } from './stats';
 export type { EnginePatch, EngineSnapshot } from './snapshot';
 
+/** The picture's latency counted ahead of the sound at most (a first frame's engine pick is not its pace). */
+const MAX_AV_LEAD_S = 0.25;
+
 const ENGINE_LABEL = { ort: 'onnxruntime-web', wgsl: 'WGSL', auto: 'auto…' } as const;
 
 export class Engine {
@@ -81,7 +84,12 @@ export class Engine {
         this.audio.loop(media, end, first);
       },
     });
-    this.clock.follow(() => this.audio.now());
+    // Frames are taken when due and shown a frame's latency later: with sound, the picture's clock
+    // runs that much ahead of what is heard, so each frame appears with its sound.
+    this.clock.follow(() => {
+      const heard = this.audio.now();
+      return heard === null ? null : heard + Math.min(MAX_AV_LEAD_S, (this.stats.latency.percentile(50) || 0) / 1000);
+    });
     this.audio.onError = (msg) => this.onState({ notice: `the sound stopped: its audio could not be decoded (${msg}); the picture goes on` });
     this.exporter = new Exporter({
       media: () => this.transport.media,

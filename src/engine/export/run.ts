@@ -3,10 +3,10 @@
 // which also carries the sound (copied, or transcoded where the container needs it). Its `process`
 // hook takes each decoded sample through the processor and hands the 4x output back as a
 // VideoFrame; the encoder's queue pushes back, so only a few frames are ever held.
-import { ALL_FORMATS, BlobSource, Conversion, ConversionCanceledError, Input, Output, QUALITY_HIGH, QUALITY_MEDIUM, QUALITY_VERY_HIGH, type VideoCodec, type VideoSample } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, Conversion, ConversionCanceledError, Input, Output, Quality, type VideoCodec, type VideoSample } from 'mediabunny';
 import type { AudioInfo } from '../media';
 import type { FrameProcessor, InputFrame, SnapshotKind } from '../pipeline/types';
-import { outputFormat, soundPlan, type Container, type ExportContent, type ExportQuality } from './plan';
+import { outputFormat, soundPlan, videoBitrate, type Container, type ExportContent, type ExportQuality } from './plan';
 import type { SaveTarget } from './save';
 
 export interface ExportChoice {
@@ -32,8 +32,6 @@ export interface ExportResult {
 }
 
 export class ExportCancelled extends Error {}
-
-const QUALITY = { medium: QUALITY_MEDIUM, high: QUALITY_HIGH, 'very-high': QUALITY_VERY_HIGH } as const;
 
 export class ExportJob {
   private conversion: Conversion | null = null;
@@ -74,7 +72,8 @@ export class ExportJob {
   private async convert(input: Input, save: SaveTarget): Promise<ExportResult> {
     const track = await input.getPrimaryVideoTrack();
     if (!track) throw new Error('the file has no video track to export');
-    const total = (await track.computePacketStats()).packetCount;
+    const stats = await track.computePacketStats();
+    const total = stats.packetCount, fps = stats.averagePacketRate || 30;
     const size = ExportJob.outputSize(await track.getDisplayWidth(), await track.getDisplayHeight(), this.choice.content);
     const format = outputFormat(this.choice.container);
     const sound = await soundPlan(this.audio, format);
@@ -98,7 +97,7 @@ export class ExportJob {
       tracks: 'primary',
       video: {
         codec: this.choice.codec,
-        quality: QUALITY[this.choice.quality],
+        quality: new Quality({ bitrate: videoBitrate(this.choice.codec, size.width, size.height, fps, this.choice.quality), bitrateMode: 'variable' }),
         forceTranscode: true,
         process,
         processedWidth: size.width,

@@ -36,6 +36,8 @@ export interface WgslOptions {
 }
 
 const WG = 8; // workgroup is 8 x 8 invocations
+/** outputs kept for reuse once released (the player holds full + low and queues the next frame) */
+const MAX_FREE_OUTPUTS = 2;
 
 interface Stage {
   pipeline: GPUComputePipeline;
@@ -289,7 +291,8 @@ export class WgslRunner implements Runner {
         released = true;
         if (!this.live.delete(buf)) return; // disposed meanwhile: already destroyed and uncounted
         counters.ortOutputsLive--;
-        if (this.size?.gen === gen) this.free.push(buf);
+        // keep a few for reuse; more were only needed while another client (an export) held some too
+        if (this.size?.gen === gen && this.free.length < MAX_FREE_OUTPUTS) this.free.push(buf);
         else this.dropOutput(buf);
       },
     };
