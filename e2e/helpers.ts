@@ -16,9 +16,13 @@ export interface Rgba {
   data: Uint8Array;
 }
 
+/** The player with no demo clip, once its model is ready. On WebGPU unless `query` names a backend:
+ *  CI's adapter is a software one, on which the player's own choice would be WASM (e2e/default.spec.ts
+ *  checks that default). */
 export async function openPlayer(page: Page, query = ''): Promise<void> {
   page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-  await page.goto(`/?demo=0${query ? '&' + query : ''}`);
+  const q = [query, /(^|&)backend=/.test(query) ? '' : 'backend=webgpu'].filter(Boolean).join('&');
+  await page.goto(`/?demo=0&${q}`);
   await expect.poll(() => page.evaluate(() => (window as any).__sr?.state().modelReady), { timeout: 90_000 }).toBe(true);
 }
 

@@ -70,6 +70,8 @@ export function debugHook(e: Engine) {
     },
     /** the playback clock, the audio clock (null: no sound playing) and the audio buffers scheduled */
     audio: () => ({ clock: e.clock.now(), audio: e.audio.now(), context: e.audio.contextTime(), muted: e.audio.muted, scheduled: [...e.audio.log] }),
+    /** when the last file started opening, its preview went up and its first model frame was done (ms) */
+    marks: () => ({ ...e.marks }),
     /** the rolling windows behind the overlays (last 120 frames), in ms */
     latencies: () => ({ frame: e.stats.latency.values(), model: e.stats.modelTime.values() }),
     /** the last 256 frames: media timestamp, and when (ms) processing started and the frame was shown */

@@ -20,6 +20,7 @@ import type { PsnrMode, UrlParams, ViewMode } from './params';
 import { createFrameProcessor, type FrameProcessor, type FrameSettings } from './pipeline';
 import type { EnginePatch } from './snapshot';
 import { emptyStats, PlaybackStats, type EngineStats } from './stats';
+import { SessionLog } from './sessionLog';
 import { openFirstFrame, Transport, type Opened } from './transport';
 import { ViewportController } from './viewport';
 
@@ -42,6 +43,8 @@ export class Engine {
   readonly transport: Transport;
   readonly loop: JobLoop;
   readonly stats = new PlaybackStats();
+  /** every frame shown in the session: the live plots and "Download stats" read it */
+  readonly sessionLog = new SessionLog();
   readonly pace = new PaceWatch();
   playing = false;
   view: ViewMode;
@@ -49,6 +52,9 @@ export class Engine {
   psnrMode: PsnrMode;
   /** the frame on screen */
   shown = { frameIndex: -1, timestamp: NaN };
+  /** when (performance.now, ms) the last file started opening, its first picture (the preview) went
+   *  up, and the model's first frame of it was done: what a newcomer waits for */
+  readonly marks = { opened: NaN, preview: NaN, firstModelFrame: NaN };
   readonly recovery: DeviceRecovery;
   needRerender = false;
 
@@ -113,7 +119,10 @@ export class Engine {
       rebuild: async () => {
         await this.loop.exclusive(async () => {
           await this.dropRunner();
+          this.processor?.dispose();
+          this.processor = null;
           this.platform = await recreatePlatform(this.platform!);
+          this.processor = this.makeProcessor(this.platform);
         });
         if (this.models.model) await this.loadModel(this.models.model);
         this.onState({ error: null });
@@ -129,7 +138,8 @@ export class Engine {
 
   // ---------------------------------------------------------------- start-up and recovery
 
-  /** Picks the backend, loads the manifest and the model, binds the canvases, starts the loop. */
+  /** Picks the backend and binds the canvases: files can open (and show) from then on. The model
+   *  loads after, in the background; `modelLoaded` says when that is done. */
   async start(original: HTMLCanvasElement, upscaled: HTMLCanvasElement): Promise<void> {
     this.onState({ status: 'starting', view: this.view, gain: this.gain, psnrMode: this.psnrMode, stats: emptyStats(this.psnrMode), muted: this.audio.muted, volume: this.audio.volume });
     this.canvases = [original, upscaled];
@@ -142,7 +152,15 @@ export class Engine {
       return s ? { w: s.width, h: s.height } : null;
     }, () => (this.viewDirty = true));
     this.viewport.attach(original, upscaled);
+    this.processor = this.makeProcessor(p);
     this.loop.start();
+    this.modelLoaded = this.loadFirstModel();
+  }
+
+  /** Resolves once the first model is loaded (or has failed, with the error shown). */
+  modelLoaded: Promise<void> = Promise.resolve();
+
+  private async loadFirstModel(): Promise<void> {
     try {
       const warning = await this.models.load(this.params.model);
       const ms = this.models.manifest!;
@@ -155,10 +173,13 @@ export class Engine {
     await this.loadModel(this.models.model!);
   }
 
-  /** Frees the processor (and the outputs it holds), then the runner. */
+  private makeProcessor(p: Platform): FrameProcessor {
+    return createFrameProcessor(p, { original: this.canvases[0], upscaled: this.canvases[1], viewport: this.viewport!.view });
+  }
+
+  /** Lets go of the runner (the processor first lets go of the outputs it holds). */
   private async dropRunner(): Promise<void> {
-    this.processor?.dispose();
-    this.processor = null;
+    this.processor?.setRunner(null);
     const old = this.runner;
     this.runner = null;
     await old?.dispose().catch(() => undefined);
@@ -172,7 +193,7 @@ export class Engine {
     try {
       const runner = await this.models.createRunner(m, p, (e, d) => this.reportEngine(e, d));
       this.runner = runner;
-      this.processor = createFrameProcessor(p, runner, { original: this.canvases[0], upscaled: this.canvases[1], viewport: this.viewport!.view });
+      this.processor!.setRunner(runner);
       if (m !== this.models.model) this.paceWarned = false; // a new model may keep up (recovery keeps the word said)
       this.models.model = m;
       this.modelError = null;
@@ -183,6 +204,8 @@ export class Engine {
         // e.g. an EP or driver that rejects the FP16 graph: the FP32 model still runs
         p.dtype = 'fp32';
         p.note = `the FP16 model failed (${(e as Error).message}); running FP32`;
+        this.processor?.dispose();
+        this.processor = this.makeProcessor(p);
         this.onState({ backend: 'webgpu fp32', backendNote: p.note });
         return this.loadModel(m);
       }
@@ -200,6 +223,7 @@ export class Engine {
   /** Opens a file; on failure the current video keeps playing and the error is shown. */
   async load(file: Blob, name: string, note: string | null = null): Promise<boolean> {
     const seq = ++this.loadSeq;
+    const opened = performance.now();
     let o: Opened;
     try {
       o = await openFirstFrame(file, name, (info) => checkInputSize(info, this.platform, this.models.model?.channels ?? 64));
@@ -214,13 +238,14 @@ export class Engine {
           return false;
         }
         await this.transport.replace(o);
+        Object.assign(this.marks, { opened, preview: NaN, firstModelFrame: NaN });
         const info = o.media.info;
         this.stats.reset();
         this.pace.reset();
         this.paceWarned = false;
         this.viewport?.reset();
         this.onState({ media: info, error: this.modelError, notice: [note, silentNote(info)].filter(Boolean).join('; ') || null, frameIndex: 0, time: info.firstTimestamp, stats: emptyStats(this.psnrMode) });
-        await this.showNext();
+        await this.showNext(true);
         this.setPlaying(info.kind === 'video');
         return true;
       });
@@ -337,8 +362,8 @@ export class Engine {
       this.needRerender = false;
       return () => proc.rerender(this.settings());
     }
-    if (this.playing && this.transport.media && proc) return () => this.advance();
-    if (this.viewDirty && proc?.hasFrame) {
+    if (this.playing && this.transport.media && proc && this.runner) return () => this.advance();
+    if (this.viewDirty && proc?.showing) {
       this.viewDirty = false;
       return async () => proc.present();
     }
@@ -383,10 +408,18 @@ export class Engine {
     this.checkPace();
   }
 
-  private async showNext(): Promise<void> {
+  /** The next frame; `first`: a file's first, shown at once as its original and bicubic upscale
+   *  while the model works on it (or while the model is still loading). */
+  private async showNext(first = false): Promise<void> {
     const f = await this.transport.take();
     if (!f) return;
-    if (this.processor) await this.show(f);
+    const proc = this.processor;
+    if (proc && (first || !proc.showing)) {
+      proc.preview(f, this.settings());
+      if (first) this.marks.preview = performance.now();
+      this.onState({ previewSince: performance.now() });
+    }
+    if (proc && this.runner) await this.show(f);
     else f.close();
   }
 
@@ -396,6 +429,7 @@ export class Engine {
     const info = this.transport.media?.info;
     const meta = { frameIndex: info ? Math.round((f.timestamp - info.firstTimestamp) * info.fps) : 0, timestamp: f.timestamp };
     const r = await this.processor!.process(f, meta, this.settings());
+    this.onState({ previewSince: null });
     if (r.psnrMode && r.psnrMode !== this.psnrMode) {
       const s = this.processor?.sizes?.frame;
       this.psnrMode = r.psnrMode;
@@ -403,10 +437,18 @@ export class Engine {
     }
     this.shown = meta;
     this.onState({ frameIndex: meta.frameIndex, time: meta.timestamp });
-    const stats = this.stats;
+    const stats = this.stats, runner = this.runner, p = this.platform;
+    this.sessionLog.track(r, {
+      frame: meta.frameIndex, timestamp: meta.timestamp, start, droppedSoFar: stats.dropped, clock: this.processor?.modelClock ?? null,
+      video: info?.name ?? '', engine: runner && 'engine' in runner ? runner.engine : 'ort', backend: p ? `${p.backend} ${p.dtype}` : '', model: this.models.model?.id ?? '',
+    });
     void r.modelMs.then((ms) => ms != null && stats.modelTime.push(ms));
     void r.psnr.then((p) => p && (stats.psnr = p));
-    void r.done.then(() => stats.done(meta.timestamp, start, this.audio.contextTime()));
+    const marks = this.marks;
+    void r.done.then(() => {
+      stats.done(meta.timestamp, start, this.audio.contextTime());
+      if (Number.isNaN(marks.firstModelFrame)) marks.firstModelFrame = performance.now();
+    });
   }
 
   /** Falling behind the video: say so once, with the rate and a model that would fit (pace.ts). */

@@ -3,6 +3,7 @@
 // picks the faster of those that agree with onnxruntime-web (inference/auto.ts), and the pick is
 // kept for the session (a lost device or a model switched back does not race again).
 import { ModelRunner } from './inference';
+import { WasmRunner } from './inference/wasm';
 import { AutoRunner, type AutoDecision } from './inference/auto';
 import type { CpuRunner, EngineName, ModelBytes, Runner } from './inference/types';
 import { WgslRunner, activationSlope } from './inference/wgsl';
@@ -58,9 +59,14 @@ export class ModelChoice {
   async createRunner(m: ModelEntry, p: Platform, report: EngineReport): Promise<Runner | CpuRunner> {
     const device = p.gpu?.device ?? null;
     const files = { full: m[p.dtype], low: m.low ? m.low[p.dtype] : null };
+    if (p.backend === 'wasm' || !device) {
+      const r = await WasmRunner.create({ full: m.fp32, low: m.low ? m.low.fp32 : null }, this.assets.bytes);
+      report('ort', null);
+      return r;
+    }
     const ort = () => ModelRunner.create(p.backend, p.dtype, device, files, this.assets.bytes);
     const choice = this.engine;
-    if (p.backend !== 'webgpu' || !device || choice === 'ort' || (choice === 'auto' && !m.weights)) {
+    if (choice === 'ort' || (choice === 'auto' && !m.weights)) {
       const r = await ort();
       report('ort', null);
       return r;

@@ -26,6 +26,9 @@ export interface EngineSnapshot {
   /** sound: off until the user unmutes (browsers refuse sound before a gesture) */
   muted: boolean;
   volume: number;
+  /** when (performance.now) the bicubic preview of a file's first frame went up; null once the
+   *  model's frame replaced it */
+  previewSince: number | null;
   /** an export in progress (null: none) */
   exporting: ExportProgress | null;
 }

@@ -6,6 +6,7 @@ import type { PsnrMode, ViewMode } from '../engine/params';
 import type { ExportContent, ExportPlan } from '../engine/export/plan';
 import type { ExportChoice } from '../engine/export/run';
 import { emptyStats } from '../engine/stats';
+import { offlineSlice, type OfflineSlice } from './offline';
 
 let engine: Engine | null = null;
 export const setEngine = (e: Engine | null) => {
@@ -41,7 +42,7 @@ interface ExportSlice {
   cancelExport: () => void;
 }
 
-export type Store = EngineSlice & MediaSlice & PlaybackSlice & ViewSlice & ExportSlice;
+export type Store = EngineSlice & MediaSlice & PlaybackSlice & ViewSlice & ExportSlice & OfflineSlice;
 
 const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   status: 'starting',
@@ -64,6 +65,7 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   muted: true,
   volume: 1,
   exporting: null,
+  previewSince: null,
   apply: (p) => set(p),
 });
 
@@ -99,4 +101,5 @@ export const useStore = create<Store>()((...a) => ({
   ...playbackSlice(...a),
   ...viewSlice(...a),
   ...exportSlice(...a),
+  ...offlineSlice(...a),
 }));

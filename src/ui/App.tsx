@@ -2,6 +2,9 @@ import { useEffect, useRef } from 'react';
 import { useStore } from '../state/store';
 import { getEngine, startEngine } from './engineHost';
 import { Controls } from './Controls';
+import { Plots } from './Plots';
+import { OfflineStatus } from './OfflineStatus';
+import { PreviewNote } from './PreviewNote';
 import { Stats } from './Stats';
 import { DropZone } from './DropZone';
 import { ErrorBanner } from './ErrorBanner';
@@ -45,6 +48,7 @@ export function App() {
           )}
         </span>
         {backendNote && <span className="note" data-testid="backend-note">{backendNote}</span>}
+        <OfflineStatus />
         <span className="status">{status === 'loading' ? 'loading model…' : status === 'starting' ? 'starting…' : ''}</span>
       </header>
       <ErrorBanner />
@@ -57,12 +61,15 @@ export function App() {
             <canvas ref={original} data-testid="video-original" />
           </figure>
           <figure>
-            <figcaption>upscaled 4x {inW > 0 && `${inW * 4}×${inH * 4}`}</figcaption>
+            <figcaption>
+              upscaled 4x {inW > 0 && `${inW * 4}×${inH * 4}`} <PreviewNote />
+            </figcaption>
             <canvas ref={upscaled} data-testid="video-upscaled" />
             <Stats />
           </figure>
         </div>
       </DropZone>
+      <Plots />
       <Controls />
       <footer>
         {media

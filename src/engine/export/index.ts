@@ -46,7 +46,8 @@ export class Exporter {
     if (!media || !p || !runner) return h.fail('nothing to export: open a video or an image first, and wait for the model');
     if (this.job) return;
     const base = media.info.name.replace(/\.[^.]+$/, '');
-    const processor = createFrameProcessor(p, runner, null);
+    const processor = createFrameProcessor(p, null);
+    processor.setRunner(runner);
     try {
       if (media.info.kind === 'image') {
         const blob = await h.exclusive(async () => {

@@ -50,9 +50,19 @@ export class AutoRunner implements Runner {
     return this.picked && this.picked === this.wgsl ? 'wgsl' : 'ort';
   }
 
-  async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
-    // one decision at a time; if the reference itself failed, the next frame tries again
+  get undecided(): boolean {
+    return !this.picked;
+  }
+
+  /** Compares and times both engines on this input (the frame path hands a central crop of a large
+   *  frame, so a slow device is not held for whole-frame runs); one decision at a time, and if the
+   *  reference itself failed, the next frame tries again. */
+  async probe(input: GPUBuffer, w: number, h: number): Promise<void> {
     if (!this.picked) await (this.deciding ??= this.decide(input, w, h).finally(() => (this.deciding = null)));
+  }
+
+  async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
+    await this.probe(input, w, h);
     if (!this.picked) throw new Error('engine disposed');
     return this.picked.run(which, input, w, h);
   }

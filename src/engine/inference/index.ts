@@ -1,7 +1,7 @@
 // The only module that imports onnxruntime-web. Backend choice, sessions, IO binding, and the
 // serialisation of session creation and runs (one promise chain: no "session already started").
 import * as ort from 'onnxruntime-web/webgpu';
-import { createBuffer, destroyBuffer, counters } from '../gpu/resources';
+import { counters } from '../gpu/resources';
 import type { Backend, CpuRunner, DType, ModelBytes, RunOutput, Runner, Which } from './types';
 
 export type { Backend, DType, RunOutput, Runner, Which } from './types';
@@ -38,18 +38,21 @@ export function configureOrt(wasmPaths: string, threads: number): void {
   ort.env.logLevel = 'error';
 }
 
+/** What configureOrt set (the WASM worker is configured the same way). */
+export function ortConfig(): { wasmPaths: string; threads: number } {
+  return { wasmPaths: String(ort.env.wasm.wasmPaths ?? ''), threads: ort.env.wasm.numThreads ?? 1 };
+}
+
 export class ModelRunner implements Runner, CpuRunner {
   readonly engine = 'ort' as const;
   private chain: Promise<unknown> = Promise.resolve();
   private sessions: Partial<Record<Which, ort.InferenceSession>> = {};
-  /** WASM backend: outputs are uploaded into these (one per output, resized as needed). */
-  private wasmOut: Partial<Record<Which, GPUBuffer>> = {};
   private disposed = false;
 
   private constructor(
     readonly backend: Backend,
     readonly dtype: DType,
-    /** null on the no-WebGPU path (WASM only, CPU in and out: use runCpu) */
+    /** the WebGPU backend's device; null for the WASM backend (CPU in and out: runCpu) */
     private readonly device: GPUDevice | null,
     private readonly files: ModelFiles,
     private readonly bytes: ModelBytes,
@@ -114,53 +117,16 @@ export class ModelRunner implements Runner, CpuRunner {
     });
   }
 
-  /** Run on the packed input tensor (GPUBuffer, NCHW [1,3,h,w]); the output stays on the GPU. */
+  /** WebGPU: run on the packed input tensor (GPUBuffer, NCHW [1,3,h,w]); the output stays on the GPU. */
   async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
+    if (this.backend !== 'webgpu') throw new Error('run() is the WebGPU backend; the WASM backend runs on CPU data (runCpu)');
     const session = await this.load(which);
-    const device = this.device;
-    if (!device) throw new Error('run() needs a GPU device; use runCpu()');
     return this.serial(async () => {
-      if (this.backend === 'webgpu') {
-        const t = ort.Tensor.fromGpuBuffer(input, { dataType: this.dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, h, w] });
-        const res = await session.run({ input: t });
-        const out = res.output;
-        return heldOutput(out.gpuBuffer as GPUBuffer, () => out.dispose());
-      }
-      // WASM: the frame comes to the CPU (packed FP32 tensor), the output goes back to the GPU.
-      const data = await this.readInput(device, input, 3 * w * h * 4);
-      const res = await session.run({ input: new ort.Tensor('float32', data, [1, 3, h, w]) });
-      const outData = res.output.data as Float32Array;
-      res.output.dispose();
-      let buf = this.wasmOut[which];
-      if (!buf || buf.size !== outData.byteLength) {
-        destroyBuffer(buf);
-        buf = createBuffer(device, {
-          label: `wasm ${which} output`,
-          size: outData.byteLength,
-          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
-        });
-        this.wasmOut[which] = buf;
-      }
-      device.queue.writeBuffer(buf, 0, outData);
-      // counted like the WebGPU EP's outputs (the buffer itself is reused: it is ours, not ORT's)
-      return heldOutput(buf, () => {});
+      const t = ort.Tensor.fromGpuBuffer(input, { dataType: this.dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, h, w] });
+      const res = await session.run({ input: t });
+      const out = res.output;
+      return heldOutput(out.gpuBuffer as GPUBuffer, () => out.dispose());
     });
-  }
-
-  /** The packed input to the CPU through one reused staging buffer (the WASM backend, per frame). */
-  private staging: GPUBuffer | null = null;
-  private async readInput(device: GPUDevice, input: GPUBuffer, size: number): Promise<Float32Array> {
-    if (!this.staging || this.staging.size < size) {
-      destroyBuffer(this.staging);
-      this.staging = createBuffer(device, { label: 'wasm input staging', size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    }
-    const enc = device.createCommandEncoder({ label: 'wasm input read' });
-    enc.copyBufferToBuffer(input, 0, this.staging, 0, size);
-    device.queue.submit([enc.finish()]);
-    await this.staging.mapAsync(GPUMapMode.READ, 0, size);
-    const out = new Float32Array(this.staging.getMappedRange(0, size).slice(0));
-    this.staging.unmap();
-    return out;
   }
 
   async dispose(): Promise<void> {
@@ -168,10 +134,6 @@ export class ModelRunner implements Runner, CpuRunner {
     await this.serial(async () => {
       for (const s of Object.values(this.sessions)) await s?.release();
       this.sessions = {};
-      for (const b of Object.values(this.wasmOut)) destroyBuffer(b);
-      this.wasmOut = {};
-      destroyBuffer(this.staging);
-      this.staging = null;
     });
   }
 }

@@ -26,6 +26,11 @@ export interface Runner {
   /** the engine running frames now (auto: onnxruntime-web until its first frame decides) */
   readonly engine: EngineName;
   run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput>;
+  /** Something to decide before the first frame (the auto pick), on this small input instead of
+   *  the whole frame; resolved at once when nothing is left to decide. */
+  probe?(input: GPUBuffer, w: number, h: number): Promise<void>;
+  /** whether probe() still has something to decide */
+  readonly undecided?: boolean;
   dispose(): Promise<void>;
 }
 

@@ -1,32 +1,39 @@
-// The CPU frame processor (no WebGPU): the frame comes to the CPU, the model runs on ORT's WASM
-// backend, and the filters/PSNR are the CPU reference implementations (filters.ts). Slow, but the
-// same numbers as the GPU path. Same order as gpu.ts: ingest -> model -> PSNR -> render -> present.
+// The CPU frame processor (the WASM backend: no WebGPU, or a software adapter): the frame comes to
+// the CPU, the model runs on ORT's WASM backend, the filters and PSNR are the CPU reference
+// implementations (filters.ts), so the numbers are the GPU path's. Same order as gpu.ts:
+// ingest -> model -> present -> PSNR. The work around the model is kept small: a canvas draws only
+// what it shows (cpuView.ts), and the PSNR is computed after the frame is on screen, while the
+// next frame's model runs on ORT's worker threads.
 import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw, type Image } from '../filters';
-import type { CpuRunner } from '../inference/types';
+import type { CpuRunner, Runner } from '../inference/types';
+import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
-import type { PsnrMode, ViewMode } from '../params';
-import type { DisplayTargets, FrameProcessor, InputFrame, FrameResult, FrameSettings, FrameSizes, PsnrResult, SnapshotKind } from './types';
+import { renderView, type ViewSource } from './cpuView';
+import type { DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
 
 type Rgba = { width: number; height: number; data: Uint8ClampedArray };
 
 export class CpuFrameProcessor implements FrameProcessor {
   readonly modelClock = 'cpu' as const;
+  private runner: CpuRunner | null = null;
   private frame: Rgba | null = null;
   private input: Image | null = null;
   private inputNchw: Float32Array | null = null;
   private full: Float32Array | null = null;
   private low: Float32Array | null = null;
-  private out8: Uint8Array | null = null;
+  private out8Cache: Uint8Array | null = null;
+  private settings: FrameSettings = { view: 'full', gain: 4, psnr: null };
   private readonly scratch = new OffscreenCanvas(1, 1);
   private readonly inputImg = new OffscreenCanvas(1, 1);
-  private readonly viewImg = new OffscreenCanvas(1, 1);
-  private view: Rgba | null = null;
 
-  constructor(
-    private readonly runner: CpuRunner,
-    private readonly targets: DisplayTargets | null,
-  ) {}
+  constructor(private readonly targets: DisplayTargets | null) {}
+
+  setRunner(r: Runner | CpuRunner | null): void {
+    if (r && !('runCpu' in r)) throw new Error('the CPU frame path needs the onnxruntime-web (WASM) runner');
+    this.releaseCurrent();
+    this.runner = r;
+  }
 
   private get outSize(): { w: number; h: number } | null {
     return this.input ? { w: this.input.width * 4, h: this.input.height * 4 } : null;
@@ -41,7 +48,21 @@ export class CpuFrameProcessor implements FrameProcessor {
     return this.full !== null;
   }
 
+  get showing(): boolean {
+    return this.input !== null;
+  }
+
+  /** The frame's original, and its bicubic upscale in the upscaled pane, at once (the model's
+   *  frame may take seconds); does not close the frame. */
+  preview(f: InputFrame, s: FrameSettings): void {
+    this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency');
+    this.settings = s;
+    this.present();
+  }
+
   async process(f: InputFrame, meta: { frameIndex: number; timestamp: number }, s: FrameSettings): Promise<FrameResult> {
+    const runner = this.runner;
+    if (!runner) throw new Error('no model loaded');
     let x: { data: Float32Array; w: number; h: number };
     try {
       x = this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency');
@@ -49,27 +70,57 @@ export class CpuFrameProcessor implements FrameProcessor {
       f.close();
     }
     const tm = performance.now();
-    this.setOutput(await this.runner.runCpu('full', x.data, x.w, x.h));
-    if (s.view !== 'full' && this.runner.hasLow) this.low = await this.runner.runCpu('low', x.data, x.w, x.h);
+    const full = await runner.runCpu('full', x.data, x.w, x.h);
+    const low = s.view !== 'full' && runner.hasLow ? await runner.runCpu('low', x.data, x.w, x.h) : null;
     const modelMs = performance.now() - tm;
-    const mode = s.psnr === null ? null : s.psnr === 'reference' && this.frame!.width >= 4 && this.frame!.height >= 4 ? 'reference' : 'consistency';
-    const psnr: PsnrResult | null = mode ? { ...meta, mode, ...this.psnr(mode) } : null;
-    this.render(s.view, s.gain);
+    this.full = full;
+    this.low = low;
+    this.settings = s;
     this.present();
-    return { psnrMode: mode, modelMs: Promise.resolve(modelMs), psnr: Promise.resolve(psnr), done: Promise.resolve() };
+    const mode: PsnrMode | null = s.psnr === null ? null : s.psnr === 'reference' && this.frame!.width >= 4 && this.frame!.height >= 4 ? 'reference' : 'consistency';
+    // after this frame is on screen: the next one's model runs meanwhile (ORT's WASM threads)
+    const psnr = mode
+      ? new Promise<PsnrResult | null>((resolve) => setTimeout(() => resolve(this.full === full ? { ...meta, mode, ...this.psnr(mode) } : null), 0))
+      : Promise.resolve(null);
+    return { psnrMode: mode, modelMs: Promise.resolve(modelMs), psnr, done: Promise.resolve() };
   }
 
   async rerender(s: FrameSettings): Promise<void> {
     if (!this.full || !this.input) return;
-    if (s.view !== 'full' && !this.low && this.runner.hasLow) this.low = await this.runner.runCpu('low', this.inputNchw!, this.input.width, this.input.height);
-    this.render(s.view, s.gain);
+    if (s.view !== 'full' && !this.low && this.runner?.hasLow) this.low = await this.runner.runCpu('low', this.inputNchw!, this.input.width, this.input.height);
+    this.settings = s;
     this.present();
+  }
+
+  present(): void {
+    const s = this.outSize, t0 = this.targets, inp = this.input;
+    if (!s || !t0 || !inp) return;
+    const vp = t0.viewport;
+    // the original: the browser scales the (small) input image, pixels kept sharp
+    const o = t0.original, g = o.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+    if (g) {
+      g.fillStyle = '#121214';
+      g.fillRect(0, 0, o.width, o.height);
+      const t = viewTransform(vp, o.width, o.height, s.w, s.h);
+      g.imageSmoothingEnabled = false;
+      // image uv 0 sits at canvas u = -offset/scale; the whole image spans 1/scale of the canvas
+      g.drawImage(this.inputImg, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1]);
+    }
+    // the upscaled pane: only its own pixels, from the model's output (or bicubic before it)
+    const u = t0.upscaled, gu = u.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+    if (gu && u.width > 0 && u.height > 0) gu.putImageData(renderView(u.width, u.height, vp, this.viewSource()), 0, 0);
+  }
+
+  private viewSource(): ViewSource {
+    const s = this.outSize!;
+    if (!this.full) return { kind: 'bicubic', input: this.input! };
+    return { kind: 'tensor', width: s.w, height: s.h, full: this.full, low: this.low, view: this.low ? this.settings.view : 'full', gain: this.settings.gain };
   }
 
   async snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame> {
     const s = this.outSize;
-    if (!s || !this.out8) throw new Error('no frame to snapshot');
-    const out = this.rgba({ width: s.w, height: s.h, channels: 3, data: this.out8 });
+    if (!s || !this.full) throw new Error('no frame to snapshot');
+    const out = this.rgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
     let w = s.w, data = out.rgba;
     if (kind === 'comparison') {
       const bic = this.rgba({ ...bicubicUp4(this.input!), channels: 3 }).rgba;
@@ -85,7 +136,13 @@ export class CpuFrameProcessor implements FrameProcessor {
 
   async readTexture(which: 'frame' | 'input' | 'output' | 'view') {
     if (!this.full) throw new Error('no frame yet');
-    return this.pixels(which);
+    const s = this.outSize!, f = this.frame!;
+    if (which === 'frame') return this.rgba({ width: f.width, height: f.height, channels: 4, data: f.data });
+    if (which === 'input') return this.rgba(this.input!);
+    if (which === 'output') return this.rgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
+    // the chosen view at full output size (a 1:1 viewport over the whole image)
+    const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.viewSource());
+    return this.rgba({ width: s.w, height: s.h, channels: 4, data: v.data });
   }
 
   async readTensor(which: 'full' | 'low') {
@@ -97,11 +154,12 @@ export class CpuFrameProcessor implements FrameProcessor {
   async settle(): Promise<void> {}
 
   releaseCurrent(): void {
-    this.full = this.low = this.out8 = null;
+    this.full = this.low = this.out8Cache = null;
   }
 
   dispose(): void {
     this.releaseCurrent();
+    this.runner = null;
   }
 
   /** Frame -> RGBA on the CPU -> (reference: 4x downscale) -> the NCHW model input. */
@@ -122,66 +180,37 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.inputNchw = toNchw(this.input);
     this.full = null;
     this.low = null;
-    this.out8 = null;
+    this.out8Cache = null;
+    this.drawInput();
     return { data: this.inputNchw, w: this.input.width, h: this.input.height };
   }
 
-  private setOutput(full: Float32Array): void {
-    this.full = full;
-    const s = this.outSize!;
-    this.out8 = nchwTo8bit(full, s.w, s.h);
-  }
-
-  private psnr(mode: PsnrMode): { model: number; bicubic: number } {
-    const s = this.outSize!, gt: Image = { width: this.frame!.width, height: this.frame!.height, channels: 4, data: this.frame!.data };
-    const out: Image = { width: s.w, height: s.h, channels: 3, data: this.out8! };
-    if (mode === 'reference') return { model: psnrY(out, gt), bicubic: psnrY({ ...bicubicUp4(this.input!), channels: 3 }, gt) };
-    return { model: psnrY({ ...downscale4(out), channels: 3 }, gt), bicubic: NaN };
-  }
-
-  /** Builds the images that are drawn: the model input and the chosen view of the output. */
-  private render(view: ViewMode, gain: number): void {
-    const s = this.outSize!, inp = this.input!;
-    const n = s.w * s.h, rgba = new Uint8ClampedArray(n * 4);
-    const full = this.full!, low = this.low;
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < 3; c++) {
-        const e = c * n + i;
-        const v = view === 'full' || !low ? full[e] : view === 'low' ? low[e] : 0.5 + gain * (full[e] - low[e]);
-        rgba[i * 4 + c] = Math.round(Math.min(1, Math.max(0, v)) * 255);
+  /** The input as an image the original pane's canvas scales (small: the model input). */
+  private drawInput(): void {
+    const inp = this.input!, m = inp.width * inp.height;
+    const irgba = inp.channels === 4 ? new Uint8ClampedArray(inp.data as Uint8ClampedArray) : new Uint8ClampedArray(m * 4);
+    if (inp.channels === 3) {
+      for (let i = 0; i < m; i++) {
+        for (let c = 0; c < 3; c++) irgba[i * 4 + c] = inp.data[i * 3 + c];
+        irgba[i * 4 + 3] = 255;
       }
-      rgba[i * 4 + 3] = 255;
-    }
-    this.view = { width: s.w, height: s.h, data: rgba };
-    this.viewImg.width = s.w;
-    this.viewImg.height = s.h;
-    this.viewImg.getContext('2d')!.putImageData(new ImageData(rgba, s.w, s.h), 0, 0);
-    const m = inp.width * inp.height, irgba = new Uint8ClampedArray(m * 4);
-    for (let i = 0; i < m; i++) {
-      for (let c = 0; c < 3; c++) irgba[i * 4 + c] = inp.data[i * inp.channels + c];
-      irgba[i * 4 + 3] = 255;
     }
     this.inputImg.width = inp.width;
     this.inputImg.height = inp.height;
     this.inputImg.getContext('2d')!.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
   }
 
-  present(): void {
-    const s = this.outSize, t0 = this.targets;
-    if (!s || !t0 || !this.full) return;
-    const vp = t0.viewport;
-    const draw = (c: HTMLCanvasElement | OffscreenCanvas, img: OffscreenCanvas, smooth: boolean) => {
-      const g = c.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
-      if (!g) return;
-      g.fillStyle = '#121214';
-      g.fillRect(0, 0, c.width, c.height);
-      const t = viewTransform(vp, c.width, c.height, s.w, s.h);
-      g.imageSmoothingEnabled = smooth;
-      // image uv 0 sits at canvas u = -offset/scale; the whole image spans 1/scale of the canvas
-      g.drawImage(img, (-t.offset[0] / t.scale[0]) * c.width, (-t.offset[1] / t.scale[1]) * c.height, c.width / t.scale[0], c.height / t.scale[1]);
-    };
-    draw(t0.original, this.inputImg, false);
-    draw(t0.upscaled, this.viewImg, true);
+  /** The 8-bit output (clamped, rounded), made when something needs it (PSNR, read-backs, export). */
+  private out8(): Uint8Array {
+    const s = this.outSize!;
+    return (this.out8Cache ??= nchwTo8bit(this.full!, s.w, s.h));
+  }
+
+  private psnr(mode: PsnrMode): { model: number; bicubic: number } {
+    const s = this.outSize!, gt: Image = { width: this.frame!.width, height: this.frame!.height, channels: 4, data: this.frame!.data };
+    const out: Image = { width: s.w, height: s.h, channels: 3, data: this.out8() };
+    if (mode === 'reference') return { model: psnrY(out, gt), bicubic: psnrY({ ...bicubicUp4(this.input!), channels: 3 }, gt) };
+    return { model: psnrY({ ...downscale4(out), channels: 3 }, gt), bicubic: NaN };
   }
 
   private rgba(img: Image): { width: number; height: number; rgba: Uint8Array } {
@@ -191,16 +220,5 @@ export class CpuFrameProcessor implements FrameProcessor {
       out[i * 4 + 3] = 255;
     }
     return { width: img.width, height: img.height, rgba: out };
-  }
-
-  /** RGBA bytes for the debug hook. */
-  private pixels(which: 'frame' | 'input' | 'output' | 'view'): { width: number; height: number; rgba: Uint8Array } {
-    const toRgba = (img: Image) => this.rgba(img);
-    const s = this.outSize!;
-    const f = this.frame!;
-    if (which === 'frame') return toRgba({ width: f.width, height: f.height, channels: 4, data: f.data });
-    if (which === 'input') return toRgba(this.input!);
-    if (which === 'output') return toRgba({ width: s.w, height: s.h, channels: 3, data: this.out8! });
-    return toRgba({ ...this.view!, channels: 4 });
   }
 }

@@ -7,12 +7,11 @@
 // as soon as the previous frame is done, so the next one is decoded and queued while this one runs.
 import { psnrFromSse } from '../filters';
 import { halfToFloat } from '../gpu/half';
-import { destroyTexture, imageTexture, readBuffer, readTexture } from '../gpu/resources';
+import { readBuffer, readTexture } from '../gpu/resources';
 import type { TimerSpan } from '../gpu/timer';
-import type { DType, RunOutput, Runner } from '../inference/types';
+import type { CpuRunner, DType, RunOutput, Runner } from '../inference/types';
 import { pictureSize } from '../passes/upload';
 import type { PsnrMode } from '../params';
-import { BicubicPass } from '../passes/bicubic';
 import { PresentPass } from '../passes/present';
 import { Resources } from './resources';
 import type { DisplayTargets, FrameProcessor, InputFrame, FrameResult, FrameSettings, FrameSizes, PsnrResult, SnapshotKind } from './types';
@@ -22,13 +21,6 @@ interface Current {
   low: RunOutput | null;
   frameIndex: number;
   timestamp: number;
-}
-
-/** What a comparison snapshot needs beyond the frame's resources: bicubic of the model input. */
-interface Comparison {
-  res: Resources;
-  bic8: GPUTexture;
-  pass: BicubicPass;
 }
 
 export class GpuFrameProcessor implements FrameProcessor {
@@ -41,19 +33,26 @@ export class GpuFrameProcessor implements FrameProcessor {
   private readonly presentUp: PresentPass | null;
   private snapCanvas: OffscreenCanvas | null = null;
   private snapCtx: GPUCanvasContext | null = null;
-  private cmp: Comparison | null = null;
+  private runner: Runner | null = null;
+  /** the upscaled pane shows the bicubic preview (view8) until the model's first frame */
+  private previewing = false;
 
   constructor(
     private readonly device: GPUDevice,
-    private readonly runner: Runner,
+    /** the model's precision: the packed input and the output tensors are in it */
+    readonly dtype: DType,
     private readonly targets: DisplayTargets | null,
   ) {
     this.presentOrig = targets ? new PresentPass(device, targets.original, 'nearest') : null;
     this.presentUp = targets ? new PresentPass(device, targets.upscaled, 'linear') : null;
   }
 
-  get dtype(): DType {
-    return this.runner.dtype;
+  /** The model to run from now on (null: none loaded); the current frame's outputs are let go. */
+  setRunner(r: Runner | CpuRunner | null): void {
+    if (r && !('run' in r)) throw new Error('the WebGPU frame path needs a runner with GPU input and output');
+    if (r && r.dtype !== this.dtype) throw new Error(`the frame path is ${this.dtype}, the model ${r.dtype}`);
+    this.releaseCurrent();
+    this.runner = r;
   }
 
   get modelClock() {
@@ -69,8 +68,30 @@ export class GpuFrameProcessor implements FrameProcessor {
     return this.cur !== null;
   }
 
+  get showing(): boolean {
+    return this.cur !== null || this.previewing;
+  }
+
+  /** The frame's original, and its bicubic upscale in the upscaled pane, at once (the model's
+   *  frame may take seconds); does not close the frame. */
+  preview(f: InputFrame, s: FrameSettings): void {
+    const { width, height } = pictureSize(f.frame);
+    const res = this.ensureResources(width, height, s.psnr);
+    res.upload.copy(f.frame);
+    this.releaseCurrent();
+    this.previewing = true;
+    const enc = this.device.createCommandEncoder({ label: 'preview' });
+    res.encodePreview(enc);
+    this.encodePresent(enc);
+    this.device.queue.submit([enc.finish()]);
+  }
+
   async process(f: InputFrame, meta: { frameIndex: number; timestamp: number }, s: FrameSettings): Promise<FrameResult> {
-    const device = this.device;
+    const device = this.device, runner = this.runner;
+    if (!runner) {
+      f.close();
+      throw new Error('no model loaded');
+    }
     let res: Resources;
     try {
       const { width, height } = pictureSize(f.frame);
@@ -79,17 +100,23 @@ export class GpuFrameProcessor implements FrameProcessor {
     } finally {
       f.close();
     }
+    const probe = runner.undecided === true && res.probe !== null;
     const enc = device.createCommandEncoder({ label: 'frame in' });
-    res.encodeIn(enc);
-    const span = res.timer?.begin(enc) ?? null;
-    device.queue.submit([enc.finish()]);
+    res.encodeIn(enc, probe);
+    if (probe) {
+      device.queue.submit([enc.finish()]);
+      await runner.probe!(res.probe!.output, res.probe!.region.width, res.probe!.region.height);
+    }
+    const enc2 = probe ? device.createCommandEncoder({ label: 'frame in (timer)' }) : enc;
+    const span = res.timer?.begin(enc2) ?? null;
+    device.queue.submit([enc2.finish()]);
 
     const tm = performance.now();
     const w = res.input.width, h = res.input.height;
     let full: RunOutput | null = null, low: RunOutput | null = null;
     try {
-      full = await this.runner.run('full', res.pack.output, w, h);
-      if (s.view !== 'full' && this.runner.hasLow) low = await this.runner.run('low', res.pack.output, w, h);
+      full = await runner.run('full', res.pack.output, w, h);
+      if (s.view !== 'full' && runner.hasLow) low = await runner.run('low', res.pack.output, w, h);
       // no timestamps: time the model by waiting for it (the CPU then idles while the GPU works)
       if (!span) await device.queue.onSubmittedWorkDone();
     } catch (e) {
@@ -101,6 +128,7 @@ export class GpuFrameProcessor implements FrameProcessor {
     const waited = span ? null : performance.now() - tm;
 
     this.releaseCurrent();
+    this.previewing = false;
     this.cur = { full, low, frameIndex: meta.frameIndex, timestamp: meta.timestamp };
     this.view = s.view;
     const psnr = this.renderOutputs(s, s.psnr !== null, span);
@@ -115,10 +143,10 @@ export class GpuFrameProcessor implements FrameProcessor {
   }
 
   async rerender(s: FrameSettings): Promise<void> {
-    const cur = this.cur, res = this.res;
-    if (!cur || !res) return;
-    if (s.view !== 'full' && !cur.low && this.runner.hasLow) {
-      cur.low = await this.runner.run('low', res.pack.output, res.input.width, res.input.height);
+    const cur = this.cur, res = this.res, runner = this.runner;
+    if (!cur || !res || !runner) return;
+    if (s.view !== 'full' && !cur.low && runner.hasLow) {
+      cur.low = await runner.run('low', res.pack.output, res.input.width, res.input.height);
     }
     this.view = s.view;
     void this.renderOutputs(s, false);
@@ -148,9 +176,8 @@ export class GpuFrameProcessor implements FrameProcessor {
     const enc = this.device.createCommandEncoder({ label: 'snapshot' });
     const dst = this.snapCtx!.getCurrentTexture();
     if (kind === 'comparison') {
-      const c = this.comparison(res);
-      c.pass.encode(enc);
-      enc.copyTextureToTexture({ texture: c.bic8 }, { texture: dst }, [ow, oh]);
+      res.encodePreview(enc); // bicubic of the input into view8 (an export's processor shows no views)
+      enc.copyTextureToTexture({ texture: res.view8 }, { texture: dst }, [ow, oh]);
       enc.copyTextureToTexture({ texture: res.out8 }, { texture: dst, origin: [ow, 0] }, [ow, oh]);
     } else {
       enc.copyTextureToTexture({ texture: res.out8 }, { texture: dst }, [ow, oh]);
@@ -162,21 +189,6 @@ export class GpuFrameProcessor implements FrameProcessor {
     } finally {
       bitmap.close();
     }
-  }
-
-  private comparison(res: Resources): Comparison {
-    if (this.cmp?.res === res) return this.cmp;
-    this.disposeComparison();
-    const bic8 = imageTexture(this.device, 'comparison bicubic', res.out8.width, res.out8.height);
-    this.cmp = { res, bic8, pass: new BicubicPass(this.device, res.input, bic8) };
-    return this.cmp;
-  }
-
-  private disposeComparison(): void {
-    if (!this.cmp) return;
-    this.cmp.pass.dispose();
-    destroyTexture(this.cmp.bic8);
-    this.cmp = null;
   }
 
   async readTexture(which: 'frame' | 'input' | 'output' | 'view') {
@@ -208,7 +220,7 @@ export class GpuFrameProcessor implements FrameProcessor {
 
   dispose(): void {
     this.releaseCurrent();
-    this.disposeComparison();
+    this.runner = null;
     this.res?.dispose();
     this.res = null;
     this.inflight = null; // a lost device's queue may never report back
@@ -225,7 +237,7 @@ export class GpuFrameProcessor implements FrameProcessor {
     const r = this.res;
     if (r && r.width === w && r.height === h && r.mode === mode && r.dtype === this.dtype) return r;
     this.releaseCurrent();
-    this.disposeComparison();
+    this.previewing = false;
     r?.dispose();
     this.res = new Resources(this.device, w, h, mode, this.dtype);
     return this.res;
@@ -233,8 +245,8 @@ export class GpuFrameProcessor implements FrameProcessor {
 
   private displayTexture(): GPUTexture | null {
     const res = this.res, cur = this.cur;
-    if (!res || !cur) return null;
-    return this.view !== 'full' && cur.low ? res.view8 : res.out8;
+    if (!res || (!cur && !this.previewing)) return null;
+    return this.previewing || (this.view !== 'full' && cur?.low) ? res.view8 : res.out8;
   }
 
   /** unpack -> present [-> PSNR]; the PSNR arrives when its 16 bytes are mapped back. */

@@ -12,6 +12,10 @@ import { SsePass, SseReadback } from '../passes/psnr';
 import { UnpackPass } from '../passes/unpack';
 import { UploadPass } from '../passes/upload';
 
+/** Side of the probe crop: large enough to load a GPU, small enough to run in well under a second
+ *  on a slow one. */
+const PROBE_SIDE = 256;
+
 /** GPU resources for one (frame size, PSNR mode, dtype); rebuilt when any changes. */
 export class Resources {
   readonly upload: UploadPass;
@@ -31,6 +35,12 @@ export class Resources {
   readonly ds8: GPUTexture | null = null;
   readonly down2: DownscalePass | null = null;
   readonly sse: SsePass[] = [];
+  /** bicubic of the model input into view8: the preview before the model's first frame, and the
+   *  left half of a comparison export */
+  readonly preview: BicubicPass;
+  /** a central crop of the input, packed for a runner that decides something first (the auto
+   *  pick times both engines on it, not on a whole large frame); null for small frames */
+  readonly probe: PackPass | null;
 
   constructor(device: GPUDevice, readonly width: number, readonly height: number, readonly mode: PsnrMode, readonly dtype: DType) {
     this.upload = new UploadPass(device, width, height);
@@ -45,11 +55,16 @@ export class Resources {
     }
     const ow = this.input.width * 4, oh = this.input.height * 4;
     this.pack = new PackPass(device, this.input, dtype);
+    const iw = this.input.width, ih = this.input.height;
+    this.probe = iw * ih > PROBE_SIDE * PROBE_SIDE
+      ? new PackPass(device, this.input, dtype, { x: Math.max(0, (iw - PROBE_SIDE) >> 1), y: Math.max(0, (ih - PROBE_SIDE) >> 1), width: Math.min(iw, PROBE_SIDE), height: Math.min(ih, PROBE_SIDE) })
+      : null;
     this.out8 = imageTexture(device, 'output 8-bit', ow, oh);
     this.view8 = imageTexture(device, 'view 8-bit', ow, oh);
     this.unpackFull = new UnpackPass(device, this.out8, dtype);
     this.unpackView = new UnpackPass(device, this.view8, dtype);
     this.readback = new SseReadback(device);
+    this.preview = new BicubicPass(device, this.input, this.view8);
     this.timer = GpuTimer.create(device);
     if (mode === 'reference') {
       this.bic8 = imageTexture(device, 'bicubic 8-bit', ow, oh);
@@ -64,9 +79,16 @@ export class Resources {
   }
 
   /** [reference mode: the 4x downscale], then the NCHW input tensor (res.pack.output). */
-  encodeIn(enc: GPUCommandEncoder): void {
+  encodeIn(enc: GPUCommandEncoder, probe = false): void {
     this.down?.encode(enc);
     this.pack.encode(enc);
+    if (probe) this.probe?.encode(enc);
+  }
+
+  /** [reference mode: the 4x downscale], then bicubic of the input into view8. */
+  encodePreview(enc: GPUCommandEncoder): void {
+    this.down?.encode(enc);
+    this.preview.encode(enc);
   }
 
   /** The 8-bit full view (out8) and, with `low`, the low / high view (view8); with `psnr`, the
@@ -86,11 +108,13 @@ export class Resources {
     destroyTexture(this.lr);
     this.down?.dispose();
     this.pack.dispose();
+    this.probe?.dispose();
     destroyTexture(this.out8);
     destroyTexture(this.view8);
     this.unpackFull.dispose();
     this.unpackView.dispose();
     this.readback.dispose();
+    this.preview.dispose();
     this.timer?.dispose();
     destroyTexture(this.bic8);
     this.bic?.dispose();

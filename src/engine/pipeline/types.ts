@@ -2,6 +2,7 @@
 // with PSNR and the model's time beside it. Two implementations, chosen once by the host: WebGPU
 // (gpu.ts: nothing but 32 bytes of sums and timestamps leaves the GPU) and CPU/WASM (cpu.ts). The
 // live player, the exporter and the benchmarks drive the same processor.
+import type { CpuRunner, Runner } from '../inference/types';
 import type { Picture } from '../passes/upload';
 import type { PsnrMode, ViewMode } from '../params';
 import type { Viewport } from '../passes/present';
@@ -58,7 +59,16 @@ export interface FrameProcessor {
   readonly modelClock: ModelClock | null;
   /** sizes of the frame being shown; null before the first */
   readonly sizes: FrameSizes | null;
+  /** a model frame is current (re-renders and read-backs need one) */
   readonly hasFrame: boolean;
+  /** something is on screen: a model frame, or the preview before it */
+  readonly showing: boolean;
+  /** The model from now on (null: none loaded); the current outputs are let go. The processor
+   *  lives as long as its device, runners come and go with the model. */
+  setRunner(r: Runner | CpuRunner | null): void;
+  /** Shows the frame's original, and its bicubic upscale in the upscaled pane, at once, before
+   *  the model's frame (seconds away on a slow device); does not close the frame. */
+  preview(f: InputFrame, s: FrameSettings): void;
   /** Takes one decoded frame (and closes it) through the model into the current output. Resolves
    *  when the next frame may be given: on the GPU, at most this frame and the previous one are in
    *  flight. */

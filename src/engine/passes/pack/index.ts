@@ -7,23 +7,34 @@ import type { DType } from '../../inference/types';
 /** Bytes of a [1,3,h,w] tensor, padded to 4. */
 export const tensorBytes = (w: number, h: number, dtype: DType) => Math.ceil((3 * w * h * (dtype === 'fp16' ? 2 : 4)) / 4) * 4;
 
-/** src texture (w x h) -> `output`, a GPUBuffer holding the NCHW input tensor (ORT binds it directly). */
+/** A region of a texture (default: all of it). */
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** src texture (or a region of it) -> `output`, a GPUBuffer holding the NCHW input tensor (ORT binds it directly). */
 export class PackPass {
   readonly output: GPUBuffer;
+  readonly region: Region;
   private readonly pipeline: GPUComputePipeline;
   private readonly params: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   private readonly groups: [number, number];
 
-  constructor(device: GPUDevice, src: GPUTexture, readonly dtype: DType) {
-    const w = src.width, h = src.height;
+  constructor(device: GPUDevice, src: GPUTexture, readonly dtype: DType, region?: Region) {
+    this.region = region ?? { x: 0, y: 0, width: src.width, height: src.height };
+    const { x, y, width: w, height: h } = this.region;
     this.pipeline = computePipeline(device, 'pack-nchw', code);
     this.output = createBuffer(device, {
       label: `model input ${dtype} 1x3x${h}x${w}`,
       size: tensorBytes(w, h, dtype),
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
-    this.params = uniformBuffer(device, 'pack params', new Uint32Array([w, h, dtype === 'fp16' ? 1 : 0, 0]));
+    // size (2 u32) + origin (2 u32) + fp16 flag + 3 padding = 32 bytes
+    this.params = uniformBuffer(device, 'pack params', new Uint32Array([w, h, x, y, dtype === 'fp16' ? 1 : 0, 0, 0, 0]));
     this.bindGroup = device.createBindGroup({
       label: 'pack',
       layout: this.pipeline.getBindGroupLayout(0),

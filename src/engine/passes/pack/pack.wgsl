@@ -1,11 +1,15 @@
-// RGBA texture -> the model's input tensor: NCHW [1,3,H,W], values in [0,1].
+// RGBA texture -> the model's input tensor: NCHW [1,3,H,W], values in [0,1], from the W x H region
+// of the texture at `origin` (the whole texture, or a crop).
 // FP32: one f32 per element. FP16: two halves per u32 (pack2x16float), so this shader needs no
 // shader-f16 extension; element e = c*H*W + y*W + x.
 
 struct Params {
-  size: vec2u,   // W, H
+  size: vec2u,    // W, H
+  origin: vec2u,  // top-left of the region in the texture
   fp16: u32,
-  _pad: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -16,7 +20,7 @@ fn value(e: u32) -> f32 {
   let n = P.size.x * P.size.y;
   let c = e / n;
   let r = e % n;
-  return textureLoad(src, vec2u(r % P.size.x, r / P.size.x), 0)[c];
+  return textureLoad(src, P.origin + vec2u(r % P.size.x, r / P.size.x), 0)[c];
 }
 
 @compute @workgroup_size(256)

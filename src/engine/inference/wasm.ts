@@ -1,0 +1,90 @@
+// The WASM backend's runner on the page: the model runs in a worker (wasm.worker.ts) so that the
+// page stays responsive while a frame takes seconds; inputs and outputs travel as transferred
+// Float32Arrays (a 1024x1024 frame's output is 201 MB of float32: moved, not copied). One worker per
+// runner, ended with it.
+import { ModelLoadError, ortConfig } from './index';
+import type { CpuRunner, ModelBytes, Which } from './types';
+import type { WorkerReply, WorkerRequest } from './wasm.worker';
+
+type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+export class WasmRunner implements CpuRunner {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private lowSent = false;
+  private dead: Error | null = null;
+
+  private constructor(
+    private readonly files: { full: string; low: string | null },
+    private readonly bytes: ModelBytes,
+  ) {
+    this.worker = new Worker(new URL('./wasm.worker.ts', import.meta.url), { type: 'module', name: 'sr4x-wasm-model' });
+    this.worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      const p = this.pending.get(e.data.id);
+      this.pending.delete(e.data.id);
+      p?.resolve(e.data);
+    };
+    this.worker.onerror = (e) => this.fail(new Error(`the WASM model worker failed: ${e.message || 'unknown error'}`));
+  }
+
+  static async create(files: { full: string; low: string | null }, bytes: ModelBytes): Promise<WasmRunner> {
+    const r = new WasmRunner(files, bytes);
+    try {
+      const { wasmPaths, threads } = ortConfig();
+      await r.call({ op: 'init', wasmPaths, threads });
+      await r.send(files.full);
+      await r.call({ op: 'create', files });
+    } catch (e) {
+      await r.dispose();
+      throw e;
+    }
+    return r;
+  }
+
+  get hasLow(): boolean {
+    return this.files.low !== null;
+  }
+
+  async runCpu(which: Which, data: Float32Array, w: number, h: number): Promise<Float32Array> {
+    if (which === 'low' && !this.lowSent) {
+      if (!this.files.low) throw new ModelLoadError('this model has no low-frequency (skip path) file in the manifest');
+      await this.send(this.files.low);
+      this.lowSent = true;
+    }
+    // the caller keeps its input (a view change runs the low model on it later): send a copy
+    const copy = data.slice();
+    const r = await this.call({ op: 'run', which, data: copy, w, h }, [copy.buffer]);
+    return r.out!;
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.dead) await this.call({ op: 'dispose' }).catch(() => undefined);
+    this.worker.terminate();
+    this.fail(new Error('runner disposed'));
+  }
+
+  private async send(file: string): Promise<void> {
+    const b = await this.bytes(file);
+    await this.call({ op: 'bytes', file, bytes: b }, [b.buffer]);
+  }
+
+  private call(req: Request, transfer: Transferable[] = []): Promise<WorkerReply> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id }, transfer);
+    }).then((r) => {
+      if (r.error) throw r.loadError ? new ModelLoadError(r.error) : new Error(r.error);
+      return r;
+    });
+  }
+
+  private fail(e: Error): void {
+    this.dead ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}

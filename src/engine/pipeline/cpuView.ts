@@ -1,0 +1,122 @@
+// The CPU path's present: only the pixels a canvas shows are computed, straight from the model's
+// float output (full, low or high view) or, before the first model frame, from the bicubic upscale
+// of the input. A 1024x1024 frame's 4096x4096 output is 16.8 M pixels; a ~600x600 canvas is 0.36 M,
+// so drawing costs a few ms whatever the output size. Same sampling as the GPU present pass
+// (present.wgsl): bilinear when magnified, a box of taps over each pixel's footprint when minified.
+import { cubic, type Image } from '../filters';
+import type { ViewMode } from '../params';
+import { footprintTaps, viewTransform, type Viewport } from '../passes/present';
+
+/** At most this many taps per axis on the CPU (the GPU takes up to 8: MAX_TAPS). */
+const CPU_TAPS = 4;
+const BG = [18, 18, 20];
+
+export type ViewSource =
+  | { kind: 'tensor'; width: number; height: number; full: Float32Array; low: Float32Array | null; view: ViewMode; gain: number }
+  | { kind: 'bicubic'; input: Image };
+
+/** RGBA pixels of a cw x ch canvas showing `src` (of output size w x h) through the viewport. */
+export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource): ImageData {
+  const w = src.kind === 'tensor' ? src.width : src.input.width * 4;
+  const h = src.kind === 'tensor' ? src.height : src.input.height * 4;
+  const out = new ImageData(cw, ch);
+  const d = out.data;
+  const t = viewTransform(vp, cw, ch, w, h);
+  const f = footprintTaps(t.scale, cw, ch, w, h);
+  const nx = Math.min(CPU_TAPS, f.taps[0]), ny = Math.min(CPU_TAPS, f.taps[1]);
+  // uv between taps: the footprint split into nx x ny cells (coarser than the GPU's when capped)
+  const sx = f.taps[0] === 1 ? 0 : (t.scale[0] / cw) / nx, sy = f.taps[1] === 1 ? 0 : (t.scale[1] / ch) / ny;
+  const rgb = [0, 0, 0], acc = [0, 0, 0];
+  const sample = src.kind === 'tensor' ? tensorSampler(src, nx * ny === 1) : bicubicSampler(src.input);
+  for (let py = 0; py < ch; py++) {
+    const v0 = ((py + 0.5) / ch) * t.scale[1] + t.offset[1] - (sy * (ny - 1)) / 2;
+    for (let px = 0; px < cw; px++) {
+      const u0 = ((px + 0.5) / cw) * t.scale[0] + t.offset[0] - (sx * (nx - 1)) / 2;
+      const o = (py * cw + px) * 4;
+      const uc = u0 + (sx * (nx - 1)) / 2, vc = v0 + (sy * (ny - 1)) / 2;
+      if (uc < 0 || uc > 1 || vc < 0 || vc > 1) {
+        d[o] = BG[0];
+        d[o + 1] = BG[1];
+        d[o + 2] = BG[2];
+        d[o + 3] = 255;
+        continue;
+      }
+      acc[0] = acc[1] = acc[2] = 0;
+      for (let j = 0; j < ny; j++) {
+        for (let i = 0; i < nx; i++) {
+          sample((u0 + i * sx) * w - 0.5, (v0 + j * sy) * h - 0.5, rgb);
+          acc[0] += rgb[0];
+          acc[1] += rgb[1];
+          acc[2] += rgb[2];
+        }
+      }
+      const k = 255 / (nx * ny);
+      d[o] = acc[0] * k + 0.5;
+      d[o + 1] = acc[1] * k + 0.5;
+      d[o + 2] = acc[2] * k + 0.5;
+      d[o + 3] = 255;
+    }
+  }
+  return out;
+}
+
+type Sampler = (x: number, y: number, out: number[]) => void;
+
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** The model's output at pixel position (x, y) (texel centres at integers), in [0, 1]:
+ *  bilinear between the four nearest (one tap per canvas pixel), else the nearest. */
+function tensorSampler(s: Extract<ViewSource, { kind: 'tensor' }>, bilinear: boolean): Sampler {
+  const { width: w, height: h, full, low, view, gain } = s;
+  const n = w * h;
+  const value = view === 'full' || !low
+    ? (c: number, i: number) => clamp01(full[c * n + i])
+    : view === 'low'
+      ? (c: number, i: number) => clamp01(low[c * n + i])
+      : (c: number, i: number) => clamp01(0.5 + gain * (full[c * n + i] - low[c * n + i]));
+  return (x, y, out) => {
+    if (!bilinear) {
+      const i = Math.min(h - 1, Math.max(0, Math.round(y))) * w + Math.min(w - 1, Math.max(0, Math.round(x)));
+      for (let c = 0; c < 3; c++) out[c] = value(c, i);
+      return;
+    }
+    const x0 = Math.floor(x), y0 = Math.floor(y), fx = x - x0, fy = y - y0;
+    const xa = Math.min(w - 1, Math.max(0, x0)), xb = Math.min(w - 1, Math.max(0, x0 + 1));
+    const ya = Math.min(h - 1, Math.max(0, y0)), yb = Math.min(h - 1, Math.max(0, y0 + 1));
+    for (let c = 0; c < 3; c++) {
+      const top = value(c, ya * w + xa) * (1 - fx) + value(c, ya * w + xb) * fx;
+      const bot = value(c, yb * w + xa) * (1 - fx) + value(c, yb * w + xb) * fx;
+      out[c] = top * (1 - fy) + bot * fy;
+    }
+  };
+}
+
+/** bicubicUp4 of `img` (filters.ts: Keys a = -0.5, half-pixel centres, clamped edges) at the output
+ *  pixel nearest (x, y), in [0, 1]: the preview shown until the model's first frame arrives. */
+function bicubicSampler(img: Image): Sampler {
+  const W = img.width, H = img.height, C = img.channels, d = img.data;
+  // the four phases of a 4x upscale: output pixel o sits at input (o + 0.5) / 4 - 0.5
+  const phase = [0, 1, 2, 3].map((p) => {
+    const x = (p + 0.5) / 4 - 0.5, f = Math.floor(x), t = x - f;
+    return { f, wt: [cubic(t + 1), cubic(t), cubic(1 - t), cubic(2 - t)] };
+  });
+  const ix = [0, 0, 0, 0], iy = [0, 0, 0, 0];
+  return (x, y, out) => {
+    const ox = Math.min(4 * W - 1, Math.max(0, Math.round(x))), oy = Math.min(4 * H - 1, Math.max(0, Math.round(y)));
+    const px = phase[ox & 3], py = phase[oy & 3], bx = (ox >> 2) + px.f, by = (oy >> 2) + py.f;
+    for (let k = 0; k < 4; k++) {
+      ix[k] = Math.min(W - 1, Math.max(0, bx - 1 + k));
+      iy[k] = Math.min(H - 1, Math.max(0, by - 1 + k));
+    }
+    for (let c = 0; c < 3; c++) {
+      let acc = 0;
+      for (let a = 0; a < 4; a++) {
+        const row = iy[a] * W;
+        let r = 0;
+        for (let b = 0; b < 4; b++) r += px.wt[b] * d[(row + ix[b]) * C + c];
+        acc += py.wt[a] * r;
+      }
+      out[c] = clamp01(Math.round(clamp01(acc / 255) * 255) / 255); // as bicubicUp4 rounds to 8 bits
+    }
+  };
+}
