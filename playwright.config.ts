@@ -17,6 +17,10 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${PORT}`,
     viewport: { width: 1280, height: 800 },
+    // The build's service worker would serve the page and its files from its cache, around
+    // page.route() (several tests break or replace model files that way); e2e/offline.spec.ts
+    // allows it and tests it.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [

@@ -4,8 +4,10 @@
 //   /models/  <- the top-level models/ folder (manifest.json + ONNX files; SR_MODELS_DIR overrides)
 //   /ort/     <- onnxruntime-web's wasm runtime files (never a CDN)
 // Both are served by a middleware in dev/preview and copied into dist/ on build.
+// The build also gets a service worker that caches all of it for offline use (offline() below).
 import { defineConfig, type Plugin, type Connect } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -99,8 +101,56 @@ function srAssets(): Plugin {
   };
 }
 
+// Offline use and installing as an app (vite-plugin-pwa: Workbox's generateSW, no hand-written
+// worker). The build's service worker precaches everything the player can load, so after one
+// visit it runs with no network:
+//   the app (index.html, JS, CSS, icons, the web manifest), onnxruntime-web's runtime (/ort/, 27 MB),
+//   the demo clip (2 MB) and every model in models/ (manifest.json + ONNX + WGSL weights, 11 MB).
+// Models are precached, not cached at run time: a model picked offline must already be there, and
+// precache entries carry a content hash, so a new build fetches again only the files that changed
+// and drops those it no longer has (a run-time cache would keep serving a stale model under an
+// unchanged name). ~40 MB on the first visit, the runtime being two thirds of it.
+// A cached response is the server's response, headers and all: COOP/COEP/CORP/CSP come back with
+// it, so the page stays cross-origin isolated offline (e2e/offline.spec.ts checks).
+// No service worker in dev (devOptions off): Vite's modules change under it.
+function offline(): Plugin[] {
+  return VitePWA({
+    // a new version waits until the user takes it (a reload mid-video would cut it): src/ui/offline.ts
+    registerType: 'prompt',
+    injectRegister: false,
+    // the icons are among globPatterns already
+    includeManifestIcons: false,
+    devOptions: { enabled: false },
+    manifest: {
+      name: 'SR4x player: real-time 4x video super-resolution',
+      short_name: 'SR4x',
+      description: 'Upscales a video 4x live in the browser, on your GPU; nothing leaves your machine.',
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+      background_color: '#111317',
+      theme_color: '#111317',
+      icons: [
+        { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+    workbox: {
+      globPatterns: ['**/*.{html,js,css,png,webmanifest,mjs,wasm,onnx,bin,json,mp4}'],
+      // onnxruntime-web's WASM runtime is 27 MB; room for larger models of your own
+      maximumFileSizeToCacheInBytes: 128 * 2 ** 20,
+      navigateFallback: 'index.html',
+      // the first visit's page is served by the worker as soon as it is installed (a model switch
+      // offline works without a reload); an update waits for the user (skipWaiting on their word)
+      clientsClaim: true,
+      cleanupOutdatedCaches: true,
+    },
+  });
+}
+
 export default defineConfig({
-  plugins: [react(), srAssets()],
+  plugins: [react(), srAssets(), offline()],
   resolve: {
     // The ORT build without an embedded loader: its .mjs/.wasm come from ort.env.wasm.wasmPaths
     // (/ort/ on our origin), also for the WASM threads' workers, and Vite emits no copy of its own.
