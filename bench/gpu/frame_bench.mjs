@@ -18,7 +18,7 @@
 //   env: BENCH_MACHINE=name (default <hostname>-<n>cpu)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from '../lib/webgpu.mjs';
+import { frameProcessor, loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from '../lib/webgpu.mjs';
 import { runInfo, writeResults } from '../lib/results.mjs';
 import { list, makeOpt, median, r3 } from '../lib/util.mjs';
 
@@ -68,7 +68,7 @@ function sources(px, dtype) {
 
 async function bench(name, runner, dtype, src) {
   const targets = { original: offscreenCanvas(1920, 1080), upscaled: offscreenCanvas(1920, 1080), viewport: { zoom: 1, cx: 0.5, cy: 0.5 } };
-  const proc = new b.GpuFrameProcessor(device, runner, targets);
+  const proc = frameProcessor(b, device, runner, targets);
   const settings = { view: 'full', gain: 1, psnr: 'consistency' };
   const model = [], lat = [], psnr = [];
   let clock = null;

@@ -10,7 +10,7 @@
 //   deno run --unstable-webgpu --no-config --allow-read --allow-write --allow-env tests/f16/deno_run.mjs JOB.json
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadBundle, loadModel, ortRunner, playerGpu, runtimeVersion, setupOrt, wgslRunner } from '../../bench/lib/webgpu.mjs';
+import { frameProcessor, loadBundle, loadModel, ortRunner, playerGpu, runtimeVersion, setupOrt, wgslRunner } from '../../bench/lib/webgpu.mjs';
 
 const job = JSON.parse(fs.readFileSync(Deno.args[0], 'utf8'));
 const t0 = performance.now();
@@ -37,7 +37,7 @@ const write = (name, data) => fs.writeFileSync(path.join(job.out, name), new Uin
 
 /** One frame of `im` through a new GpuFrameProcessor on `runner`; writes its outputs as `<tag>.*`. */
 async function frame(runner, im, tag, { low = true } = {}) {
-  const proc = new b.GpuFrameProcessor(device, runner, null);
+  const proc = frameProcessor(b, device, runner);
   try {
     const t = performance.now();
     const r = await proc.process({ frame: { width: im.width, height: im.height, rgba: im.rgba }, close() {} }, { frameIndex: 0, timestamp: 0 },
