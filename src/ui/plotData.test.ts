@@ -13,16 +13,17 @@ describe('plotWindow', () => {
     log.set(5, 'modelMs', 4);
     log.setPsnr(9, { frameIndex: 9, timestamp: 0.3, mode: 'reference', model: 30, bicubic: 27 });
     const w = plotWindow(log, 10, 30);
-    expect(w.x).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]); // starts at or after 15 - 10 s
+    // the window's ends (budget only), then the frames that start at or after 15 - 10 s
+    expect(w.x).toEqual([5, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 15]);
     expect(w.range).toEqual([5, 15]);
-    expect(w.frameMs).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24, null]); // the newest is still in flight
-    expect(w.modelMs[0]).toBe(4);
-    expect(w.modelMs.slice(1).every((v) => v === null)).toBe(true);
+    expect(w.frameMs).toEqual([null, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, null, null]); // the newest is still in flight
+    expect(w.modelMs[1]).toBe(4);
+    expect(w.modelMs.filter((v) => v !== null)).toEqual([4]);
     expect(w.budget.every((v) => v === 1000 / 30)).toBe(true);
     // drops are marked on the frame that followed them, at its time (or the budget while in flight)
-    expect(w.dropped).toEqual([null, null, null, null, null, null, null, null, null, 24, null]);
+    expect(w.dropped).toEqual([null, null, null, null, null, null, null, null, null, null, 24, null, null]);
     expect(w.droppedCount).toBe(3);
-    expect([w.psnr[4], w.bicubic[4], w.psnr[5]]).toEqual([30, 27, null]);
+    expect([w.psnr[5], w.bicubic[5], w.psnr[6]]).toEqual([30, 27, null]);
   });
 
   it('a still has no budget; an empty log an empty window', () => {
@@ -30,7 +31,8 @@ describe('plotWindow', () => {
     expect(plotWindow(log, 10, null).x).toEqual([]);
     add(log, 0, 2500);
     const w = plotWindow(log, 10, null);
-    expect(w.budget).toEqual([null]);
+    expect(w.x).toEqual([0, 2.5, 10]);
+    expect(w.budget).toEqual([null, null, null]);
     expect(w.range).toEqual([0, 10]);
   });
 });

@@ -1,5 +1,6 @@
 // What the live plots draw, read straight from the engine's session log: the last `spanS` seconds
-// of frames, up to the newest (so a paused player's plot stays put instead of scrolling away).
+// of frames, up to the newest (so a paused player's plot stays put instead of scrolling away). The
+// window's two ends carry the budget alone, so its line spans the whole plot.
 import type { SessionLog } from '../engine/sessionLog';
 
 /** Series colours (the e2e test looks for them on the plot canvases). */
@@ -38,6 +39,14 @@ export function plotWindow(log: SessionLog, spanS: number, fps: number | null): 
   if (log.end === log.first) return w;
   const endMs = log.wallMs(log.end - 1);
   const budget = fps && fps > 0 ? 1000 / fps : null;
+  const end = endMs / 1000;
+  w.range = [Math.max(0, end - spanS), Math.max(end, spanS)];
+  const edge = (x: number) => {
+    w.x.push(x);
+    w.budget.push(budget);
+    for (const s of [w.frameMs, w.modelMs, w.dropped, w.psnr, w.bicubic]) s.push(null);
+  };
+  edge(w.range[0]);
   const r = { wallMs: 0, frameMs: 0, modelMs: 0, dropped: 0, psnr: 0, bicubic: 0 };
   for (let id = log.indexAt(endMs - spanS * 1000); id < log.end; id++) {
     log.read(id, r);
@@ -51,7 +60,6 @@ export function plotWindow(log: SessionLog, spanS: number, fps: number | null): 
     w.psnr.push(v(r.psnr) === Infinity ? null : v(r.psnr));
     w.bicubic.push(v(r.bicubic) === Infinity ? null : v(r.bicubic));
   }
-  const end = endMs / 1000;
-  w.range = [Math.max(0, end - spanS), Math.max(end, spanS)];
+  edge(w.range[1]);
   return w;
 }
