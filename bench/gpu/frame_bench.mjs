@@ -13,7 +13,8 @@
 // min(frames, 30) runs (at least 5) on the same packed input. The results file is rewritten after
 // each row, so a run cut short by its timeout keeps what it measured.
 //   node bench/gpu/frame_bench.mjs --dawn DAWN_NODE --ort DIR --bundle FILE [--models models] [--model sr4x-c32]
-//        [--size 1024] [--frames 60] [--dtypes fp16,fp32] [--out file.json]    (bench/gpu/run.sh runs it; FILE from pack.sh)
+//        [--size 1024] [--frames 60] [--dtypes fp16,fp32] [--export 0] [--out file.json]    (bench/gpu/run.sh runs it; FILE from pack.sh)
+// Also, unless --export 0, the export's per-frame path: rows with path 'export' (see benchExport).
 //   deno run --unstable-webgpu -A bench/gpu/frame_bench.mjs --bundle FILE ...   (bench/lavapipe.sh)
 //   env: BENCH_MACHINE=name (default <hostname>-<n>cpu)
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { list, makeOpt, median, r3 } from '../lib/util.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const opt = makeOpt(process.argv.slice(2));
 const S = Number(opt('size', 1024)), FRAMES = Number(opt('frames', 60)), MODEL = opt('model', 'sr4x-c32');
+const EXPORT = String(opt('export', '1')) !== '0';
 const log = (...a) => console.log('[frame-bench]', ...a);
 
 const b = await loadBundle(opt('bundle'));
@@ -107,6 +109,31 @@ async function bench(name, runner, dtype, src) {
   return row;
 }
 
+/** The export's per-frame path (src/engine/export/run.ts): process() with no PSNR and no display,
+ *  one frame at a time (the export snapshots each frame's output before the next). The snapshot
+ *  itself (out8 into a canvas, transferToImageBitmap, new VideoFrame) and the encoder are
+ *  browser-only and not in it. */
+async function benchExport(name, runner, dtype, src, modelOnly) {
+  const proc = frameProcessor(b, device, runner, null);
+  const settings = { view: 'full', gain: 1, psnr: null };
+  const ts = [], model = [];
+  const n = Math.max(3, Math.min(FRAMES, 10));
+  for (let i = 0; i < 2 + n; i++) {
+    const t0 = performance.now();
+    const r = await proc.process({ frame: src.tex, close() {} }, { frameIndex: i, timestamp: i / 60 }, settings);
+    await r.done;
+    const ms = await r.modelMs;
+    if (i >= 2) { ts.push(performance.now() - t0); if (ms != null) model.push(ms); } // 2 warm-up frames
+  }
+  proc.dispose();
+  const frameMs = median(ts);
+  const row = { engine: 'player-frame-path', path: 'export', model_engine: `${name} (export)`, backend, precision: dtype, input: [S, S], model: MODEL,
+    model_ms: r3(median(model)), model_only_ms: modelOnly, frame_ms: r3(frameMs), latency_ms: r3(frameMs),
+    overhead: modelOnly ? r3(frameMs / modelOnly - 1) : null, psnr_consistency_db: null, frames: n, model_clock: proc.modelClock === 'queue' ? 'none' : proc.modelClock, status: 'ok' };
+  log(`${(name + ' export').padEnd(15)} ${dtype} ${S}x${S}: ${row.frame_ms} ms per frame (process without PSNR or display, then wait; no snapshot/encode), model ${row.model_ms} ms, overhead ${row.overhead != null ? (row.overhead * 100).toFixed(1) + '%' : '-'}`);
+  return row;
+}
+
 const t0 = Date.now();
 const px = sourcePixels();
 const { machine, date, cpu, commit, gpu } = runInfo(ROOT, desc);
@@ -120,7 +147,9 @@ for (const dtype of dtypes) {
   for (const [name, make] of [['wgsl', () => wgslRunner(b, device, m, weights, dtype)], ['onnxruntime-web', () => ortRunner(b, device, modelsDir, m, dtype)]]) {
     try {
       const r = await make();
-      doc.results.push(await bench(name, r, dtype, src));
+      const live = await bench(name, r, dtype, src);
+      doc.results.push(live);
+      if (EXPORT) doc.results.push(await benchExport(name, r, dtype, src, live.model_only_ms));
       await r.dispose();
     } catch (e) {
       log(`${name} ${dtype}: ${e.message}`);

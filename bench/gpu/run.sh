@@ -6,7 +6,7 @@
 # Stages, under one hard limit (LIMIT_S, default 270 s: give the call timeout_s 330): unpack -> Vulkan -> nvidia-smi ->
 # models (make_models.py, or MODELS_DIR / .device/bench/models / .device/models *.onnx if present) -> torch_anchor.py (cuDNN) ->
 # wgsl-engine.mjs --dawn (our WGSL engine on the committed models vs onnxruntime-web, fp16 + fp32, ~30 s per model) ->
-# frame_bench.mjs (the player's GpuFrameProcessor with each engine: throughput, latency, overhead; c32 and c64) ->
+# frame_bench.mjs (the player's GpuFrameProcessor with each engine: throughput, latency, overhead; and the export's per-frame path; c32 and c64) ->
 # dawn_bench.mjs (onnxruntime-web WebGPU EP option grid under Dawn for Node) -> summarize.py (table + JSON).
 # Every Dawn stage runs on the player's own device (createGpu from .device/bench/player.bundle.mjs, through
 # bench/lib/webgpu.mjs), the set-up the FP16 test (tests/f16, Deno on lavapipe) shares.

@@ -115,16 +115,16 @@ def main(out):
                 print(f"{r['model']:>9} {r['precision']:>5} {'x'.join(map(str, r['input'])):>9} {r['engine']:>16} {fmt(r.get('model_ms')):>9} "
                       f"{fmt(r['model_ms'] / a if (a and r.get('model_ms')) else None, 2):>8}  {chk}")
     if fb:
-        print("\n-- the player's frame path (upload copy, pack, model, unpack, PSNR, two presents), frames overlapping")
-        print(f"{'model':>9} {'prec':>5} {'input':>9} {'engine':>16} {'frame_ms':>9} {'fps':>6} {'model_gpu':>9} {'model_only':>10} {'overhead':>8} {'latency':>8} {'PSNR':>7}")
+        print("\n-- the player's frame path (upload copy, pack, model, unpack, PSNR, two presents), frames overlapping; '(export)': no PSNR/display, one frame at a time, no snapshot/encode")
+        print(f"{'model':>9} {'prec':>5} {'input':>9} {'engine':>24} {'frame_ms':>9} {'fps':>6} {'model_gpu':>9} {'model_only':>10} {'overhead':>8} {'latency':>8} {'PSNR':>7}")
         for d in fb:
             for r in d.get("results", []):
                 if r.get("status") != "ok":
-                    print(f"{r.get('model', '?'):>9} {r.get('precision', '?'):>5} {'-':>9} {r.get('model_engine', '?'):>16}  {r.get('status')}: {r.get('error', '')[:80]}")
+                    print(f"{r.get('model', '?'):>9} {r.get('precision', '?'):>5} {'-':>9} {r.get('model_engine', '?'):>24}  {r.get('status')}: {r.get('error', '')[:80]}")
                     continue
                 fps = 1000 / r["frame_ms"] if r.get("frame_ms") else None
                 ov = f"{r['overhead'] * 100:.1f}%" if r.get("overhead") is not None else "-"
-                print(f"{r['model']:>9} {r['precision']:>5} {'x'.join(map(str, r['input'])):>9} {r['model_engine']:>16} {fmt(r.get('frame_ms')):>9} {fmt(fps, 1):>6} "
+                print(f"{r['model']:>9} {r['precision']:>5} {'x'.join(map(str, r['input'])):>9} {r['model_engine']:>24} {fmt(r.get('frame_ms')):>9} {fmt(fps, 1):>6} "
                       f"{fmt(r.get('model_ms')):>9} {fmt(r.get('model_only_ms')):>10} {ov:>8} {fmt(r.get('latency_ms')):>8} {fmt(r.get('psnr_consistency_db'), 2):>7}")
     if vf:
         print("\n-- WebGPU output vs onnxruntime CPU, same input (%s)" % vf.get("onnxruntime"))
@@ -194,7 +194,8 @@ def markdown(path):
                   f"{fmt(r.get('psnr_vs_ort_fp32'), 1)} |")
     fp = [r for r in rows if r.get("engine") == "player-frame-path"]
     if fp:
-        print("\nThe player's frame path (`bench/gpu/frame_bench.mjs`: upload copy, pack, model, unpack, PSNR, two presents; frames overlapping):\n")
+        print("\nThe player's frame path (`bench/gpu/frame_bench.mjs`: upload copy, pack, model, unpack, PSNR, two presents; frames overlapping; "
+              "rows '(export)': the export's per-frame path, no PSNR or display, one frame at a time, without the browser-only snapshot and encoder):\n")
         print("| model | precision | input | engine | frame ms (fps) | model ms (GPU clock) | model alone ms | overhead | latency ms | consistency PSNR |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for r in fp:
             if r.get("status") != "ok":
@@ -203,7 +204,8 @@ def markdown(path):
             fps = 1000 / r["frame_ms"] if r.get("frame_ms") else None
             ov = f"{r['overhead'] * 100:.1f}%" if r.get("overhead") is not None else "-"
             print(f"| {r['model']} | {r['precision']} | {'x'.join(map(str, r['input']))} | {r['model_engine']} | {fmt(r.get('frame_ms'))} ({fmt(fps, 1)}) | "
-                  f"{fmt(r.get('model_ms'))} | {fmt(r.get('model_only_ms'))} | {ov} | {fmt(r.get('latency_ms'))} | {fmt(r.get('psnr_consistency_db'), 2)} dB |")
+                  f"{fmt(r.get('model_ms'))} | {fmt(r.get('model_only_ms'))} | {ov} | {fmt(r.get('latency_ms'))} | "
+                  f"{fmt(r.get('psnr_consistency_db'), 2) + ' dB' if r.get('psnr_consistency_db') is not None else '-'} |")
     vf = d.get("verify")
     if vf:
         print("\nWebGPU output vs onnxruntime CPU (same input): " + "; ".join(
