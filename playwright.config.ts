@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 5199);
+const OUT = process.env.E2E_PORT ? `dist-e2e-${PORT}` : 'dist';
 
 // Headless Debian Chromium with software WebGPU (SwiftShader): no shader-f16, seconds per 32x32
 // frame, so the clips are tiny and tests run one at a time.
@@ -37,11 +38,12 @@ export default defineConfig({
     },
   },
   // The production build behind `vite preview` (strict CSP, COOP/COEP, /models and /ort copied into
-  // dist/); E2E_DEV=1 tests the dev server instead.
+  // dist/); E2E_DEV=1 tests the dev server instead. Another port (E2E_PORT) builds into its own
+  // folder, so runs side by side do not overwrite each other's build.
   webServer: {
     command: process.env.E2E_DEV
       ? `npx vite --port ${PORT} --strictPort`
-      : `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
+      : `npx vite build --logLevel warn --outDir ${OUT} && npx vite preview --port ${PORT} --strictPort --outDir ${OUT}`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

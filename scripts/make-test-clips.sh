@@ -49,6 +49,10 @@ once av16.webm || ff -f lavfi -i "$(src 16x16 10)" -f lavfi -i "sine=frequency=4
 # sound this browser cannot decode (AC-3): the video plays, silently, with a note
 once ac3-16.mp4 || ff -f lavfi -i "$(src 16x16 10)" -f lavfi -i "sine=frequency=500:sample_rate=48000:duration=0.5" -t 0.5 \
   -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a ac3 -b:a 96k -movflags +faststart "$OUT/ac3-16.mp4"
+# the lens: large enough that a zoomed lens's crop (its region + 17-pixel margins) lies inside the frame
+gen lens96x80.mp4 96x80 2 10
+# the lens switching on by itself: 64x64 at 60 fps is beyond the CPU (WASM) path with C=64
+gen fast64.mp4 64x64 240 60
 # a long export (1000 frames, 8x8, 60 fps): resource counters stay flat, and cancel mid-way
 gen long8.mp4 8x8 1000 60
 

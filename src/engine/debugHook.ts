@@ -70,6 +70,9 @@ export function debugHook(e: Engine) {
     },
     /** the playback clock, the audio clock (null: no sound playing) and the audio buffers scheduled */
     audio: () => ({ clock: e.clock.now(), audio: e.audio.now(), context: e.audio.contextTime(), muted: e.audio.muted, scheduled: [...e.audio.log] }),
+    /** the shared zoom/pan, and the lens the current frame was made with (input pixels; null: none) */
+    viewport: () => ({ ...e.viewportView }),
+    lens: () => e.lens.last,
     /** when the last file started opening, its preview went up and its first model frame was done (ms) */
     marks: () => ({ ...e.marks }),
     /** the rolling windows behind the overlays (last 120 frames), in ms */

@@ -10,6 +10,7 @@ import { DeviceRecovery } from './recovery';
 import type { CpuRunner, EngineName, Runner } from './inference/types';
 import { Exporter } from './export';
 import type { ExportChoice } from './export/run';
+import { LensControl, sameRect, type LensRegions } from './lens';
 import { checkInputSize } from './limits';
 import { JobLoop, type Job } from './loop';
 import type { Frame, MediaInfo } from './media';
@@ -23,6 +24,7 @@ import { emptyStats, PlaybackStats, type EngineStats } from './stats';
 import { SessionLog } from './sessionLog';
 import { openFirstFrame, Transport, type Opened } from './transport';
 import { ViewportController } from './viewport';
+import type { Viewport } from './passes/present';
 
 export type { EngineStats } from './stats';
 export type { EnginePatch, EngineSnapshot } from './snapshot';
@@ -46,6 +48,7 @@ export class Engine {
   /** every frame shown in the session: the live plots and "Download stats" read it */
   readonly sessionLog = new SessionLog();
   readonly pace = new PaceWatch();
+  readonly lens = new LensControl();
   playing = false;
   view: ViewMode;
   gain = 4;
@@ -130,6 +133,10 @@ export class Engine {
       },
     });
     this.loop = new JobLoop((now) => this.pushStats(now), () => this.nextJob(), (e) => this.fail(e instanceof Error ? e.message : String(e)));
+  }
+
+  get viewportView(): Viewport {
+    return this.viewport?.view ?? { zoom: 1, cx: 0.5, cy: 0.5 };
   }
 
   get lastTimestamp(): number {
@@ -360,18 +367,47 @@ export class Engine {
     const proc = this.processor;
     if (this.needRerender && proc?.hasFrame) {
       this.needRerender = false;
-      return () => proc.rerender(this.settings());
+      return this.rerenderJob(proc);
     }
     if (this.playing && this.transport.media && proc && this.runner) return () => this.advance();
     if (this.viewDirty && proc?.showing) {
       this.viewDirty = false;
+      const lens = this.settings().lens ?? null;
+      if (proc.hasFrame && !(lens === this.lens.last || sameRect(lens?.region, this.lens.last?.region))) {
+        this.reportLens(lens);
+        return this.rerenderJob(proc);
+      }
       return async () => proc.present();
     }
     return null;
   }
 
   private settings(): FrameSettings {
-    return { view: this.view, gain: this.gain, psnr: this.psnrMode };
+    const size = this.processor?.sizes?.input, c = this.canvases[1];
+    const lens = size && c ? this.lens.regions(this.viewport!.view, c.width, c.height, size.width, size.height) : null;
+    return { view: this.view, gain: this.gain, psnr: this.psnrMode, lens };
+  }
+
+  /** L, the lens button: the model on the zoomed region only (or the whole frame again). */
+  toggleLens(): void {
+    this.lens.toggle();
+    this.viewDirty = true;
+    this.reportLens();
+  }
+
+  private reportLens(r: LensRegions | null = this.settings().lens ?? null): void {
+    this.onState({ lens: r ? { width: r.region.width, height: r.region.height, auto: this.lens.auto } : null });
+  }
+
+  /** A job that shows the current frame again after a view, gain or lens change; when the lens moved,
+   *  the model runs again on its new region and the PSNR is the new region's. */
+  private rerenderJob(proc: FrameProcessor): Job {
+    const s = this.settings(), shown = this.shown;
+    return async () => {
+      const p = await proc.rerender(s);
+      this.lens.last = s.lens ?? null;
+      if (p) this.stats.psnr = { ...p, frameIndex: shown.frameIndex, timestamp: shown.timestamp };
+    };
   }
 
   private setPlaying(p: boolean): void {
@@ -428,8 +464,11 @@ export class Engine {
     const start = performance.now();
     const info = this.transport.media?.info;
     const meta = { frameIndex: info ? Math.round((f.timestamp - info.firstTimestamp) * info.fps) : 0, timestamp: f.timestamp };
-    const r = await this.processor!.process(f, meta, this.settings());
+    const s = this.settings();
+    const r = await this.processor!.process(f, meta, s);
     this.onState({ previewSince: null });
+    if (!sameRect(s.lens?.region, this.lens.last?.region)) this.reportLens(s.lens);
+    this.lens.last = s.lens ?? null;
     if (r.psnrMode && r.psnrMode !== this.psnrMode) {
       const s = this.processor?.sizes?.frame;
       this.psnrMode = r.psnrMode;
@@ -442,7 +481,12 @@ export class Engine {
       frame: meta.frameIndex, timestamp: meta.timestamp, start, droppedSoFar: stats.dropped, clock: this.processor?.modelClock ?? null,
       video: info?.name ?? '', engine: runner && 'engine' in runner ? runner.engine : 'ort', backend: p ? `${p.backend} ${p.dtype}` : '', model: this.models.model?.id ?? '',
     });
-    void r.modelMs.then((ms) => ms != null && stats.modelTime.push(ms));
+    const crop = s.lens?.crop, fps = this.transport.media?.info.fps || 30;
+    void r.modelMs.then((ms) => {
+      if (ms == null) return;
+      stats.modelTime.push(ms);
+      if (crop) this.lens.refit(crop.width * crop.height, ms, 1000 / fps);
+    });
     void r.psnr.then((p) => p && (stats.psnr = p));
     const marks = this.marks;
     void r.done.then(() => {
@@ -459,7 +503,16 @@ export class Engine {
     if (!b) return;
     this.paceWarned = true;
     const where = this.platform?.backend === 'webgpu' ? 'GPU' : 'CPU';
-    this.onState({ notice: behindNotice(b, this.pace.windowMs, media.info, model, this.models.manifest?.models ?? [], where) });
+    let notice = behindNotice(b, this.pace.windowMs, media.info, model, this.models.manifest?.models ?? [], where);
+    const size = this.processor?.sizes?.input, ms = this.stats.modelTime.percentile(50);
+    if (!this.lens.on && size && ms > 0) {
+      this.lens.engage((size.width * size.height) / ms, 1000 / media.info.fps);
+      this.viewDirty = true;
+      const side = Math.min(this.lens.maxSide, size.width, size.height);
+      notice += `; the lens is on: the model runs only on a ${side}x${side} region at the centre of the view (bicubic around it), sized for ${media.info.fps.toFixed(0)} fps; zoom and pan move it, L turns it off`;
+      this.pace.reset();
+    }
+    this.onState({ notice });
   }
 
   statsNow(now: number): EngineStats {

@@ -29,6 +29,8 @@ export interface EngineSnapshot {
   /** when (performance.now) the bicubic preview of a file's first frame went up; null once the
    *  model's frame replaced it */
   previewSince: number | null;
+  /** the lens on screen: its region (input pixels) and whether it came on by itself; null: off */
+  lens: { width: number; height: number; auto: boolean } | null;
   /** an export in progress (null: none) */
   exporting: ExportProgress | null;
 }

@@ -29,6 +29,7 @@ interface PlaybackSlice {
   setVolume: (v: number) => void;
 }
 interface ViewSlice {
+  toggleLens: () => void;
   setView: (v: ViewMode) => void;
   setGain: (g: number) => void;
   setPsnrMode: (m: PsnrMode) => void;
@@ -66,6 +67,7 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   volume: 1,
   exporting: null,
   previewSince: null,
+  lens: null,
   apply: (p) => set(p),
 });
 
@@ -83,6 +85,7 @@ const playbackSlice: StateCreator<Store, [], [], PlaybackSlice> = (_set, get) =>
 });
 
 const viewSlice: StateCreator<Store, [], [], ViewSlice> = () => ({
+  toggleLens: () => engine?.toggleLens(),
   setView: (v) => engine?.setView(v),
   setGain: (g) => engine?.setGain(g),
   setPsnrMode: (m) => engine?.setPsnrMode(m),

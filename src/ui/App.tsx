@@ -75,7 +75,7 @@ export function App() {
         {media
           ? `${media.name} · ${media.width}×${media.height} · ${media.kind === 'image' ? 'still' : `${media.fps.toFixed(2)} fps`} · ${media.codec}`
           : 'no video'} · wheel: zoom,
-        drag: pan, double-click: reset · keys: space play/pause, → step, ← back, Home start, 1/2/3 full/low/high, M sound
+        drag: pan, double-click: reset · keys: space play/pause, → step, ← back, Home start, 1/2/3 full/low/high, M sound, L lens
       </footer>
     </div>
   );

@@ -13,6 +13,7 @@ export function Controls() {
   const psnrMode = useStore((s) => s.psnrMode);
   const models = useStore((s) => s.models);
   const modelId = useStore((s) => s.modelId);
+  const lens = useStore((s) => s.lens);
   const a = useStore.getState();
   const dur = media?.duration ?? 0;
   const video = media?.kind === 'video'; // a still image has nothing to play or seek
@@ -35,6 +36,9 @@ export function Controls() {
         disabled={!video}
         onChange={(e) => a.seek(Number(e.target.value))}
       />
+      <button data-testid="lens" onClick={a.toggleLens} aria-pressed={!!lens} title="run the model only on the zoomed region, bicubic around it (L)">
+        {lens ? 'Lens on' : 'Lens'}
+      </button>
       <Sound />
       <ExportDialog />
       <span className="time">

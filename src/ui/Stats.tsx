@@ -10,8 +10,15 @@ const CLOCK = {
 /** Overlay on the upscaled view; values arrive from the engine at ~4 Hz. */
 export function Stats() {
   const s = useStore((st) => st.stats);
+  const lens = useStore((st) => st.lens);
   return (
     <div className="stats">
+      {lens && (
+        <div className="lens-label" data-testid="stat-lens" title="the model runs on this region only (plus its 17-pixel margin); bicubic around it">
+          lens {lens.width}×{lens.height}
+          {lens.auto ? ' (on by itself: the frame cannot keep up)' : ''}: latency and PSNR are the lens's
+        </div>
+      )}
       <div>
         frame <b data-testid="stat-latency">{fmtMs(s.latencyAvg)}</b> <small>p95 {fmtMs(s.latencyP95)}</small>
       </div>

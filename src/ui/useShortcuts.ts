@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from '../state/store';
 
-/** space: play/pause · →: step one frame · ←: one frame back · Home: start · 1/2/3: full/low/high · M: mute */
+/** space: play/pause · →: step one frame · ←: one frame back · Home: start · 1/2/3: full/low/high · M: mute · L: lens */
 export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -35,6 +35,10 @@ export function useShortcuts(): void {
         case 'm':
         case 'M':
           s.toggleMute();
+          break;
+        case 'l':
+        case 'L':
+          s.toggleLens();
           break;
         default:
           return;

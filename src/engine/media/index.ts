@@ -2,8 +2,9 @@
 // mediabunny (demux + WebCodecs); still images (PNG, JPEG, WebP) through createImageBitmap, handed
 // out as VideoFrames so the rest of the engine treats them alike. Every VideoFrame handed out is
 // counted; callers close them (close() here releases everything the frame holds).
-import { ALL_FORMATS, AudioBufferSink, BlobSource, Input, VideoSampleSink, type InputAudioTrack, type InputVideoTrack, type VideoSample, type WrappedAudioBuffer } from 'mediabunny';
+import { ALL_FORMATS, AudioBufferSink, BlobSource, Input, IsobmffInputFormat, VideoSampleSink, type InputAudioTrack, type InputFormat, type InputVideoTrack, type VideoSample, type WrappedAudioBuffer } from 'mediabunny';
 import { counters } from '../gpu/resources';
+import { findMoov, mp4TableProblem } from './mp4tables';
 import { describe, imageSize, mp4HeaderProblem, namedAsImage, sniff, STILL_FORMATS, type Sniffed } from './sniff';
 
 export class MediaError extends Error {}
@@ -156,10 +157,17 @@ export class MediaFile implements Media {
   /** Opens and checks a video file; throws MediaError with a specific, human message. */
   static async open(file: Blob, name: string, what: Sniffed, check?: MediaCheck): Promise<MediaFile> {
     const input = new Input({ formats: ALL_FORMATS, source: new BlobSource(file) });
-    /** The MP4 box layout's problem (a cut-off header), when the demuxer stumbles on an MP4. */
-    const headerProblem = () => (what.kind === 'video' && what.format === 'MP4' ? mp4HeaderProblem(file.size, (at) => head(file, at, 16)) : null);
+    /** The MP4 box layout's problem (a cut-off header) or its sample tables' (mp4tables.ts). */
+    const headerProblem = async (format: InputFormat) => {
+      if (!(format instanceof IsobmffInputFormat)) return null;
+      const read = (at: number) => head(file, at, 16);
+      const layout = what.kind === 'video' && what.format === 'MP4' ? await mp4HeaderProblem(file.size, read) : null;
+      if (layout) return layout;
+      const moov = await findMoov(file.size, read);
+      return moov ? mp4TableProblem(await head(file, moov.start, moov.size), file.size) : null;
+    };
     try {
-      let format;
+      let format: InputFormat;
       try {
         format = await input.getFormat();
       } catch {
@@ -171,7 +179,7 @@ export class MediaFile implements Media {
         if (is) throw new MediaError(`"${name}" is not a video: it is ${is}`);
         throw new MediaError(`"${name}" is not a video file this player can read (unrecognised container)`);
       }
-      const damaged = await headerProblem();
+      const damaged = await headerProblem(format);
       if (damaged) throw new MediaError(`"${name}" is a damaged ${format.name} file: ${damaged}`);
       let track: InputVideoTrack | null;
       try {

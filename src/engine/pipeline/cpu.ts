@@ -10,9 +10,22 @@ import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
 import { renderView, type ViewSource } from './cpuView';
+import { sameRect, type LensRegions, type Rect } from '../lens';
 import type { DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
 
 type Rgba = { width: number; height: number; data: Uint8ClampedArray };
+
+const LENS_COLOUR = '#8ab4f8';
+
+/** The pixels of `img` in `r` (within it), same channels. */
+function cropImage(img: Image, r: Rect): Image {
+  const C = img.channels, out = new Uint8Array(r.width * r.height * C);
+  for (let y = 0; y < r.height; y++) {
+    const from = ((r.y + y) * img.width + r.x) * C;
+    for (let i = 0; i < r.width * C; i++) out[y * r.width * C + i] = img.data[from + i];
+  }
+  return { width: r.width, height: r.height, channels: C, data: out };
+}
 
 export class CpuFrameProcessor implements FrameProcessor {
   readonly modelClock = 'cpu' as const;
@@ -23,6 +36,8 @@ export class CpuFrameProcessor implements FrameProcessor {
   private full: Float32Array | null = null;
   private low: Float32Array | null = null;
   private out8Cache: Uint8Array | null = null;
+  /** the lens the outputs were made for (null: the whole frame) */
+  private lens: LensRegions | null = null;
   private settings: FrameSettings = { view: 'full', gain: 4, psnr: null };
   private readonly scratch = new OffscreenCanvas(1, 1);
   private readonly inputImg = new OffscreenCanvas(1, 1);
@@ -69,12 +84,13 @@ export class CpuFrameProcessor implements FrameProcessor {
     } finally {
       f.close();
     }
+    const lens = s.lens ?? null;
     const tm = performance.now();
-    const full = await runner.runCpu('full', x.data, x.w, x.h);
-    const low = s.view !== 'full' && runner.hasLow ? await runner.runCpu('low', x.data, x.w, x.h) : null;
+    const { full, low } = await this.run(runner, lens, s.view !== 'full', x);
     const modelMs = performance.now() - tm;
     this.full = full;
     this.low = low;
+    this.lens = lens;
     this.settings = s;
     this.present();
     const mode: PsnrMode | null = s.psnr === null ? null : s.psnr === 'reference' && this.frame!.width >= 4 && this.frame!.height >= 4 ? 'reference' : 'consistency';
@@ -85,11 +101,35 @@ export class CpuFrameProcessor implements FrameProcessor {
     return { psnrMode: mode, modelMs: Promise.resolve(modelMs), psnr, done: Promise.resolve() };
   }
 
-  async rerender(s: FrameSettings): Promise<void> {
-    if (!this.full || !this.input) return;
-    if (s.view !== 'full' && !this.low && this.runner?.hasLow) this.low = await this.runner.runCpu('low', this.inputNchw!, this.input.width, this.input.height);
+  async rerender(s: FrameSettings): Promise<PsnrResult | null> {
+    const runner = this.runner;
+    if (!this.full || !this.input || !runner) return null;
+    const lens = s.lens ?? null;
+    const moved = !(lens === this.lens || sameRect(lens?.region, this.lens?.region));
+    const x = { data: this.inputNchw!, w: this.input.width, h: this.input.height };
+    if (moved) {
+      // the lens moved over a paused frame: the model runs again on the new crop
+      const o = await this.run(runner, lens, s.view !== 'full', x);
+      this.full = o.full;
+      this.low = o.low;
+      this.lens = lens;
+      this.out8Cache = null;
+    } else if (s.view !== 'full' && !this.low && runner.hasLow) {
+      this.low = (await this.run(runner, lens, true, x, true)).low;
+    }
     this.settings = s;
     this.present();
+    if (!moved || s.psnr === null) return null;
+    const mode: PsnrMode = s.psnr === 'reference' && this.frame!.width >= 4 ? 'reference' : 'consistency';
+    return { frameIndex: -1, timestamp: NaN, mode, ...this.psnr(mode) };
+  }
+
+  /** The model on the whole input or on the lens's crop; `lowOnly`: just the low path. */
+  private async run(runner: CpuRunner, lens: LensRegions | null, withLow: boolean, x: { data: Float32Array; w: number; h: number }, lowOnly = false) {
+    const inp = lens ? { data: toNchw(cropImage(this.input!, lens.crop)), w: lens.crop.width, h: lens.crop.height } : x;
+    const full = lowOnly ? this.full! : await runner.runCpu('full', inp.data, inp.w, inp.h);
+    const low = withLow && runner.hasLow ? await runner.runCpu('low', inp.data, inp.w, inp.h) : null;
+    return { full, low };
   }
 
   present(): void {
@@ -109,12 +149,26 @@ export class CpuFrameProcessor implements FrameProcessor {
     // the upscaled pane: only its own pixels, from the model's output (or bicubic before it)
     const u = t0.upscaled, gu = u.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
     if (gu && u.width > 0 && u.height > 0) gu.putImageData(renderView(u.width, u.height, vp, this.viewSource()), 0, 0);
+    // the lens, outlined in both panes
+    const r = this.full && this.lens?.region;
+    if (!r) return;
+    for (const [c, cg] of [[o, g], [u, gu]] as const) {
+      if (!cg) continue;
+      const t = viewTransform(vp, c.width, c.height, s.w, s.h);
+      const px = (ix: number) => ((ix / inp.width - t.offset[0]) / t.scale[0]) * c.width;
+      const py = (iy: number) => ((iy / inp.height - t.offset[1]) / t.scale[1]) * c.height;
+      cg.strokeStyle = LENS_COLOUR;
+      cg.lineWidth = 2;
+      cg.strokeRect(px(r.x), py(r.y), px(r.x + r.width) - px(r.x), py(r.y + r.height) - py(r.y));
+    }
   }
 
   private viewSource(): ViewSource {
     const s = this.outSize!;
     if (!this.full) return { kind: 'bicubic', input: this.input! };
-    return { kind: 'tensor', width: s.w, height: s.h, full: this.full, low: this.low, view: this.low ? this.settings.view : 'full', gain: this.settings.gain };
+    const v = { full: this.full, low: this.low, view: this.low ? this.settings.view : 'full', gain: this.settings.gain } as const;
+    if (this.lens) return { kind: 'lens', input: this.input!, ...this.lens, ...v };
+    return { kind: 'tensor', width: s.w, height: s.h, ...v };
   }
 
   async snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame> {
@@ -146,9 +200,9 @@ export class CpuFrameProcessor implements FrameProcessor {
   }
 
   async readTensor(which: 'full' | 'low') {
-    const d = which === 'full' ? this.full : this.low, s = this.outSize;
+    const d = which === 'full' ? this.full : this.low, s = this.outSize, lens = this.lens;
     if (!d || !s) throw new Error(`no ${which} output for this frame`);
-    return { width: s.w, height: s.h, data: d };
+    return { width: lens ? 4 * lens.crop.width : s.w, height: lens ? 4 * lens.crop.height : s.h, data: d, lens };
   }
 
   async settle(): Promise<void> {}
@@ -180,6 +234,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.inputNchw = toNchw(this.input);
     this.full = null;
     this.low = null;
+    this.lens = null;
     this.out8Cache = null;
     this.drawInput();
     return { data: this.inputNchw, w: this.input.width, h: this.input.height };
@@ -200,17 +255,35 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.inputImg.getContext('2d')!.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
   }
 
-  /** The 8-bit output (clamped, rounded), made when something needs it (PSNR, read-backs, export). */
+  /** The 8-bit output (clamped, rounded), made when something needs it (PSNR, read-backs, export);
+   *  with a lens, bicubic around the model's region, as on screen. */
   private out8(): Uint8Array {
     const s = this.outSize!;
-    return (this.out8Cache ??= nchwTo8bit(this.full!, s.w, s.h));
+    if (this.out8Cache) return this.out8Cache;
+    if (!this.lens) return (this.out8Cache = nchwTo8bit(this.full!, s.w, s.h));
+    const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.viewSource()).data, n = s.w * s.h, out = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = v[i * 4 + c];
+    return (this.out8Cache = out);
   }
 
+  /** PSNR of the frame, or with a lens of its region only (the overlay says so). */
   private psnr(mode: PsnrMode): { model: number; bicubic: number } {
-    const s = this.outSize!, gt: Image = { width: this.frame!.width, height: this.frame!.height, channels: 4, data: this.frame!.data };
-    const out: Image = { width: s.w, height: s.h, channels: 3, data: this.out8() };
-    if (mode === 'reference') return { model: psnrY(out, gt), bicubic: psnrY({ ...bicubicUp4(this.input!), channels: 3 }, gt) };
-    return { model: psnrY({ ...downscale4(out), channels: 3 }, gt), bicubic: NaN };
+    const s = this.outSize!, f = this.frame!, r = this.lens?.region;
+    const gt: Image = { width: f.width, height: f.height, channels: 4, data: f.data };
+    if (!r) {
+      const out: Image = { width: s.w, height: s.h, channels: 3, data: this.out8() };
+      if (mode === 'reference') return { model: psnrY(out, gt), bicubic: psnrY({ ...bicubicUp4(this.input!), channels: 3 }, gt) };
+      return { model: psnrY({ ...downscale4(out), channels: 3 }, gt), bicubic: NaN };
+    }
+    // the region's output (output pixels 4 x region), against the frame's pixels under it
+    const R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height };
+    const out = cropImage({ width: s.w, height: s.h, channels: 3, data: this.out8() }, R4);
+    if (mode === 'reference') {
+      const c = this.lens!.crop, bic = { ...bicubicUp4(cropImage(this.input!, c)), channels: 3 as const };
+      const bicR = cropImage(bic, { x: 4 * (r.x - c.x), y: 4 * (r.y - c.y), width: R4.width, height: R4.height });
+      return { model: psnrY(out, cropImage(gt, R4)), bicubic: psnrY(bicR, cropImage(gt, R4)) };
+    }
+    return { model: psnrY({ ...downscale4(out), channels: 3 }, cropImage(gt, r)), bicubic: NaN };
   }
 
   private rgba(img: Image): { width: number; height: number; rgba: Uint8Array } {

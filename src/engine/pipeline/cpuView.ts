@@ -5,6 +5,7 @@
 // (present.wgsl): bilinear when magnified, a box of taps over each pixel's footprint when minified.
 import { cubic, type Image } from '../filters';
 import type { ViewMode } from '../params';
+import type { Rect } from '../lens';
 import { footprintTaps, viewTransform, type Viewport } from '../passes/present';
 
 /** At most this many taps per axis on the CPU (the GPU takes up to 8: MAX_TAPS). */
@@ -13,7 +14,9 @@ const BG = [18, 18, 20];
 
 export type ViewSource =
   | { kind: 'tensor'; width: number; height: number; full: Float32Array; low: Float32Array | null; view: ViewMode; gain: number }
-  | { kind: 'bicubic'; input: Image };
+  | { kind: 'bicubic'; input: Image }
+  /** the lens: the model's output on `crop` inside `region`, bicubic of `input` around it (input pixels) */
+  | { kind: 'lens'; input: Image; region: Rect; crop: Rect; full: Float32Array; low: Float32Array | null; view: ViewMode; gain: number };
 
 /** RGBA pixels of a cw x ch canvas showing `src` (of output size w x h) through the viewport. */
 export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource): ImageData {
@@ -27,7 +30,7 @@ export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource
   // uv between taps: the footprint split into nx x ny cells (coarser than the GPU's when capped)
   const sx = f.taps[0] === 1 ? 0 : (t.scale[0] / cw) / nx, sy = f.taps[1] === 1 ? 0 : (t.scale[1] / ch) / ny;
   const rgb = [0, 0, 0], acc = [0, 0, 0];
-  const sample = src.kind === 'tensor' ? tensorSampler(src, nx * ny === 1) : bicubicSampler(src.input);
+  const sample = src.kind === 'tensor' ? tensorSampler(src, nx * ny === 1) : src.kind === 'bicubic' ? bicubicSampler(src.input) : lensSampler(src, nx * ny === 1);
   for (let py = 0; py < ch; py++) {
     const v0 = ((py + 0.5) / ch) * t.scale[1] + t.offset[1] - (sy * (ny - 1)) / 2;
     for (let px = 0; px < cw; px++) {
@@ -88,6 +91,19 @@ function tensorSampler(s: Extract<ViewSource, { kind: 'tensor' }>, bilinear: boo
       const bot = value(c, yb * w + xa) * (1 - fx) + value(c, yb * w + xb) * fx;
       out[c] = top * (1 - fy) + bot * fy;
     }
+  };
+}
+
+/** Inside the lens's region (output pixels 4 x region) the model's output on the crop, else bicubic. */
+function lensSampler(s: Extract<ViewSource, { kind: 'lens' }>, bilinear: boolean): Sampler {
+  const { region: r, crop: c } = s;
+  const inner = tensorSampler({ kind: 'tensor', width: 4 * c.width, height: 4 * c.height, full: s.full, low: s.low, view: s.view, gain: s.gain }, bilinear);
+  const outer = bicubicSampler(s.input);
+  const x0 = 4 * r.x - 0.5, x1 = 4 * (r.x + r.width) - 0.5, y0 = 4 * r.y - 0.5, y1 = 4 * (r.y + r.height) - 0.5;
+  const dx = 4 * c.x, dy = 4 * c.y;
+  return (x, y, out) => {
+    if (x >= x0 && x < x1 && y >= y0 && y < y1) inner(x - dx, y - dy, out);
+    else outer(x, y, out);
   };
 }
 

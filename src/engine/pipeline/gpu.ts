@@ -12,6 +12,7 @@ import type { TimerSpan } from '../gpu/timer';
 import type { CpuRunner, DType, RunOutput, Runner } from '../inference/types';
 import { pictureSize } from '../passes/upload';
 import type { PsnrMode } from '../params';
+import { sameRect, type LensRegions } from '../lens';
 import { PresentPass } from '../passes/present';
 import { Resources } from './resources';
 import type { DisplayTargets, FrameProcessor, InputFrame, FrameResult, FrameSettings, FrameSizes, PsnrResult, SnapshotKind } from './types';
@@ -21,6 +22,8 @@ interface Current {
   low: RunOutput | null;
   frameIndex: number;
   timestamp: number;
+  /** the lens the outputs were made for (null: the whole frame) */
+  lens: LensRegions | null;
 }
 
 export class GpuFrameProcessor implements FrameProcessor {
@@ -101,8 +104,9 @@ export class GpuFrameProcessor implements FrameProcessor {
       f.close();
     }
     const probe = runner.undecided === true && res.probe !== null;
+    const lens = s.lens ?? null;
     const enc = device.createCommandEncoder({ label: 'frame in' });
-    res.encodeIn(enc, probe);
+    res.encodeIn(enc, lens, probe);
     if (probe) {
       device.queue.submit([enc.finish()]);
       await runner.probe!(res.probe!.output, res.probe!.region.width, res.probe!.region.height);
@@ -112,7 +116,7 @@ export class GpuFrameProcessor implements FrameProcessor {
     device.queue.submit([enc2.finish()]);
 
     const tm = performance.now();
-    const w = res.input.width, h = res.input.height;
+    const w = lens?.crop.width ?? res.input.width, h = lens?.crop.height ?? res.input.height;
     let full: RunOutput | null = null, low: RunOutput | null = null;
     try {
       full = await runner.run('full', res.pack.output, w, h);
@@ -129,7 +133,7 @@ export class GpuFrameProcessor implements FrameProcessor {
 
     this.releaseCurrent();
     this.previewing = false;
-    this.cur = { full, low, frameIndex: meta.frameIndex, timestamp: meta.timestamp };
+    this.cur = { full, low, frameIndex: meta.frameIndex, timestamp: meta.timestamp, lens };
     this.view = s.view;
     const psnr = this.renderOutputs(s, s.psnr !== null, span);
     const modelMs = span ? new Promise<number | null>((resolve) => span.read(resolve)) : Promise.resolve(waited);
@@ -142,15 +146,30 @@ export class GpuFrameProcessor implements FrameProcessor {
     return { psnrMode: s.psnr === null ? null : res.mode, modelMs, psnr, done };
   }
 
-  async rerender(s: FrameSettings): Promise<void> {
+  async rerender(s: FrameSettings): Promise<PsnrResult | null> {
     const cur = this.cur, res = this.res, runner = this.runner;
-    if (!cur || !res || !runner) return;
-    if (s.view !== 'full' && !cur.low && runner.hasLow) {
-      cur.low = await runner.run('low', res.pack.output, res.input.width, res.input.height);
+    if (!cur || !res || !runner) return null;
+    const lens = s.lens ?? null;
+    const moved = !(lens === cur.lens || sameRect(lens?.region, cur.lens?.region));
+    if (moved) {
+      // the lens moved (zoom, pan, on, off) over a paused frame: the model runs again on the new
+      // crop of the input, which is still on the GPU
+      const enc = this.device.createCommandEncoder({ label: 'lens moved' });
+      res.encodeIn(enc, lens);
+      this.device.queue.submit([enc.finish()]);
+      const w = lens?.crop.width ?? res.input.width, h = lens?.crop.height ?? res.input.height;
+      const full = await runner.run('full', res.pack.output, w, h);
+      const low = s.view !== 'full' && runner.hasLow ? await runner.run('low', res.pack.output, w, h) : null;
+      this.releaseCurrent();
+      this.cur = { ...cur, full, low, lens };
+    } else if (s.view !== 'full' && !cur.low && runner.hasLow) {
+      cur.low = await runner.run('low', res.pack.output, lens?.crop.width ?? res.input.width, lens?.crop.height ?? res.input.height);
     }
     this.view = s.view;
-    void this.renderOutputs(s, false);
+    const psnr = this.renderOutputs(s, moved && s.psnr !== null);
     await this.device.queue.onSubmittedWorkDone();
+    // a lost device never maps the sums back
+    return moved ? await Promise.race([psnr, this.device.lost.then(() => null)]) : null;
   }
 
   present(): void {
@@ -203,9 +222,11 @@ export class GpuFrameProcessor implements FrameProcessor {
     if (!r || !cur) throw new Error('no frame yet');
     const out = which === 'full' ? cur.full : cur.low;
     if (!out) throw new Error(`no ${which} output for this frame`);
-    const n = 3 * r.out8.width * r.out8.height, fp16 = this.dtype === 'fp16';
+    const lens = cur.lens;
+    const width = lens ? 4 * lens.crop.width : r.out8.width, height = lens ? 4 * lens.crop.height : r.out8.height;
+    const n = 3 * width * height, fp16 = this.dtype === 'fp16';
     const bytes = await readBuffer(this.device, out.buffer, n * (fp16 ? 2 : 4));
-    return { width: r.out8.width, height: r.out8.height, data: fp16 ? halfToFloat(new Uint16Array(bytes)) : new Float32Array(bytes) };
+    return { width, height, data: fp16 ? halfToFloat(new Uint16Array(bytes)) : new Float32Array(bytes), lens };
   }
 
   async settle(): Promise<void> {
@@ -254,7 +275,7 @@ export class GpuFrameProcessor implements FrameProcessor {
     const res = this.res!, cur = this.cur!;
     const enc = this.device.createCommandEncoder({ label: 'frame out' });
     span?.end(enc);
-    const after = res.encodeOut(enc, cur.full.buffer, s.view !== 'full' ? (cur.low?.buffer ?? null) : null, s.view, s.gain, withPsnr);
+    const after = res.encodeOut(enc, cur.full.buffer, s.view !== 'full' ? (cur.low?.buffer ?? null) : null, s.view, s.gain, withPsnr, cur.lens);
     this.encodePresent(enc);
     this.device.queue.submit([enc.finish()]);
     if (!after) return Promise.resolve(null);
@@ -275,7 +296,9 @@ export class GpuFrameProcessor implements FrameProcessor {
   private encodePresent(enc: GPUCommandEncoder): void {
     const tex = this.displayTexture();
     if (!tex || !this.res || !this.targets) return;
-    this.presentOrig!.encode(enc, this.res.input, this.targets.viewport);
-    this.presentUp!.encode(enc, tex, this.targets.viewport);
+    const r = this.cur?.lens?.region, W = this.res.input.width, H = this.res.input.height;
+    const lens = r ? ([r.x / W, r.y / H, (r.x + r.width) / W, (r.y + r.height) / H] as const) : null;
+    this.presentOrig!.encode(enc, this.res.input, this.targets.viewport, lens);
+    this.presentUp!.encode(enc, tex, this.targets.viewport, lens);
   }
 }

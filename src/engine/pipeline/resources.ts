@@ -9,7 +9,8 @@ import { BicubicPass } from '../passes/bicubic';
 import { DownscalePass } from '../passes/downscale';
 import { PackPass } from '../passes/pack';
 import { SsePass, SseReadback } from '../passes/psnr';
-import { UnpackPass } from '../passes/unpack';
+import { UnpackPass, type UnpackRect } from '../passes/unpack';
+import type { LensRegions } from '../lens';
 import { UploadPass } from '../passes/upload';
 
 /** Side of the probe crop: large enough to load a GPU, small enough to run in well under a second
@@ -38,6 +39,8 @@ export class Resources {
   /** bicubic of the model input into view8: the preview before the model's first frame, and the
    *  left half of a comparison export */
   readonly preview: BicubicPass;
+  /** bicubic of the input into out8: what the lens's surroundings show */
+  readonly lensBase: BicubicPass;
   /** a central crop of the input, packed for a runner that decides something first (the auto
    *  pick times both engines on it, not on a whole large frame); null for small frames */
   readonly probe: PackPass | null;
@@ -65,6 +68,7 @@ export class Resources {
     this.unpackView = new UnpackPass(device, this.view8, dtype);
     this.readback = new SseReadback(device);
     this.preview = new BicubicPass(device, this.input, this.view8);
+    this.lensBase = new BicubicPass(device, this.input, this.out8);
     this.timer = GpuTimer.create(device);
     if (mode === 'reference') {
       this.bic8 = imageTexture(device, 'bicubic 8-bit', ow, oh);
@@ -78,9 +82,11 @@ export class Resources {
     }
   }
 
-  /** [reference mode: the 4x downscale], then the NCHW input tensor (res.pack.output). */
-  encodeIn(enc: GPUCommandEncoder, probe = false): void {
+  /** [reference mode: the 4x downscale], then the NCHW input tensor (res.pack.output): of the whole
+   *  input, or of the lens's crop. */
+  encodeIn(enc: GPUCommandEncoder, lens: LensRegions | null, probe = false): void {
     this.down?.encode(enc);
+    this.pack.setRegion(lens?.crop ?? null);
     this.pack.encode(enc);
     if (probe) this.probe?.encode(enc);
   }
@@ -92,14 +98,29 @@ export class Resources {
   }
 
   /** The 8-bit full view (out8) and, with `low`, the low / high view (view8); with `psnr`, the
-   *  PSNR passes and the copy of their sums: call the returned function after submit. */
-  encodeOut(enc: GPUCommandEncoder, full: GPUBuffer, low: GPUBuffer | null, view: ViewMode, gain: number, psnr: boolean) {
-    this.unpackFull.encode(enc, full, null, 'full', 1);
-    if (low) this.unpackView.encode(enc, full, low, view, gain);
+   *  PSNR passes and the copy of their sums: call the returned function after submit. With a lens,
+   *  both views are the bicubic upscale with the model's output in the lens's region, and the PSNR
+   *  compares that region only. */
+  encodeOut(enc: GPUCommandEncoder, full: GPUBuffer, low: GPUBuffer | null, view: ViewMode, gain: number, psnr: boolean, lens: LensRegions | null = null) {
+    let rect: UnpackRect | undefined;
+    if (lens) {
+      const { region: r, crop: c } = lens;
+      rect = { tensor: [4 * c.width, 4 * c.height], size: [4 * r.width, 4 * r.height], src: [4 * (r.x - c.x), 4 * (r.y - c.y)], dst: [4 * r.x, 4 * r.y] };
+      this.lensBase.encode(enc);
+      if (low) this.preview.encode(enc);
+    }
+    this.unpackFull.encode(enc, full, null, 'full', 1, rect);
+    if (low) this.unpackView.encode(enc, full, low, view, gain, rect);
     if (!psnr) return null;
+    // reference mode compares at the frame's size (4x the region), consistency at the input's
+    const r = lens?.region ?? null;
+    const cmp = r && (this.mode === 'reference' ? { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height } : r);
     this.bic?.encode(enc);
     this.down2?.encode(enc);
-    for (const s of this.sse) s.encode(enc);
+    for (const s of this.sse) {
+      s.setRegion(cmp);
+      s.encode(enc);
+    }
     return this.readback.encodeCopy(enc);
   }
 
@@ -115,6 +136,7 @@ export class Resources {
     this.unpackView.dispose();
     this.readback.dispose();
     this.preview.dispose();
+    this.lensBase.dispose();
     this.timer?.dispose();
     destroyTexture(this.bic8);
     this.bic?.dispose();

@@ -3,6 +3,7 @@
 // (gpu.ts: nothing but 32 bytes of sums and timestamps leaves the GPU) and CPU/WASM (cpu.ts). The
 // live player, the exporter and the benchmarks drive the same processor.
 import type { CpuRunner, Runner } from '../inference/types';
+import type { LensRegions } from '../lens';
 import type { Picture } from '../passes/upload';
 import type { PsnrMode, ViewMode } from '../params';
 import type { Viewport } from '../passes/present';
@@ -19,6 +20,8 @@ export interface FrameSettings {
   view: ViewMode;
   gain: number;
   psnr: PsnrMode | null;
+  /** run the model on this region (plus its margin) only, bicubic around it (lens.ts); absent: the whole frame */
+  lens?: LensRegions | null;
 }
 
 export interface PsnrResult {
@@ -73,15 +76,17 @@ export interface FrameProcessor {
    *  when the next frame may be given: on the GPU, at most this frame and the previous one are in
    *  flight. */
   process(f: InputFrame, meta: { frameIndex: number; timestamp: number }, s: FrameSettings): Promise<FrameResult>;
-  /** The current frame in another view / gain (runs the low model if needed); no PSNR. */
-  rerender(s: FrameSettings): Promise<void>;
+  /** The current frame in another view / gain (runs the low model if needed), or with the lens
+   *  moved (the model runs again on the new region: resolves with its PSNR, once known); else null. */
+  rerender(s: FrameSettings): Promise<PsnrResult | null>;
   /** Draws the current frame again into the display targets (the viewport moved, a resize). */
   present(): void;
   /** The current output (or bicubic | output) as a VideoFrame, for an encoder. */
   snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame>;
   /** Read-backs for tests: RGBA of a stage, or the raw model output tensor (float32). */
   readTexture(which: 'frame' | 'input' | 'output' | 'view'): Promise<{ width: number; height: number; rgba: Uint8Array }>;
-  readTensor(which: 'full' | 'low'): Promise<{ width: number; height: number; data: Float32Array }>;
+  /** with a lens: the model's output on its crop, and where the crop and region are */
+  readTensor(which: 'full' | 'low'): Promise<{ width: number; height: number; data: Float32Array; lens: LensRegions | null }>;
   /** Waits for the frames in flight. */
   settle(): Promise<void>;
   /** Lets go of the current frame's outputs (a model switch). */

@@ -15,17 +15,21 @@ export interface Region {
   height: number;
 }
 
-/** src texture (or a region of it) -> `output`, a GPUBuffer holding the NCHW input tensor (ORT binds it directly). */
+/** src texture (or a region of it) -> `output`, a GPUBuffer holding the NCHW input tensor (ORT binds it
+ *  directly). The region may change per frame (the lens), within the one it was made for. */
 export class PackPass {
   readonly output: GPUBuffer;
-  readonly region: Region;
+  region: Region;
+  private readonly whole: Region;
+  private readonly device: GPUDevice;
   private readonly pipeline: GPUComputePipeline;
   private readonly params: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
-  private readonly groups: [number, number];
+  private groups: [number, number];
 
   constructor(device: GPUDevice, src: GPUTexture, readonly dtype: DType, region?: Region) {
-    this.region = region ?? { x: 0, y: 0, width: src.width, height: src.height };
+    this.device = device;
+    this.region = this.whole = region ?? { x: 0, y: 0, width: src.width, height: src.height };
     const { x, y, width: w, height: h } = this.region;
     this.pipeline = computePipeline(device, 'pack-nchw', code);
     this.output = createBuffer(device, {
@@ -45,6 +49,17 @@ export class PackPass {
       ],
     });
     this.groups = grid(dispatch(this.output.size / 4, 256));
+  }
+
+  /** Packs `r` (a sub-region of the one made for; null: that one) from the next encode on: the
+   *  tensor then holds r's 1x3xHxW at the start of `output`. */
+  setRegion(r: Region | null): void {
+    const n = r ?? this.whole;
+    if (n.width > this.whole.width || n.height > this.whole.height) throw new Error('pack region larger than its buffer');
+    if (n.x === this.region.x && n.y === this.region.y && n.width === this.region.width && n.height === this.region.height) return;
+    this.region = n;
+    this.device.queue.writeBuffer(this.params, 0, new Uint32Array([n.width, n.height, n.x, n.y, this.dtype === 'fp16' ? 1 : 0, 0, 0, 0]));
+    this.groups = grid(dispatch(tensorBytes(n.width, n.height, this.dtype) / 4, 256));
   }
 
   encode(enc: GPUCommandEncoder): void {

@@ -37,6 +37,8 @@ export function footprintTaps(scale: readonly [number, number], canvasW: number,
   return { taps: [nx, ny] as const, step: [scale[0] / canvasW / nx, scale[1] / canvasH / ny] as const };
 }
 
+const PARAMS_BYTES = 80;
+
 /** One canvas: configures its context on the device and draws a texture through the viewport. */
 export class PresentPass {
   private readonly ctx: GPUCanvasContext;
@@ -55,20 +57,24 @@ export class PresentPass {
     this.format = navigator.gpu.getPreferredCanvasFormat();
     ctx.configure({ device, format: this.format, alphaMode: 'opaque' });
     this.pipeline = renderPipeline(device, 'present', code, this.format);
-    // scale (2 f32) + offset (2 f32) + bg (4 f32) + step (2 f32) + taps (2 u32) = 48 bytes
-    this.params = uniformBuffer(device, 'present params', new ArrayBuffer(48));
+    // scale (2 f32) + offset (2 f32) + bg (4 f32) + step (2 f32) + taps (2 u32) + lens (4 f32)
+    // + px (2 f32) + lensOn (u32) + padding = 80 bytes
+    this.params = uniformBuffer(device, 'present params', new ArrayBuffer(PARAMS_BYTES));
     this.sampler = device.createSampler({ label: 'present', magFilter: filter, minFilter: filter });
     this.linear = device.createSampler({ label: 'present taps', magFilter: 'linear', minFilter: 'linear' });
   }
 
-  encode(enc: GPUCommandEncoder, tex: GPUTexture, view: Viewport): void {
+  /** Draws `tex` through the viewport; `lens`: a region to outline, in image uv (x0, y0, x1, y1). */
+  encode(enc: GPUCommandEncoder, tex: GPUTexture, view: Viewport, lens: readonly [number, number, number, number] | null = null): void {
     const { width, height } = this.canvas;
     if (width === 0 || height === 0) return;
     const t = viewTransform(view, width, height, tex.width, tex.height);
     const f = footprintTaps(t.scale, width, height, tex.width, tex.height);
-    const p = new ArrayBuffer(48);
+    const p = new ArrayBuffer(PARAMS_BYTES);
     new Float32Array(p, 0, 10).set([...t.scale, ...t.offset, 0.07, 0.07, 0.08, 1, ...f.step]);
     new Uint32Array(p, 40, 2).set(f.taps);
+    new Float32Array(p, 48, 6).set([...(lens ?? [0, 0, 0, 0]), t.scale[0] / width, t.scale[1] / height]);
+    new Uint32Array(p, 72, 1)[0] = lens ? 1 : 0;
     this.device.queue.writeBuffer(this.params, 0, p);
     if (this.bgTex !== tex) {
       this.bgTex = tex;

@@ -1,6 +1,7 @@
 // Draws an image texture into a canvas through the shared viewport: canvas uv (0..1) maps to
 // image uv as uv * scale + offset, so both canvases (original and 4x) show the same region.
-// Outside the image: background colour.
+// Outside the image: background colour. The lens (a region where the model ran, the rest being
+// bicubic) is outlined, two canvas pixels wide, in both canvases.
 
 struct Params {
   scale: vec2f,
@@ -9,7 +10,14 @@ struct Params {
   // image uv between neighbouring taps, and taps per axis (footprintTaps in index.ts)
   step: vec2f,
   taps: vec2u,
+  // the lens's region in image uv (x0, y0, x1, y1), image uv per canvas pixel, and whether to draw it
+  lens: vec4f,
+  px: vec2f,
+  lensOn: u32,
+  _pad: u32,
 }
+
+const LENS_COLOUR = vec4f(0.54, 0.71, 0.97, 1.0);
 
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var img: texture_2d<f32>;
@@ -53,5 +61,10 @@ fn fs(in: VsOut) -> @location(0) vec4f {
     c = s / f32(P.taps.x * P.taps.y);
   }
   let inside = all(t >= vec2f(0.0)) && all(t <= vec2f(1.0));
+  if (P.lensOn == 1u) {
+    let outer = all(t >= P.lens.xy - P.px) && all(t <= P.lens.zw + P.px);
+    let inner = all(t >= P.lens.xy + P.px) && all(t <= P.lens.zw - P.px);
+    if (outer && !inner) { return LENS_COLOUR; }
+  }
   return select(P.bg, vec4f(c.rgb, 1.0), inside);
 }

@@ -9,7 +9,9 @@ export const MAX_SLOTS = 4;
 /** Sum of squared Y differences of a and b over their common top-left region minus a SHAVE
  *  border, written as one f32 into `results[slot]`. `count` is the number of compared pixels. */
 export class SsePass {
-  readonly count: number;
+  count: number;
+  private readonly whole: [number, number, number, number];
+  private readonly device: GPUDevice;
   private readonly ssePipe: GPUComputePipeline;
   private readonly sumPipe: GPUComputePipeline;
   private readonly partial: GPUBuffer;
@@ -19,9 +21,11 @@ export class SsePass {
   private readonly groups: [number, number];
 
   constructor(device: GPUDevice, a: GPUTexture, b: GPUTexture, results: GPUBuffer, readonly slot: number) {
+    this.device = device;
     const w = Math.min(a.width, b.width), h = Math.min(a.height, b.height);
     const rw = Math.max(0, w - 2 * SHAVE), rh = Math.max(0, h - 2 * SHAVE);
     this.count = rw * rh;
+    this.whole = [SHAVE, SHAVE, SHAVE + rw, SHAVE + rh];
     this.groups = [Math.max(1, dispatch(rw, 16)), Math.max(1, dispatch(rh, 16))];
     const nPartial = this.groups[0] * this.groups[1];
     this.ssePipe = computePipeline(device, 'psnr-sse', sseCode);
@@ -48,6 +52,16 @@ export class SsePass {
         { binding: 2, resource: { buffer: results } },
       ],
     });
+  }
+
+  /** Compares only `r` (x, y, width, height, within the images) minus a SHAVE border from the next
+   *  encode on (the lens); null: the whole images again. Workgroups past the region add zeros. */
+  setRegion(r: { x: number; y: number; width: number; height: number } | null): void {
+    const q: [number, number, number, number] = r
+      ? [r.x + SHAVE, r.y + SHAVE, Math.max(r.x + SHAVE, r.x + r.width - SHAVE), Math.max(r.y + SHAVE, r.y + r.height - SHAVE)]
+      : this.whole;
+    this.count = (q[2] - q[0]) * (q[3] - q[1]);
+    this.device.queue.writeBuffer(this.params[0], 0, new Uint32Array(q));
   }
 
   encode(enc: GPUCommandEncoder): void {

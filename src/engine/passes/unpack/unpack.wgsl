@@ -2,15 +2,18 @@
 // mode 0 (full): clamp(full); 1 (low): clamp(low); 2 (high): the signed residual full - low,
 // shown as 0.5 + gain * (full - low). Values are clamped to [0,1] and rounded to 8 bit, the same
 // convention as the PSNR evaluation. FP16 tensors are read as packed u32 pairs (no shader-f16 needed).
+// A `size` region of the tensor (W x H, from `src`) goes to dst at `dst` (the whole tensor to the
+// whole texture, or the lens: the model's output on a crop, without its margin, into its place).
 
 struct Params {
-  size: vec2u,   // W, H of the output
+  tensor: vec2u,  // W, H of the output tensor
+  size: vec2u,    // the region written
+  src: vec2u,     // its top-left in the tensor
+  dst: vec2u,     // and in the texture
   fp16: u32,
   mode: u32,
   gain: f32,
-  _pad0: f32,
-  _pad1: f32,
-  _pad2: f32,
+  _pad: f32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -36,8 +39,9 @@ fn loadLow(e: u32) -> f32 {
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   if (any(id.xy >= P.size)) { return; }
-  let n = P.size.x * P.size.y;
-  let i = id.y * P.size.x + id.x;
+  let n = P.tensor.x * P.tensor.y;
+  let q = P.src + id.xy;
+  let i = q.y * P.tensor.x + q.x;
   var rgb = vec3f(0.0);
   for (var c = 0u; c < 3u; c++) {
     let e = c * n + i;
@@ -51,5 +55,5 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     }
     rgb[c] = v;
   }
-  textureStore(dst, vec2i(id.xy), vec4f(round(clamp(rgb, vec3f(0.0), vec3f(1.0)) * 255.0) / 255.0, 1.0));
+  textureStore(dst, vec2i(P.dst + id.xy), vec4f(round(clamp(rgb, vec3f(0.0), vec3f(1.0)) * 255.0) / 255.0, 1.0));
 }
