@@ -25,7 +25,9 @@ const axis = (label: string): uPlot.Axis => ({
   size: 40,
 });
 
-const line = (label: string, stroke: string, more: Partial<uPlot.Series> = {}): uPlot.Series => ({ label, stroke, width: 1.5, points: { show: false }, ...more });
+// a frame without a figure (its timestamps lost, no PSNR taken) is a gap in the samples, not a
+// drop to zero: the line joins its neighbours
+const line = (label: string, stroke: string, more: Partial<uPlot.Series> = {}): uPlot.Series => ({ label, stroke, width: 1.5, spanGaps: true, points: { show: false }, ...more });
 
 function chart(el: HTMLElement, title: string, series: uPlot.Series[], y: uPlot.Scale['range'], range: () => [number, number]): uPlot {
   const opts: uPlot.Options = {
@@ -75,7 +77,8 @@ export function Plots() {
     const psnr = chart(
       psnrEl.current,
       'dB',
-      [line('model', C.psnr), line('bicubic', C.bicubic)],
+      // points where they are sparse enough to tell apart (uPlot's default): a PSNR may come for few frames
+      [line('model', C.psnr, { points: {} }), line('bicubic', C.bicubic, { points: {} })],
       (_u, min, max) => (min == null || max == null ? [20, 40] : [Math.floor(min - 0.5), Math.ceil(max + 0.5)]),
       () => range,
     );
