@@ -321,9 +321,7 @@ describe(`negative checks (${NEG_MODEL}): broken FP16 paths fail the same check`
     }
   }
   test('the auto pick keeps onnxruntime-web with the x 256 weight in the WGSL engine', (t) => keepsOrt(t, 'auto-scale'));
-  test('the auto pick keeps onnxruntime-web when the WGSL engine outputs NaN (the flipped bit)',
-    { todo: 'src/engine/inference/auto.ts: a NaN agreement passes `agreeDb < AGREE_DB`; needs `!(agreeDb >= AGREE_DB)`' },
-    (t) => keepsOrt(t, 'auto-flip'));
+  test('the auto pick keeps onnxruntime-web when the WGSL engine outputs NaN (the flipped bit)', (t) => keepsOrt(t, 'auto-flip'));
   test(`a sabotaged f16 shader (${SHADER_EDIT.find} -> ${SHADER_EDIT.replace})`, (t) => {
     const db = psnr(got('neg.shader.full'), ref());
     t.diagnostic(`${R.negative.shader.edited_modules} modules edited: ${db.toFixed(2)} dB`);

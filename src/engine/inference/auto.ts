@@ -74,7 +74,8 @@ export class AutoRunner implements Runner {
     const ref = await this.output(ort, input, w, h);
     try {
       d.agreeDb = psnrDb(await this.output(wgsl, input, w, h), ref, wgsl.dtype === 'fp16' ? halfTable() : undefined);
-      if (d.agreeDb < AGREE_DB) d.reason = `its output differs from onnxruntime-web's (${d.agreeDb.toFixed(1)} dB)`;
+      // NaN (a broken engine outputs NaNs) must fail too, so the test is "not at least", not "below"
+      if (!(d.agreeDb >= AGREE_DB)) d.reason = `its output differs from onnxruntime-web's (${d.agreeDb.toFixed(1)} dB)`;
       else d.ms.wgsl = await timeRuns(this.device, wgsl, input, w, h, PROBE_RUNS, PROBE_BUDGET_MS);
     } catch (e) {
       d.reason = `it failed: ${(e as Error).message}`;
