@@ -10,7 +10,10 @@
 // and writes bench/results/<machine>-<date>.json in the issue's schema. Prints numbers; asserts
 // nothing about speed.
 //
+//   3. lens: the demo clip (1024x1024, 60 fps) on WASM, whole frame and lenses of growing side (issue 10);
+//   4. export: a 64x64 generated clip exported to MP4, frames per second beside the live rate (issue 9).
 // Options (env): BENCH_SIZES=16,32,64  BENCH_CLIPS=32,64  BENCH_FRAMES=10  BENCH_PIPE_FRAMES=8
+//   BENCH_LENS=16,32,64,128 (0: none)  BENCH_LENS_BACKEND=wasm  BENCH_EXPORT_CLIP=64
 //   BENCH_MAX_S=20 (per measurement)  BENCH_MACHINE=name  BENCH_BACKENDS=webgpu,wasm
 //   BENCH_HEADED_GPU=1 (launch without the SwiftShader flags, for a machine with a real GPU)
 //   BENCH_OUT=path (default bench/results/<machine>-<date>.json)
@@ -31,6 +34,8 @@ const FRAMES = Number(env.BENCH_FRAMES ?? 10);
 const PIPE_FRAMES = Number(env.BENCH_PIPE_FRAMES ?? 8);
 const MAX_MS = Number(env.BENCH_MAX_S ?? 20) * 1000;
 const BACKENDS = list(env.BENCH_BACKENDS, 'webgpu,wasm');
+const LENS_SIDES = list(env.BENCH_LENS, '16,32,64,128').map(Number).filter((x) => x > 0);
+const EXPORT_CLIP = Number(env.BENCH_EXPORT_CLIP ?? 64);
 const log = (...a) => console.log('[bench]', ...a);
 
 function pickModel() {
@@ -49,11 +54,11 @@ function pickModel() {
   return { dir: out, entry, generated: true };
 }
 
-function makeClip(size) {
-  const f = path.join(os.tmpdir(), `sr4x-bench-${size}.mp4`);
+function makeClip(size, frames = 300) {
+  const f = path.join(os.tmpdir(), `sr4x-bench-${size}-${frames}.mp4`);
   if (!fs.existsSync(f) || fs.statSync(f).size === 0) {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}x${size}:rate=30`,
-      '-frames:v', '300', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-an', f]);
+      '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-an', f]);
   }
   return f;
 }
@@ -68,6 +73,89 @@ const countReadback = () => {
     return orig.call(this, mode, offset, size);
   };
 };
+
+/** The player free-running on `clip` (every frame, no drops): throughput, latency, model time. */
+async function pipelineRow(ctx, base, backend, clip, { frames = PIPE_FRAMES, lens = null } = {}) {
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => log('pageerror', e.message));
+  const label = `${backend}${lens ? ` lens ${lens}` : ''}`;
+  try {
+    await p.goto(`${base}/?demo=0&backend=${backend}`);
+    await p.waitForFunction(() => window.__sr?.state().modelReady, null, { timeout: 180_000 });
+    await p.getByTestId('file-input').setInputFiles(clip);
+    await p.waitForFunction(() => window.__sr.state().framesProcessed >= 1, null, { timeout: 300_000, polling: 200 });
+    if (lens) {
+      // the lens on, no larger than `lens` input pixels a side, at the centre of the (unzoomed) view
+      await p.evaluate((side) => { const l = window.__sr.engine.frames.lens; l.on = true; l.maxSide = side; }, lens);
+      await p.waitForFunction((side) => window.__sr.lens()?.region.width === side, lens, { timeout: 300_000, polling: 200 });
+    }
+    await p.waitForFunction(() => window.__sr.state().framesProcessed >= 2, null, { timeout: 300_000, polling: 200 });
+    // free-running: every frame as fast as the pipeline goes (no waiting for timestamps, no drops),
+    // so wall time per frame is the throughput the 60 fps target is about
+    await p.evaluate(() => window.__sr.setRealtime(false));
+    const start = await p.evaluate(() => ({ f: window.__sr.state().framesProcessed, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now() }));
+    await p.waitForFunction((o) => window.__sr.state().framesProcessed >= o.f + o.n || performance.now() - o.t > o.max,
+      { f: start.f, n: frames, t: start.t, max: MAX_MS * 3 }, { timeout: MAX_MS * 3 + 300_000, polling: 100 });
+    const end = await p.evaluate(() => {
+      const s = window.__sr.state(), l = window.__sr.latencies();
+      return { f: s.framesProcessed, modelClock: s.modelClock, playerEngine: s.engine, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now(),
+        lat: l.frame, mod: l.model, dtype: s.dtype, input: s.input, lens: window.__sr.lens(),
+        latencyText: document.querySelector('[data-testid=stat-latency]')?.textContent ?? null,
+        backendText: document.querySelector('[data-testid=stat-backend]')?.textContent ?? null };
+    });
+    const n = end.f - start.f;
+    // frames overlap on the GPU (the next is prepared while this one runs), so the time per frame
+    // is wall time / frames; latency (start to GPU done) is reported beside it
+    const latency_ms = median(end.lat.slice(-n)), model_ms = median(end.mod.slice(-n));
+    const frame_ms = n ? (end.t - start.t) / n : NaN;
+    const row = { engine: 'sr4x-player', backend, precision: end.dtype, input: end.input ? [end.input.width, end.input.height] : null,
+      model_ms: r3(model_ms), frame_ms: r3(frame_ms), latency_ms: r3(latency_ms), fps: r3(1000 / frame_ms), model_clock: end.modelClock, player_engine: end.playerEngine, kind: 'pipeline', frames: n,
+      overhead: r3(frame_ms / model_ms - 1), lens: end.lens,
+      readback_bytes_per_frame: n ? (end.b - start.b) / n : null, readback_maps_per_frame: n ? (end.m - start.m) / n : null,
+      stat_backend: end.backendText, stat_latency: end.latencyText, status: n > 0 ? 'ok' : 'no frames' };
+    log(`  ${label} ${end.dtype} ${row.input?.join('x')}: frame ${row.frame_ms} ms (${row.fps} fps, latency ${row.latency_ms}), model ${row.model_ms} ms (${row.player_engine}, ${row.model_clock}), overhead ${r3(row.overhead * 100)}%, readback ${row.readback_bytes_per_frame} B/frame (${n} frames)`);
+    return row;
+  } catch (e) {
+    log(`  ${label} error: ${e.message}`);
+    return { engine: 'sr4x-player', backend, precision: null, input: null, model_ms: null, frame_ms: null, kind: 'pipeline', status: 'error', error: String(e.message).slice(0, 400) };
+  } finally {
+    await p.close();
+  }
+}
+
+/** The player's export of `clip` (MP4 of the 4x output, downloaded): frames per second, beside the
+ *  live rate on the same clip (the player free-running). */
+async function exportRow(ctx, base, backend, clip) {
+  const live = await pipelineRow(ctx, base, backend, clip, {});
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => log('pageerror', e.message));
+  try {
+    await p.goto(`${base}/?demo=0&backend=${backend}&save=download`);
+    await p.waitForFunction(() => window.__sr?.state().modelReady, null, { timeout: 180_000 });
+    await p.getByTestId('file-input').setInputFiles(clip);
+    await p.waitForFunction(() => window.__sr.state().framesProcessed >= 1, null, { timeout: 300_000, polling: 200 });
+    await p.evaluate(() => window.__sr.pause());
+    await p.getByTestId('export').click();
+    await p.getByTestId('export-start').waitFor({ state: 'visible' });
+    await p.waitForFunction(() => !document.querySelector('[data-testid=export-start]')?.disabled, null, { timeout: 60_000 });
+    const t = Date.now();
+    const dl = p.waitForEvent('download', { timeout: MAX_MS * 30 });
+    await p.getByTestId('export-start').click();
+    await dl;
+    const s = (Date.now() - t) / 1000;
+    const notice = await p.getByTestId('notice').textContent().catch(() => null);
+    const frames = Number(/exported (\d+) frames/.exec(notice ?? '')?.[1] ?? NaN);
+    const row = { engine: 'sr4x-player', backend, precision: live.precision, input: live.input, kind: 'export', frames, export_s: r3(s), export_fps: r3(frames / s),
+      live_fps: live.fps, live_frame_ms: live.frame_ms, notice, status: Number.isFinite(frames) ? 'ok' : 'error' };
+    log(`  export ${backend} ${live.input?.join('x')}: ${frames} frames in ${r3(s)} s = ${row.export_fps} fps (live, free-running: ${live.fps} fps)`);
+    return row;
+  } catch (e) {
+    log(`  export ${backend} error: ${e.message}`);
+    return { engine: 'sr4x-player', backend, kind: 'export', status: 'error', error: String(e.message).slice(0, 400) };
+  } finally {
+    await p.close();
+  }
+}
 
 async function main() {
   const t0 = Date.now();
@@ -107,52 +195,26 @@ async function main() {
 
     // ---------------------------------------------------------------- player pipeline
     for (const CLIP of CLIPS) for (const backend of BACKENDS) {
-      const clip = makeClip(CLIP);
       if (backend === 'webgpu' && !gpuInfo) continue;
       log(`pipeline ${backend} on a ${CLIP}x${CLIP} generated clip ...`);
-      const p = await ctx.newPage();
-      p.on('pageerror', (e) => log('pageerror', e.message));
-      try {
-        await p.goto(`${base}/?demo=0&backend=${backend}`);
-        await p.waitForFunction(() => window.__sr?.state().modelReady, null, { timeout: 180_000 });
-        await p.getByTestId('file-input').setInputFiles(clip);
-        await p.waitForFunction(() => window.__sr.state().framesProcessed >= 2, null, { timeout: 180_000, polling: 200 });
-        // free-running: every frame as fast as the pipeline goes (no waiting for timestamps, no drops),
-        // so wall time per frame is the throughput the 60 fps target is about
-        await p.evaluate(() => window.__sr.setRealtime(false));
-        const start = await p.evaluate(() => ({ f: window.__sr.state().framesProcessed, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now() }));
-        await p.waitForFunction((o) => window.__sr.state().framesProcessed >= o.f + o.n || performance.now() - o.t > o.max,
-          { f: start.f, n: PIPE_FRAMES, t: start.t, max: MAX_MS * 3 }, { timeout: MAX_MS * 3 + 60_000, polling: 100 });
-        const end = await p.evaluate(() => {
-          const s = window.__sr.state(), e = window.__sr.engine;
-          // the engine's own per-frame samples (RollingStats of the last 120 frames)
-          const buf = (x) => (x && Array.isArray(x.buf) ? [...x.buf] : null);
-          return { f: s.framesProcessed, modelClock: s.modelClock, playerEngine: s.engine, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now(),
-            lat: buf(e.latency), mod: buf(e.modelTime), dtype: s.dtype, input: s.input, counters: window.__sr.counters(),
-            latencyText: document.querySelector('[data-testid=stat-latency]')?.textContent ?? null,
-            backendText: document.querySelector('[data-testid=stat-backend]')?.textContent ?? null };
-        });
-        const n = end.f - start.f;
-        if (!end.lat || !end.mod) throw new Error('engine per-frame samples not reachable (window.__sr.engine.latency/modelTime)');
-        // frames overlap on the GPU (the next is prepared while this one runs), so the time per frame
-        // is wall time / frames; latency (start to GPU done) is reported beside it
-        const latency_ms = median(end.lat.slice(-n)), model_ms = median(end.mod.slice(-n));
-        const frame_ms = n ? (end.t - start.t) / n : NaN;
-        // the model-only rows are onnxruntime-web: comparable only when the player runs it too
-        const mo = end.playerEngine === 'ort' ? results.find((r) => r.kind === 'model-only' && r.backend === backend && r.precision === end.dtype && r.input?.[0] === end.input?.width && r.status === 'ok') : null;
-        const row = { engine: 'sr4x-player', backend, precision: end.dtype, input: end.input ? [end.input.width, end.input.height] : null,
-          model_ms: r3(model_ms), frame_ms: r3(frame_ms), latency_ms: r3(latency_ms), model_clock: end.modelClock, player_engine: end.playerEngine, kind: 'pipeline', frames: n,
-          overhead: r3(frame_ms / model_ms - 1), model_only_ms: mo?.model_ms ?? null, frame_over_model_only: mo ? r3(frame_ms / mo.model_ms) : null,
-          readback_bytes_per_frame: n ? (end.b - start.b) / n : null, readback_maps_per_frame: n ? (end.m - start.m) / n : null,
-          stat_backend: end.backendText, stat_latency: end.latencyText, status: n > 0 ? 'ok' : 'no frames' };
-        log(`  ${backend} ${end.dtype} ${row.input?.join('x')}: frame ${row.frame_ms} ms (latency ${row.latency_ms}), model ${row.model_ms} ms (${row.player_engine}, ${row.model_clock}), overhead ${r3(row.overhead * 100)}%, readback ${row.readback_bytes_per_frame} B/frame (${n} frames)`);
-        results.push(row);
-      } catch (e) {
-        log(`  error: ${e.message}`);
-        results.push({ engine: 'sr4x-player', backend, precision: null, input: [CLIP, CLIP], model_ms: null, frame_ms: null, kind: 'pipeline', status: 'error', error: String(e.message).slice(0, 400) });
-      } finally {
-        await p.close();
-      }
+      results.push(await pipelineRow(ctx, base, backend, makeClip(CLIP), {}));
+    }
+
+    // ---------------------------------------------------------------- the lens on the demo (issue 10)
+    // the whole 1024x1024 frame, then lenses of growing side, on the backend the player picks here
+    if (LENS_SIDES.length) {
+      const demo = path.join(ROOT, 'public/demo.mp4'), backend = env.BENCH_LENS_BACKEND ?? 'wasm';
+      log(`lens on the demo (1024x1024, 60 fps), ${backend}: whole frame, then sides ${LENS_SIDES.join(', ')} ...`);
+      results.push({ ...(await pipelineRow(ctx, base, backend, demo, { frames: 2 })), kind: 'lens', lens_side: null });
+      for (const side of LENS_SIDES) results.push({ ...(await pipelineRow(ctx, base, backend, demo, { lens: side })), kind: 'lens', lens_side: side });
+    }
+
+    // ---------------------------------------------------------------- export (issue 9)
+    for (const backend of BACKENDS) {
+      if (backend === 'webgpu' && !gpuInfo) continue;
+      const clip = makeClip(EXPORT_CLIP, 60);
+      log(`export ${backend} of a ${EXPORT_CLIP}x${EXPORT_CLIP} clip (60 frames) ...`);
+      results.push(await exportRow(ctx, base, backend, clip));
     }
   } finally {
     const version = browser.version();
@@ -167,9 +229,11 @@ async function main() {
       results,
     };
     writeResults(ROOT, env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-${date.slice(0, 10)}.json`), doc, t0, log);
-    console.log('\nkind        backend precision input      model_ms   frame_ms  overhead  readback B/frame');
+    console.log('\nkind        backend precision input      lens  model_ms   frame_ms  overhead  readback B/frame  export fps (live)');
     for (const r of results) {
-      console.log(`${r.kind.padEnd(11)} ${String(r.backend).padEnd(7)} ${String(r.precision).padEnd(9)} ${String(r.input?.join('x') ?? '-').padEnd(9)} ${String(r.model_ms ?? '-').padStart(9)} ${String(r.frame_ms ?? '-').padStart(10)} ${String(r.overhead != null ? (r.overhead * 100).toFixed(1) + '%' : '-').padStart(9)} ${String(r.readback_bytes_per_frame ?? '-').padStart(17)}${r.error ? '  ' + r.error.slice(0, 80) : ''}`);
+      const lens = r.kind === 'lens' ? (r.lens_side ? `${r.lens?.region.width ?? '?'}` : 'all') : '-';
+      const exp = r.kind === 'export' ? `${r.export_fps} (${r.live_fps})` : '-';
+      console.log(`${r.kind.padEnd(11)} ${String(r.backend).padEnd(7)} ${String(r.precision).padEnd(9)} ${String(r.input?.join('x') ?? '-').padEnd(9)} ${lens.padStart(5)} ${String(r.model_ms ?? '-').padStart(9)} ${String(r.frame_ms ?? '-').padStart(10)} ${String(r.overhead != null ? (r.overhead * 100).toFixed(1) + '%' : '-').padStart(9)} ${String(r.readback_bytes_per_frame ?? '-').padStart(17)}  ${exp}${r.error ? '  ' + r.error.slice(0, 80) : ''}`);
     }
   }
 }
