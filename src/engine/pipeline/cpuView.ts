@@ -19,10 +19,10 @@ export type ViewSource =
   | { kind: 'lens'; input: Image; region: Rect; crop: Rect; full: Float32Array; low: Float32Array | null; view: ViewMode; gain: number };
 
 /** RGBA pixels of a cw x ch canvas showing `src` (of output size w x h) through the viewport. */
-export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource): ImageData {
+export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> } {
   const w = src.kind === 'tensor' ? src.width : src.input.width * 4;
   const h = src.kind === 'tensor' ? src.height : src.input.height * 4;
-  const out = new ImageData(cw, ch);
+  const out = { width: cw, height: ch, data: new Uint8ClampedArray(cw * ch * 4) };
   const d = out.data;
   const t = viewTransform(vp, cw, ch, w, h);
   const f = footprintTaps(t.scale, cw, ch, w, h);
@@ -53,10 +53,11 @@ export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource
           acc[2] += rgb[2];
         }
       }
+      // a Uint8ClampedArray rounds to the nearest on assignment (ties to even)
       const k = 255 / (nx * ny);
-      d[o] = acc[0] * k + 0.5;
-      d[o + 1] = acc[1] * k + 0.5;
-      d[o + 2] = acc[2] * k + 0.5;
+      d[o] = acc[0] * k;
+      d[o + 1] = acc[1] * k;
+      d[o + 2] = acc[2] * k;
       d[o + 3] = 255;
     }
   }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { bicubicUp4, nchwTo8bit, type Image } from '../filters';
+import { renderView } from './cpuView';
+
+/** A w x h RGB image of deterministic noise. */
+function noise(w: number, h: number, seed = 1): Image {
+  let s = seed;
+  const d = new Uint8Array(w * h * 3).map(() => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24));
+  return { width: w, height: h, channels: 3, data: d };
+}
+
+describe('renderView (the CPU path draws only what a canvas shows)', () => {
+  it('a 1:1 canvas over the bicubic preview is bicubicUp4 exactly', () => {
+    const img = noise(7, 5);
+    const v = renderView(28, 20, { zoom: 1, cx: 0.5, cy: 0.5 }, { kind: 'bicubic', input: img });
+    const ref = bicubicUp4(img).data;
+    for (let i = 0; i < 28 * 20; i++) for (let c = 0; c < 3; c++) expect(v.data[i * 4 + c]).toBe(ref[i * 3 + c]);
+  });
+
+  it('a 1:1 canvas over the model output is its clamped, rounded 8-bit form', () => {
+    const w = 12, h = 8, n = w * h, full = new Float32Array(3 * n).map((_, i) => Math.sin(i * 0.37) * 0.7 + 0.5);
+    const v = renderView(w, h, { zoom: 1, cx: 0.5, cy: 0.5 }, { kind: 'tensor', width: w, height: h, full, low: null, view: 'full', gain: 1 });
+    const ref = nchwTo8bit(full, w, h);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) expect(v.data[i * 4 + c]).toBe(ref[i * 3 + c]);
+  });
+
+  it('minified 4x: each canvas pixel is the mean of its 4x4 block (a box filter, no aliasing)', () => {
+    const w = 16, h = 16, n = w * h;
+    // a one-texel checkerboard: single taps would give 0 or 1, the box gives 0.5
+    const full = new Float32Array(3 * n).map((_, i) => ((i % n) % w + Math.floor((i % n) / w)) % 2);
+    const v = renderView(4, 4, { zoom: 1, cx: 0.5, cy: 0.5 }, { kind: 'tensor', width: w, height: h, full, low: null, view: 'full', gain: 1 });
+    for (let i = 0; i < 16; i++) expect(Math.abs(v.data[i * 4] - 127.5)).toBeLessThanOrEqual(0.5);
+  });
+
+  it('the lens: the model inside its region, bicubic around it', () => {
+    const img = noise(16, 16, 7);
+    const region = { x: 4, y: 4, width: 8, height: 8 }, crop = { x: 2, y: 2, width: 12, height: 12 };
+    const full = new Float32Array(3 * 48 * 48).fill(1); // the model's output on the crop: all white
+    const v = renderView(64, 64, { zoom: 1, cx: 0.5, cy: 0.5 }, { kind: 'lens', input: img, region, crop, full, low: null, view: 'full', gain: 1 });
+    const bic = bicubicUp4(img).data;
+    const at = (x: number, y: number) => v.data[(y * 64 + x) * 4];
+    expect(at(16, 16)).toBe(255); // inside 4 x region
+    expect(at(47, 47)).toBe(255);
+    expect(at(15, 15)).toBe(bic[(15 * 64 + 15) * 3]); // just outside: bicubic
+    expect(at(48, 30)).toBe(bic[(30 * 64 + 48) * 3]);
+  });
+});
