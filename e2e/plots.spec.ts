@@ -11,7 +11,7 @@ import { nchwTo8bit, psnrY, bicubicUp4, toNchw } from '../src/engine/filters';
 import { PLOT_COLORS } from '../src/ui/plotData';
 import { dropClip, openPlayer, pause, psnrOfCurrent, readTexture, runModelOutside, state, waitFrames } from './helpers';
 
-const HEADER = 'row,video,frame,media_s,wall_ms,frame_ms,model_ms,model_clock,dropped_before,psnr_mode,psnr_db,bicubic_db,engine,backend,model';
+const HEADER = 'row,video,frame,media_s,wall_ms,frame_ms,model_ms,model_clock,dropped_before,psnr_mode,psnr_db,bicubic_db,engine,backend,model,lens';
 
 type Row = Record<string, string>;
 

@@ -116,7 +116,7 @@ export class Frames {
     const stats = this.stats, l = h.labels();
     this.sessionLog.track(r, {
       frame: meta.frameIndex, timestamp: meta.timestamp, start, droppedSoFar: stats.dropped, clock: h.processor()?.modelClock ?? null,
-      video: info?.name ?? '', engine: l.engine, backend: l.backend, model: l.model,
+      video: info?.name ?? '', engine: l.engine, backend: l.backend, model: l.model, lens: s.lens?.region ?? null,
     });
     const crop = s.lens?.crop, fps = info?.fps || 30;
     void r.modelMs.then((ms) => {

@@ -48,14 +48,14 @@ describe('SessionLog', () => {
   it('writes RFC 4180 CSV: quoted names, empty unknowns, inf', () => {
     const log = new SessionLog(1000);
     log.add(frame(0, { video: 'my "best", clip.mp4', clock: null }));
-    log.add(frame(1, { droppedSoFar: 2, clock: 'cpu', engine: 'ort', backend: 'wasm fp32' }));
+    log.add(frame(1, { droppedSoFar: 2, clock: 'cpu', engine: 'ort', backend: 'wasm fp32', lens: { x: 36, y: 28, width: 24, height: 16 } }));
     log.set(1, 'frameMs', 40.1234567);
     log.set(1, 'modelMs', 30);
     log.setPsnr(1, { frameIndex: 1, timestamp: 1 / 60, mode: 'consistency', model: Infinity, bicubic: NaN });
     expect(log.csvParts().join('')).toBe(
-      'row,video,frame,media_s,wall_ms,frame_ms,model_ms,model_clock,dropped_before,psnr_mode,psnr_db,bicubic_db,engine,backend,model\r\n' +
-        '0,"my ""best"", clip.mp4",0,0,0,,,,0,,,,wgsl,webgpu fp16,sr4x-c32\r\n' +
-        '1,a.mp4,1,0.016667,16,40.123,30,cpu,2,consistency,inf,,ort,wasm fp32,sr4x-c32\r\n',
+      'row,video,frame,media_s,wall_ms,frame_ms,model_ms,model_clock,dropped_before,psnr_mode,psnr_db,bicubic_db,engine,backend,model,lens\r\n' +
+        '0,"my ""best"", clip.mp4",0,0,0,,,,0,,,,wgsl,webgpu fp16,sr4x-c32,\r\n' +
+        '1,a.mp4,1,0.016667,16,40.123,30,cpu,2,consistency,inf,,ort,wasm fp32,sr4x-c32,24x16+36+28\r\n',
     );
   });
 

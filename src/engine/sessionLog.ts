@@ -31,6 +31,8 @@ export interface ShownFrame {
   engine: string;
   backend: string;
   model: string;
+  /** the lens's region (input pixels) when the model ran on it only: the times and PSNR are its */
+  lens?: { x: number; y: number; width: number; height: number } | null;
 }
 
 /** One row, as the CSV writes it (NaN: not known, or not measured). */
@@ -51,6 +53,8 @@ export interface LogRow {
   engine: string;
   backend: string;
   model: string;
+  /** "WxH+X+Y" of the lens's region, or '' (the whole frame) */
+  lens: string;
 }
 
 class Chunk {
@@ -67,6 +71,8 @@ class Chunk {
   readonly mode = new Uint8Array(CHUNK);
   /** the (video, engine, backend, model) of the row: an index into SessionLog.contexts */
   readonly context = new Uint32Array(CHUNK);
+  /** the lens's region: x, y, width, height (width 0: the whole frame) */
+  readonly lens = new Uint16Array(CHUNK * 4);
 }
 
 export class SessionLog {
@@ -125,6 +131,7 @@ export class SessionLog {
     c.dropped[i] = Math.min(dropped, 0xffff);
     c.clock[i] = CLOCKS.indexOf(f.clock);
     c.context[i] = this.contextOf([f.video, f.engine, f.backend, f.model]);
+    if (f.lens) c.lens.set([f.lens.x, f.lens.y, f.lens.width, f.lens.height], i * 4);
     this.version++;
     return id;
   }
@@ -204,6 +211,7 @@ export class SessionLog {
       row: id, video, frame: c.frame[i], timestamp: c.timestamp[i], wallMs: c.start[i] - this.origin,
       frameMs: c.frameMs[i], modelMs: c.modelMs[i], clock: CLOCKS[c.clock[i]], dropped: c.dropped[i],
       psnrMode: MODES[c.mode[i]], psnr: c.psnr[i], bicubic: c.bicubic[i], engine, backend, model,
+      lens: c.lens[i * 4 + 2] ? `${c.lens[i * 4 + 2]}x${c.lens[i * 4 + 3]}+${c.lens[i * 4]}+${c.lens[i * 4 + 1]}` : '',
     };
   }
 
@@ -221,7 +229,7 @@ export class SessionLog {
 
 export const CSV_HEADER = [
   'row', 'video', 'frame', 'media_s', 'wall_ms', 'frame_ms', 'model_ms', 'model_clock', 'dropped_before',
-  'psnr_mode', 'psnr_db', 'bicubic_db', 'engine', 'backend', 'model',
+  'psnr_mode', 'psnr_db', 'bicubic_db', 'engine', 'backend', 'model', 'lens',
 ] as const;
 
 /** A number with at most `digits` decimals (trailing zeros dropped); empty when unknown. */
@@ -239,6 +247,6 @@ function text(s: string | null): string {
 function csvLine(r: LogRow): string {
   return [
     r.row, text(r.video), r.frame, num(r.timestamp, 6), num(r.wallMs, 3), num(r.frameMs, 3), num(r.modelMs, 3), text(r.clock),
-    r.dropped, text(r.psnrMode), num(r.psnr, 4), num(r.bicubic, 4), text(r.engine), text(r.backend), text(r.model),
+    r.dropped, text(r.psnrMode), num(r.psnr, 4), num(r.bicubic, 4), text(r.engine), text(r.backend), text(r.model), r.lens,
   ].join(',');
 }
