@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bicubicUp4, nchwTo8bit, type Image } from '../filters';
-import { renderView } from './cpuView';
+import { renderRegion, renderView } from './cpuView';
 
 /** A w x h RGB image of deterministic noise. */
 function noise(w: number, h: number, seed = 1): Image {
@@ -43,5 +43,12 @@ describe('renderView (the CPU path draws only what a canvas shows)', () => {
     expect(at(47, 47)).toBe(255);
     expect(at(15, 15)).toBe(bic[(15 * 64 + 15) * 3]); // just outside: bicubic
     expect(at(48, 30)).toBe(bic[(30 * 64 + 48) * 3]);
+  });
+
+  it('renderRegion: the exact output pixels of a rectangle (what a magnified canvas scales up)', () => {
+    const img = noise(9, 6, 3);
+    const r = renderRegion({ kind: 'bicubic', input: img }, 5, 3, 10, 7);
+    const ref = bicubicUp4(img).data;
+    for (let j = 0; j < 7; j++) for (let i = 0; i < 10; i++) for (let c = 0; c < 3; c++) expect(r.data[(j * 10 + i) * 4 + c]).toBe(ref[((3 + j) * 36 + 5 + i) * 3 + c]);
   });
 });

@@ -137,3 +137,49 @@ function bicubicSampler(img: Image): Sampler {
     }
   };
 }
+
+type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+/** Draws `src` into a canvas through the viewport, computing as few pixels as it can: magnified
+ *  (fewer output pixels visible than the canvas has), just the visible output pixels, exact, which
+ *  the canvas then scales up with its own bilinear filter; minified, one box-filtered value per
+ *  canvas pixel (renderView). */
+export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: ViewSource, scratch: OffscreenCanvas): void {
+  const w = src.kind === 'tensor' ? src.width : src.input.width * 4;
+  const h = src.kind === 'tensor' ? src.height : src.input.height * 4;
+  const t = viewTransform(vp, cw, ch, w, h);
+  const x0 = Math.max(0, Math.floor(t.offset[0] * w)), x1 = Math.min(w, Math.ceil((t.offset[0] + t.scale[0]) * w));
+  const y0 = Math.max(0, Math.floor(t.offset[1] * h)), y1 = Math.min(h, Math.ceil((t.offset[1] + t.scale[1]) * h));
+  if (x1 <= x0 || y1 <= y0 || x1 - x0 > cw || y1 - y0 > ch) {
+    const v = renderView(cw, ch, vp, src);
+    g.putImageData(new ImageData(v.data, v.width, v.height), 0, 0);
+    return;
+  }
+  const r = renderRegion(src, x0, y0, x1 - x0, y1 - y0);
+  scratch.width = r.width;
+  scratch.height = r.height;
+  scratch.getContext('2d')!.putImageData(new ImageData(r.data, r.width, r.height), 0, 0);
+  g.fillStyle = `rgb(${BG.join(',')})`;
+  g.fillRect(0, 0, cw, ch);
+  g.imageSmoothingEnabled = true;
+  const px = (x: number) => ((x / w - t.offset[0]) / t.scale[0]) * cw, py = (y: number) => ((y / h - t.offset[1]) / t.scale[1]) * ch;
+  g.drawImage(scratch, px(x0), py(y0), px(x1) - px(x0), py(y1) - py(y0));
+}
+
+/** The output pixels of `src` in the rectangle (x, y, w, h), exact (one texel each), as RGBA. */
+export function renderRegion(src: ViewSource, x: number, y: number, w: number, h: number): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> } {
+  const data = new Uint8ClampedArray(w * h * 4);
+  const sample = src.kind === 'tensor' ? tensorSampler(src, false) : src.kind === 'bicubic' ? bicubicSampler(src.input) : lensSampler(src, false);
+  const rgb = [0, 0, 0];
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      sample(x + i, y + j, rgb);
+      const o = (j * w + i) * 4;
+      data[o] = rgb[0] * 255;
+      data[o + 1] = rgb[1] * 255;
+      data[o + 2] = rgb[2] * 255;
+      data[o + 3] = 255;
+    }
+  }
+  return { width: w, height: h, data };
+}
