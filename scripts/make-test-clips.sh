@@ -96,4 +96,38 @@ once huge8192.mp4 || ff -f lavfi -i "color=c=gray:size=8192x8192:rate=1" -frames
   -an -movflags +faststart "$OUT/huge8192.mp4"
 # a still whose 4x output (12000x12000) is over the texture limit: refused from its header, undecoded
 once huge3000.png || ff -f lavfi -i "color=c=gray:size=3000x3000" -frames:v 1 "$OUT/huge3000.png"
+# damaged mid-stream (issue 14): 16x16, 20 fps, 3 s, a key frame every 0.5 s, no B-frames; frame 30
+# (1.50 s) has its first NAL's length prefix set past the sample's end, which a decoder must reject
+once midbreak16.mp4 || {
+  ff -f lavfi -i "testsrc2=size=16x16:rate=20,hue=s=1.2" -frames:v 60 "${h264[@]}" -bf 0 -g 10 -keyint_min 10 -sc_threshold 0 "$OUT/midbreak16.$$.tmp.mp4"
+  python3 - "$OUT/midbreak16.$$.tmp.mp4" 30 <<'EOF'
+import struct, sys
+path, index = sys.argv[1], int(sys.argv[2])
+b = bytearray(open(path, 'rb').read())
+def find(lo, hi, names):  # the box at path `names` (one track: the first of each)
+    i = lo
+    while i + 8 <= hi:
+        size, kind = struct.unpack('>I4s', b[i:i + 8])
+        if size < 8:
+            break
+        if kind.decode('latin1') == names[0]:
+            return (i + 8, i + size) if len(names) == 1 else find(i + 8, i + size, names[1:])
+        i += size
+    sys.exit(f'make-test-clips: no {names[0]} box in {path}')
+stbl = find(0, len(b), ['moov', 'trak', 'mdia', 'minf', 'stbl'])
+u32 = lambda at, n=1: struct.unpack(f'>{n}I', b[at:at + 4 * n])
+a = find(*stbl, ['stsz'])[0]; const, n = u32(a + 4, 2); sizes = [const] * n if const else u32(a + 12, n)
+a = find(*stbl, ['stco'])[0]; chunks = u32(a + 8, u32(a + 4)[0])
+a = find(*stbl, ['stsc'])[0]; runs = [u32(a + 8 + 12 * k, 3) for k in range(u32(a + 4)[0])]
+sample, at = 0, None
+for c, off in enumerate(chunks):  # walk the chunks and their samples to the sample's byte offset
+    for _ in range([r[1] for r in runs if r[0] - 1 <= c][-1]):
+        if sample == index:
+            at = off
+        off += sizes[sample]; sample += 1
+b[at:at + 4] = struct.pack('>I', 0x7ffffff0)
+open(path, 'wb').write(b)
+EOF
+  mv "$OUT/midbreak16.$$.tmp.mp4" "$OUT/midbreak16.mp4"
+}
 ls -l "$OUT"

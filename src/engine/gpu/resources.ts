@@ -9,6 +9,8 @@ export const counters = {
   videoFramesOpen: 0,
   videoFramesOpened: 0,
   ortOutputsLive: 0,
+  /** opened media files not yet disposed (media/index.ts) */
+  mediaOpen: 0,
 };
 
 export type Counters = typeof counters;

@@ -2,9 +2,10 @@
 // mediabunny (demux + WebCodecs); still images (PNG, JPEG, WebP) through createImageBitmap, handed
 // out as VideoFrames so the rest of the engine treats them alike. Every VideoFrame handed out is
 // counted; callers close them (close() here releases everything the frame holds).
-import { ALL_FORMATS, AudioBufferSink, BlobSource, Input, IsobmffInputFormat, VideoSampleSink, type InputAudioTrack, type InputFormat, type InputVideoTrack, type VideoSample, type WrappedAudioBuffer } from 'mediabunny';
+import { ALL_FORMATS, AudioBufferSink, BlobSource, Input, IsobmffInputFormat, type InputAudioTrack, type InputFormat, type InputVideoTrack, type VideoSample, type WrappedAudioBuffer } from 'mediabunny';
 import { counters } from '../gpu/resources';
 import { findMoov, mp4TableProblem } from './mp4tables';
+import { TolerantVideoSink } from './tolerant';
 import { describe, imageSize, mp4HeaderProblem, namedAsImage, sniff, STILL_FORMATS, type Sniffed } from './sniff';
 
 export class MediaError extends Error {}
@@ -95,7 +96,9 @@ export class ImageFile implements Media {
     private bitmap: ImageBitmap | null,
     readonly info: MediaInfo,
     readonly file: Blob,
-  ) {}
+  ) {
+    counters.mediaOpen++;
+  }
 
   static async open(file: Blob, name: string, what: Sniffed, check?: MediaCheck): Promise<ImageFile> {
     const format = what.kind === 'image' ? what.format : null;
@@ -135,8 +138,10 @@ export class ImageFile implements Media {
   }
 
   dispose(): void {
-    this.bitmap?.close();
+    if (!this.bitmap) return;
+    this.bitmap.close();
     this.bitmap = null;
+    counters.mediaOpen--;
   }
 }
 
@@ -146,12 +151,12 @@ export class MediaFile implements Media {
   private constructor(
     private readonly input: Input,
     private readonly track: InputVideoTrack,
-    private readonly sink: VideoSampleSink,
     readonly info: MediaInfo,
     readonly file: Blob,
     audioTrack: InputAudioTrack | null,
   ) {
     this.audioSink = audioTrack && info.audio?.decodable ? new AudioBufferSink(audioTrack) : null;
+    counters.mediaOpen++;
   }
 
   /** Opens and checks a video file; throws MediaError with a specific, human message. */
@@ -166,10 +171,12 @@ export class MediaFile implements Media {
       const moov = await findMoov(file.size, read);
       return moov ? mp4TableProblem(await head(file, moov.start, moov.size), file.size) : null;
     };
+    let container: string | null = null;
     try {
       let format: InputFormat;
       try {
         format = await input.getFormat();
+        container = format.name;
       } catch {
         const is = describe(what);
         if (what.kind === 'image' && (STILL_FORMATS as readonly string[]).includes(what.format)) {
@@ -209,32 +216,41 @@ export class MediaFile implements Media {
         const family = (await track.getCodec()) ?? codec;
         throw new MediaError(`"${name}": this browser cannot decode its video codec (${family === 'hevc' ? 'HEVC / H.265' : family}, ${codec})`);
       }
-      const sink = new VideoSampleSink(track);
-      return new MediaFile(input, track, sink, info, file, audioTrack);
+      return new MediaFile(input, track, info, file, audioTrack);
     } catch (e) {
       input.dispose();
       if (e instanceof MediaError) throw e;
-      throw new MediaError(`"${name}" could not be opened: ${(e as Error).message ?? e}`);
+      // the demuxer's own words (an assertion, a NaN timestamp) are for the curious: say what it is first
+      const why = `the demuxer could not read it (${(e as Error).message ?? e})`;
+      throw new MediaError(container ? `"${name}" is a damaged ${container} file: ${why}` : `"${name}" could not be opened: ${why}`);
     }
   }
 
-  /** Decoded frames from time t on (seconds). Call return() on the iterator to stop early. */
+  /** Decoded frames from time t on (seconds). Call return() on the iterator to stop early. Damaged
+   *  media data: every frame before the damage, then the error (tolerant.ts). */
   async *frames(t: number): AsyncGenerator<Frame, void, unknown> {
-    const it = this.sink.samples(t);
+    const sink = new TolerantVideoSink(this.track);
+    const it = sink.samples(t);
     try {
       for await (const s of it) yield wrap(s);
     } finally {
       await it.return(undefined);
     }
+    if (sink.failure) throw sink.failure;
   }
 
   audio(t: number): AsyncGenerator<WrappedAudioBuffer, void, unknown> | null {
     return this.audioSink?.buffers(t) ?? null;
   }
 
+  private disposed = false;
+
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     void this.track;
     this.input.dispose();
+    counters.mediaOpen--;
   }
 }
 
