@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { startBrowser } from './lib/browser.mjs';
 import { loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from './lib/webgpu.mjs';
 import { runInfo, writeResults } from './lib/results.mjs';
-import { list, makeOpt, median, r3 } from './lib/util.mjs';
+import { cpuMs, list, makeOpt, median, r3 } from './lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -182,9 +182,10 @@ async function nativeMain() {
   };
   const time = async (once) => {
     for (let i = 0; i < 2; i++) await once();
-    const ts = [];
+    const ts = [], c0 = cpuMs();
     for (let i = 0; i < FRAMES; i++) { const t = performance.now(); await once(); ts.push(performance.now() - t); }
-    return { median: median(ts), min: Math.min(...ts), n: ts.length };
+    const c1 = cpuMs();
+    return { median: median(ts), min: Math.min(...ts), n: ts.length, cpu: c0 == null ? null : (c1 - c0) / ts.length };
   };
   /** run() + onSubmittedWorkDone, as the player's auto pick times an engine */
   const runOnce = (r, input, S) => async () => { const o = await r.run('full', input, S, S); await device.queue.onSubmittedWorkDone(); o.release(); };
@@ -208,17 +209,17 @@ async function nativeMain() {
       if (dtype === 'fp32') fp32Out.set(S, ref);
       const ortT = await time(runOnce(ortR, input, S));
       const base = { backend, precision: dtype, input: [S, S], frame_ms: null, model: MODEL, channels: m.channels, status: 'ok' };
-      results.push({ engine: 'onnxruntime-web', ...base, model_ms: r3(ortT.median), min_ms: r3(ortT.min), frames: ortT.n, psnr_vs_ort_fp32: dtype === 'fp16' && fp32Out.has(S) ? r3(psnr(ref, fp32Out.get(S))) : undefined });
-      log(`  onnxruntime-web  ${dtype} ${S}x${S}: median ${r3(ortT.median)} ms (min ${r3(ortT.min)}, n=${ortT.n})`);
+      results.push({ engine: 'onnxruntime-web', ...base, model_ms: r3(ortT.median), min_ms: r3(ortT.min), cpu_ms: r3(ortT.cpu), frames: ortT.n, psnr_vs_ort_fp32: dtype === 'fp16' && fp32Out.has(S) ? r3(psnr(ref, fp32Out.get(S))) : undefined });
+      log(`  onnxruntime-web  ${dtype} ${S}x${S}: median ${r3(ortT.median)} ms (min ${r3(ortT.min)}, n=${ortT.n}; CPU ${r3(ortT.cpu)} ms per run)`);
       for (const { px, r } of runners) {
         const w = await r.run('full', input, S, S);
         const got = await read(w.buffer, outBytes, dtype);
         w.release();
         const t = await time(runOnce(r, input, S));
-        const row = { engine: 'wgsl-engine', ...base, px, model_ms: r3(t.median), min_ms: r3(t.min), frames: t.n, max_abs_diff_vs_ort: maxAbs(got, ref), psnr_vs_ort: r3(psnr(got, ref)) };
+        const row = { engine: 'wgsl-engine', ...base, px, model_ms: r3(t.median), min_ms: r3(t.min), cpu_ms: r3(t.cpu), frames: t.n, max_abs_diff_vs_ort: maxAbs(got, ref), psnr_vs_ort: r3(psnr(got, ref)) };
         if (dtype === 'fp16' && fp32Out.has(S)) row.psnr_vs_ort_fp32 = r3(psnr(got, fp32Out.get(S)));
         results.push(row);
-        log(`  wgsl-engine      ${dtype} ${S}x${S} px=${px ?? 'default'}: median ${row.model_ms} ms (min ${row.min_ms}, n=${t.n}), max |wgsl - ort| ${row.max_abs_diff_vs_ort.toExponential(2)}${row.psnr_vs_ort_fp32 != null ? `, PSNR vs ORT fp32 ${row.psnr_vs_ort_fp32} dB` : ''}`);
+        log(`  wgsl-engine      ${dtype} ${S}x${S} px=${px ?? 'default'}: median ${row.model_ms} ms (min ${row.min_ms}, n=${t.n}; CPU ${row.cpu_ms} ms per run), max |wgsl - ort| ${row.max_abs_diff_vs_ort.toExponential(2)}${row.psnr_vs_ort_fp32 != null ? `, PSNR vs ORT fp32 ${row.psnr_vs_ort_fp32} dB` : ''}`);
       }
       input.destroy();
     }
@@ -227,7 +228,7 @@ async function nativeMain() {
   }
   const rt = runtime === 'deno' ? { deno: globalThis.Deno.version.deno } : { dawn: path.basename(dawnPath) };
   writeDoc(t0, { ...rt, 'onnxruntime-web': ort.env.versions?.web ?? null }, desc, null,
-    `model-only under ${runtime === 'deno' ? 'Deno (wgpu)' : 'Dawn for Node'} on the player's device (createGpu), the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (the player's runners from the bundle: ModelRunner, onnxruntime-web WebGPU EP with IO on the GPU; WgslRunner, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort / psnr_vs_ort: against ORT-web of the same precision on that input; psnr_vs_ort_fp32: an fp16 output against ORT-web fp32 (outputs clamped to [0,1]). Software adapters (SwiftShader, lavapipe) say little about real GPUs.`,
+    `model-only under ${runtime === 'deno' ? 'Deno (wgpu)' : 'Dawn for Node'} on the player's device (createGpu), the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (the player's runners from the bundle: ModelRunner, onnxruntime-web WebGPU EP with IO on the GPU; WgslRunner, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort / psnr_vs_ort: against ORT-web of the same precision on that input; psnr_vs_ort_fp32: an fp16 output against ORT-web fp32 (outputs clamped to [0,1]). cpu_ms: this process's CPU time (all threads) per timed run, from /proc/self/stat: on a software adapter the work itself, steady while other jobs share the cores. Software adapters (SwiftShader, lavapipe) say little about real GPUs.`,
     results);
 }
 

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { frameProcessor, loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from '../lib/webgpu.mjs';
 import { runInfo, writeResults } from '../lib/results.mjs';
-import { list, makeOpt, median, r3 } from '../lib/util.mjs';
+import { cpuMs, list, makeOpt, median, r3 } from '../lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const opt = makeOpt(process.argv.slice(2));
@@ -86,10 +86,10 @@ async function bench(name, runner, dtype, src) {
   await proc.settle();
   await new Promise((r) => setTimeout(r, 50));
   model.length = lat.length = 0;
-  const t = performance.now();
+  const t = performance.now(), c0 = cpuMs();
   for (let i = 0; i < FRAMES; i++) await frame(3 + i);
   await proc.settle();
-  const frameMs = (performance.now() - t) / FRAMES;
+  const frameMs = (performance.now() - t) / FRAMES, c1 = cpuMs();
   // the model alone, same runner, same input
   const only = [];
   for (let i = 0; i < Math.max(5, Math.min(FRAMES, 30)); i++) {
@@ -99,10 +99,12 @@ async function bench(name, runner, dtype, src) {
     only.push(performance.now() - t1);
     o.release();
   }
+  const c2 = cpuMs();
+  const cpu = c0 == null ? {} : { cpu_frame_ms: r3((c1 - c0) / FRAMES), cpu_model_only_ms: r3((c2 - c1) / only.length) };
   await new Promise((r) => setTimeout(r, 50)); // the last timestamp / PSNR read-backs
   const row = { engine: 'player-frame-path', model_engine: name, backend, precision: dtype, input: [S, S], model: MODEL,
     model_ms: r3(median(model)), model_only_ms: r3(median(only)), frame_ms: r3(frameMs), latency_ms: r3(median(lat)),
-    overhead: r3(frameMs / median(only) - 1), psnr_consistency_db: r3(median(psnr)), frames: FRAMES, model_clock: clock === 'queue' ? 'none' : clock, status: 'ok' };
+    overhead: r3(frameMs / median(only) - 1), psnr_consistency_db: r3(median(psnr)), frames: FRAMES, model_clock: clock === 'queue' ? 'none' : clock, ...cpu, status: 'ok' };
   log(`${name.padEnd(15)} ${dtype} ${S}x${S}: frame ${row.frame_ms} ms (${(1000 / frameMs).toFixed(1)} fps), model ${row.model_ms} ms on the ${clock === 'gpu' ? 'GPU clock' : 'queue wait'}, model alone ${row.model_only_ms} ms, overhead ${(row.overhead * 100).toFixed(1)}%, latency ${row.latency_ms} ms, consistency PSNR ${row.psnr_consistency_db} dB`);
   proc.dispose();
   for (const c of [targets.original, targets.upscaled]) c.tex.destroy();
@@ -118,18 +120,21 @@ async function benchExport(name, runner, dtype, src, modelOnly) {
   const settings = { view: 'full', gain: 1, psnr: null };
   const ts = [], model = [];
   const n = Math.max(3, Math.min(FRAMES, 10));
+  let c0 = null;
   for (let i = 0; i < 2 + n; i++) {
+    if (i === 2) c0 = cpuMs();
     const t0 = performance.now();
     const r = await proc.process({ frame: src.tex, close() {} }, { frameIndex: i, timestamp: i / 60 }, settings);
     await r.done;
     const ms = await r.modelMs;
     if (i >= 2) { ts.push(performance.now() - t0); if (ms != null) model.push(ms); } // 2 warm-up frames
   }
+  const c1 = cpuMs(), clock = proc.modelClock;
   proc.dispose();
   const frameMs = median(ts);
   const row = { engine: 'player-frame-path', path: 'export', model_engine: `${name} (export)`, backend, precision: dtype, input: [S, S], model: MODEL,
     model_ms: r3(median(model)), model_only_ms: modelOnly, frame_ms: r3(frameMs), latency_ms: r3(frameMs),
-    overhead: modelOnly ? r3(frameMs / modelOnly - 1) : null, psnr_consistency_db: null, frames: n, model_clock: proc.modelClock === 'queue' ? 'none' : proc.modelClock, status: 'ok' };
+    overhead: modelOnly ? r3(frameMs / modelOnly - 1) : null, psnr_consistency_db: null, frames: n, model_clock: clock === 'queue' ? 'none' : clock, cpu_frame_ms: c0 == null ? undefined : r3((c1 - c0) / n), status: 'ok' };
   log(`${(name + ' export').padEnd(15)} ${dtype} ${S}x${S}: ${row.frame_ms} ms per frame (process without PSNR or display, then wait; no snapshot/encode), model ${row.model_ms} ms, overhead ${row.overhead != null ? (row.overhead * 100).toFixed(1) + '%' : '-'}`);
   return row;
 }
@@ -139,7 +144,7 @@ const px = sourcePixels();
 const { machine, date, cpu, commit, gpu } = runInfo(ROOT, desc);
 const rt = runtime === 'deno' ? { deno: globalThis.Deno.version.deno } : { node: process.version, dawn: path.basename(opt('dawn')) };
 const doc = { machine, gpu, date, cpu, versions: { ...rt, 'onnxruntime-web': ort.env.versions?.web ?? null, commit },
-  method: `the player's GpuFrameProcessor on the player's device (createGpu) under ${runtime === 'deno' ? 'Deno (wgpu)' : 'Dawn for Node'}: texture copy (upload) -> pack -> model -> unpack -> consistency PSNR (downscale + SSE) -> two PresentPass draws into 1920x1080 textures; 32 bytes read back per frame (PSNR sums, GPU timestamps); at most two frames in flight, as in the player. frame_ms = wall / frames; model_ms = GPU timestamps between pack and unpack; model_only_ms = run + onSubmittedWorkDone; overhead = frame_ms / model_only_ms - 1. No video decode.`,
+  method: `the player's GpuFrameProcessor on the player's device (createGpu) under ${runtime === 'deno' ? 'Deno (wgpu)' : 'Dawn for Node'}: texture copy (upload) -> pack -> model -> unpack -> consistency PSNR (downscale + SSE) -> two PresentPass draws into 1920x1080 textures; 32 bytes read back per frame (PSNR sums, GPU timestamps); at most two frames in flight, as in the player. frame_ms = wall / frames; model_ms = GPU timestamps between pack and unpack; model_only_ms = run + onSubmittedWorkDone; overhead = frame_ms / model_only_ms - 1; cpu_frame_ms / cpu_model_only_ms: this process's CPU time (all threads, /proc/self/stat) per frame / per run: on a software adapter the work itself. No video decode.`,
   results: [] };
 const dtypes = list(typeof opt('dtypes') === 'string' ? opt('dtypes') : undefined, f16 ? 'fp16,fp32' : 'fp32').filter((d) => d === 'fp32' || f16);
 for (const dtype of dtypes) {
