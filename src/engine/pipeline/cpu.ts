@@ -9,7 +9,7 @@ import type { CpuRunner, Runner } from '../inference/types';
 import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
-import { renderView, type ViewSource } from './cpuView';
+import { drawView, renderView, type ViewSource } from './cpuView';
 import { sameRect, type LensRegions, type Rect } from '../lens';
 import type { DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
 
@@ -41,6 +41,8 @@ export class CpuFrameProcessor implements FrameProcessor {
   private settings: FrameSettings = { view: 'full', gain: 4, psnr: null };
   private readonly scratch = new OffscreenCanvas(1, 1);
   private readonly inputImg = new OffscreenCanvas(1, 1);
+  /** the visible output pixels, before the canvas scales them (cpuView.drawView) */
+  private readonly viewScratch = new OffscreenCanvas(1, 1);
 
   constructor(private readonly targets: DisplayTargets | null) {}
 
@@ -148,7 +150,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     }
     // the upscaled pane: only its own pixels, from the model's output (or bicubic before it)
     const u = t0.upscaled, gu = u.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
-    if (gu && u.width > 0 && u.height > 0) gu.putImageData(renderView(u.width, u.height, vp, this.viewSource()), 0, 0);
+    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch);
     // the lens, outlined in both panes
     const r = this.full && this.lens?.region;
     if (!r) return;
