@@ -67,7 +67,7 @@ export async function psnrOfCurrent(page: Page, mode: string): Promise<{ model: 
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
-export async function readTexture(page: Page, which: 'frame' | 'input' | 'output' | 'view'): Promise<Rgba> {
+export async function readTexture(page: Page, which: 'frame' | 'input' | 'output' | 'view' | 'left'): Promise<Rgba> {
   const r = await page.evaluate(async (w) => {
     const t = await (window as any).__sr.readTexture(w);
     let s = '';
@@ -77,7 +77,7 @@ export async function readTexture(page: Page, which: 'frame' | 'input' | 'output
   return { width: r.width, height: r.height, frameIndex: r.frameIndex, data: b64(r.b64) };
 }
 
-export async function readTensor(page: Page, which: 'full' | 'low'): Promise<{ width: number; height: number; data: Float32Array }> {
+export async function readTensor(page: Page, which: 'full' | 'low' | 'left'): Promise<{ width: number; height: number; data: Float32Array }> {
   const r = await page.evaluate(async (w) => {
     const t = await (window as any).__sr.readTensor(w);
     const u8 = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);

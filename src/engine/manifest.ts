@@ -1,3 +1,5 @@
+import type { DType, ModelSummary } from './inference/types';
+
 /** models/manifest.json: the contract with training/export (see README). */
 export interface ModelFiles {
   fp16: string;
@@ -14,6 +16,16 @@ export interface ModelEntry extends ModelFiles {
   metrics?: Record<string, unknown>;
   /** FLOPs per 1024x1024 frame (what the width costs: engine/pace.ts) */
   flops?: number;
+  /** a model the user dropped (or gave by URL), for this session: not in the manifest */
+  user?: UserModel;
+}
+/** What the checks of a user's model found (models.ts). */
+export interface UserModel {
+  /** the file's name */
+  name: string;
+  dtype: DType;
+  size: number;
+  summary: ModelSummary | null;
 }
 export interface WeightsFile {
   file: string;

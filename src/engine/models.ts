@@ -2,10 +2,15 @@
 // On WebGPU, `?engine=ort|wgsl` forces an engine; otherwise (auto) both load and the first frame
 // picks the faster of those that agree with onnxruntime-web (inference/auto.ts), and the pick is
 // kept for the session (a lost device or a model switched back does not race again).
+// The user's own models (a dropped .onnx, ?model=<url>.onnx) join the list for the session once
+// they pass the checks (inference/check.ts, then a probe run where they will run); onnxruntime-web
+// runs them, in their own precision.
 import { ModelRunner } from './inference';
+import { checkSignature, checkSize, ModelCheckError, readSignature } from './inference/check';
+import { describe as describeBytes, sniff } from './media/sniff';
 import { WasmRunner } from './inference/wasm';
 import { AutoRunner, type AutoDecision } from './inference/auto';
-import type { CpuRunner, EngineName, ModelBytes, Runner } from './inference/types';
+import { USER_FILE, type CpuRunner, type EngineName, type ModelBytes, type Runner } from './inference/types';
 import { WgslRunner, activationSlope } from './inference/wgsl';
 import type { EngineChoice } from './inference/wgsl/pick';
 import { parseManifest, pickModel, type Manifest, type ModelEntry } from './manifest';
@@ -15,6 +20,8 @@ import type { Platform } from './backend';
 export interface ModelAssets {
   manifest(): Promise<unknown>;
   bytes: ModelBytes;
+  /** a user's model by URL (?model=<path>.onnx: the page's own origin only) */
+  url?(href: string): Promise<Blob>;
 }
 
 /** The header's engine line and detail, said whenever the runner changes. */
@@ -26,11 +33,22 @@ export class ModelChoice {
   model: ModelEntry | null = null;
   /** auto's decisions, per model and precision, for this page's adapter */
   readonly picks = new Map<string, AutoDecision>();
+  /** the user's models that passed the checks, in the order they came */
+  readonly user: ModelEntry[] = [];
+  private readonly userBytes = new Map<string, Uint8Array>();
+  /** a file's bytes: a user's (a copy each time: the WASM runner hands its copy to its worker), or
+   *  the host's */
+  private readonly bytes: ModelBytes = async (file) => this.userBytes.get(file)?.slice() ?? this.assets.bytes(file);
 
   constructor(
     private readonly assets: ModelAssets,
     private readonly engine: EngineChoice,
   ) {}
+
+  /** every model of the session: the manifest's, then the user's */
+  get all(): ModelEntry[] {
+    return [...(this.manifest?.models ?? []), ...this.user];
+  }
 
   /** Reads the manifest and picks the model (`requested`, else the default); returns a warning for
    *  a requested id that is not there. Throws with a message for the banner. */
@@ -48,24 +66,64 @@ export class ModelChoice {
   }
 
   find(id: string): ModelEntry | null {
-    return this.manifest?.models.find((x) => x.id === id) ?? null;
+    return this.all.find((x) => x.id === id) ?? null;
+  }
+
+  /** A user's model file, checked before anything else runs it: its size, its ONNX graph's inputs
+   *  and outputs and precision (check.ts), that this device can run that precision, then, on the
+   *  backend that will run it, its session and a probe run (8x8 in, 32x32 out). On success it joins
+   *  the list, and its runner comes back; on any failure a ModelCheckError/ModelLoadError says what
+   *  is wrong and nothing is added. */
+  async addUser(name: string, bytes: Uint8Array, p: Platform): Promise<{ entry: ModelEntry; runner: Runner | CpuRunner }> {
+    checkSize(name, bytes.byteLength);
+    const io = checkSignature(name, readSignature(name, bytes, describeBytes(sniff(bytes.subarray(0, 64)))));
+    if (io.dtype === 'fp16' && p.backend === 'webgpu' && !p.gpu?.f16) {
+      throw new ModelCheckError(`"${name}" is an FP16 model and this GPU has no shader-f16: export it in FP32 (training/export.py writes both)`);
+    }
+    let id = name;
+    for (let n = 2; this.find(id); n++) id = `${name} (${n})`;
+    const file = USER_FILE + id;
+    const entry: ModelEntry = { id, scale: 4, fp16: file, fp32: file, low: null, user: { name, dtype: io.dtype, size: bytes.byteLength, summary: null } };
+    this.userBytes.set(file, bytes);
+    try {
+      const runner = await this.userRunner(entry, p, true);
+      entry.user!.summary = runner.summary;
+      this.user.push(entry);
+      return { entry, runner };
+    } catch (e) {
+      this.userBytes.delete(file);
+      throw e;
+    }
+  }
+
+  /** onnxruntime-web on the platform's backend, in the model's own precision; `check`: the probe. */
+  private async userRunner(m: ModelEntry, p: Platform, check: boolean): Promise<ModelRunner | WasmRunner> {
+    const files = { full: m.fp32, low: null }, dtype = m.user!.dtype, device = p.gpu?.device ?? null;
+    if (p.backend === 'wasm' || !device) return WasmRunner.create(files, this.bytes, dtype, check);
+    return ModelRunner.create('webgpu', dtype, device, files, this.bytes, check);
   }
 
   pickKey(m: ModelEntry, p: Platform): string {
     return `${m.id}/${p.dtype}`;
   }
 
-  /** The runner for `m` on the platform (its GPU device, backend and dtype). */
-  async createRunner(m: ModelEntry, p: Platform, report: EngineReport): Promise<Runner | CpuRunner> {
+  /** The runner for `m` on the platform (its GPU device, backend and dtype). `compare`: for the A/B
+   *  view's left pane: no race of engines (the one picked earlier for it, else onnxruntime-web). */
+  async createRunner(m: ModelEntry, p: Platform, report: EngineReport, compare = false): Promise<Runner | CpuRunner> {
     const device = p.gpu?.device ?? null;
-    const files = { full: m[p.dtype], low: m.low ? m.low[p.dtype] : null };
-    if (p.backend === 'wasm' || !device) {
-      const r = await WasmRunner.create({ full: m.fp32, low: m.low ? m.low.fp32 : null }, this.assets.bytes);
+    if (m.user) {
+      const r = await this.userRunner(m, p, false);
       report('ort', null);
       return r;
     }
-    const ort = () => ModelRunner.create(p.backend, p.dtype, device, files, this.assets.bytes);
-    const choice = this.engine;
+    const files = { full: m[p.dtype], low: m.low ? m.low[p.dtype] : null };
+    if (p.backend === 'wasm' || !device) {
+      const r = await WasmRunner.create({ full: m.fp32, low: m.low ? m.low.fp32 : null }, this.bytes);
+      report('ort', null);
+      return r;
+    }
+    const ort = () => ModelRunner.create(p.backend, p.dtype, device, files, this.bytes);
+    const choice = compare && this.engine === 'auto' ? (this.picks.get(this.pickKey(m, p))?.engine === 'wgsl' ? 'wgsl' : 'ort') : this.engine;
     if (choice === 'ort' || (choice === 'auto' && !m.weights)) {
       const r = await ort();
       report('ort', null);

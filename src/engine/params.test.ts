@@ -54,3 +54,17 @@ describe('manifest', () => {
     expect(() => parseManifest(bad)).toThrow(re);
   });
 });
+
+describe('?model=<path>.onnx (a user model by URL)', () => {
+  it('takes a path or a URL on the page\'s own origin, refuses others', () => {
+    expect(parseParams('?model=/mine/sr.onnx', 'http://localhost:5173')).toMatchObject({ model: null, modelUrl: '/mine/sr.onnx', warnings: [] });
+    expect(parseParams('?model=sr.ONNX').modelUrl).toBe('sr.ONNX');
+    expect(parseParams('?model=http://localhost:5173/m/x.onnx', 'http://localhost:5173').modelUrl).toBe('http://localhost:5173/m/x.onnx');
+    for (const far of ['https://example.com/x.onnx', '//example.com/x.onnx', 'http://localhost:5174/x.onnx']) {
+      const p = parseParams(`?model=${encodeURIComponent(far)}`, 'http://localhost:5173');
+      expect(p.modelUrl).toBeNull();
+      expect(p.warnings[0]).toContain("not on this page's origin");
+    }
+    expect(parseParams('?model=sr4x-c32')).toMatchObject({ model: 'sr4x-c32', modelUrl: null });
+  });
+});

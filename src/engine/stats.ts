@@ -13,6 +13,8 @@ export interface EngineStats {
   dropped: number;
   psnr: number;
   psnrBicubic: number;
+  /** the left pane's (the A/B view: bicubic or another model; NaN: it shows the original) */
+  psnrLeft: number;
   psnrMode: PsnrMode;
   psnrFrame: number;
 }
@@ -28,6 +30,7 @@ export const emptyStats = (mode: PsnrMode): EngineStats => ({
   dropped: 0,
   psnr: NaN,
   psnrBicubic: NaN,
+  psnrLeft: NaN,
   psnrMode: mode,
   psnrFrame: -1,
 });
@@ -144,6 +147,7 @@ export class PlaybackStats {
       dropped: this.dropped,
       psnr: p ? p.model : NaN,
       psnrBicubic: p ? p.bicubic : NaN,
+      psnrLeft: p?.left ?? NaN,
       psnrMode: mode,
       psnrFrame: this.psnr?.frameIndex ?? -1,
     };

@@ -17,3 +17,6 @@ export function pickFile<T extends Named>(files: T[]): { file: T | null; note: s
   const shown = others.length > 5 ? [...others.slice(0, 5), `and ${others.length - 5} more`] : others;
   return { file, note: `${files.length} files dropped: playing "${file.name}" (one at a time); not opened: ${shown.join(', ')}` };
 }
+
+/** A user's own model (an ONNX file): it goes to the store's addModel, which checks it. */
+export const isModelFile = (f: Named) => /\.onnx$/i.test(f.name);

@@ -2,9 +2,13 @@
 // serialisation of session creation and runs (one promise chain: no "session already started").
 import * as ort from 'onnxruntime-web/webgpu';
 import { counters } from '../gpu/resources';
-import type { Backend, CpuRunner, DType, ModelBytes, RunOutput, Runner, Which } from './types';
+import { halfToFloat, toF16 } from '../gpu/half';
+import { checkProbe, checkSignature, ModelCheckError, PROBE_SIDE, type ModelIo, type ValueInfo } from './check';
+import { fileLabel, fileName, type Backend, type CpuRunner, type DType, type ModelBytes, type ModelSummary, type RunOutput, type Runner, type Which } from './types';
 
-export type { Backend, DType, RunOutput, Runner, Which } from './types';
+export type { Backend, DType, ModelSummary, RunOutput, Runner, Which } from './types';
+
+const TYPE = { fp16: 'float16', fp32: 'float32' } as const;
 
 /** The model's files (names in models/): the whole net, and its low-frequency part if any. */
 export interface ModelFiles {
@@ -43,11 +47,32 @@ export function ortConfig(): { wasmPaths: string; threads: number } {
   return { wasmPaths: String(ort.env.wasm.wasmPaths ?? ''), threads: ort.env.wasm.numThreads ?? 1 };
 }
 
+/** Every session creation and run on this page (or in this worker), in order, on one promise
+ *  chain: two runners (the A/B view's two models, a dropped model being checked while another
+ *  plays) never overlap inside onnxruntime-web. */
+let chain: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const p = chain.then(fn, fn);
+  chain = p.catch(() => undefined);
+  return p;
+}
+
+/** onnxruntime's metadata of a graph input/output, as check.ts reads it (none: the name, and the
+ *  type the file should have). */
+function valueInfo(m: ort.InferenceSession.ValueMetadata | undefined, name: string, type: string): ValueInfo {
+  if (!m) return { name, type, shape: null };
+  if (!m.isTensor) return { name: m.name, type: null, shape: null };
+  return { name: m.name, type: m.type, shape: m.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) };
+}
+
 export class ModelRunner implements Runner, CpuRunner {
   readonly engine = 'ort' as const;
-  private chain: Promise<unknown> = Promise.resolve();
   private sessions: Partial<Record<Which, ort.InferenceSession>> = {};
+  /** each session's tensor names (any single input and output: a user's model names its own) */
+  private io: Partial<Record<Which, ModelIo>> = {};
   private disposed = false;
+  /** what the checks found (a checked model: see create) */
+  summary: ModelSummary | null = null;
 
   private constructor(
     readonly backend: Backend,
@@ -56,11 +81,14 @@ export class ModelRunner implements Runner, CpuRunner {
     private readonly device: GPUDevice | null,
     private readonly files: ModelFiles,
     private readonly bytes: ModelBytes,
+    private readonly check: boolean,
   ) {}
 
-  static async create(backend: Backend, dtype: DType, device: GPUDevice | null, files: ModelFiles, bytes: ModelBytes): Promise<ModelRunner> {
+  /** `check`: a user's model, whose file check.ts has read: its session's inputs and outputs are
+   *  checked again as onnxruntime sees them, and a probe run on an 8x8 input must give 32x32. */
+  static async create(backend: Backend, dtype: DType, device: GPUDevice | null, files: ModelFiles, bytes: ModelBytes, check = false): Promise<ModelRunner> {
     if (backend === 'webgpu' && !device) throw new ModelLoadError('the WebGPU backend needs a GPU device');
-    const r = new ModelRunner(backend, dtype, device, files, bytes);
+    const r = new ModelRunner(backend, dtype, device, files, bytes, check);
     await r.load('full');
     return r;
   }
@@ -69,20 +97,14 @@ export class ModelRunner implements Runner, CpuRunner {
     return this.files.low !== null;
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.chain.then(fn, fn);
-    this.chain = p.catch(() => undefined);
-    return p;
-  }
-
   private load(which: Which): Promise<ort.InferenceSession> {
-    return this.serial(async () => {
+    return serial(async () => {
       const have = this.sessions[which];
       if (have) return have;
       const file = which === 'full' ? this.files.full : this.files.low;
       if (!file) throw new ModelLoadError('this model has no low-frequency (skip path) file in the manifest');
       const bytes = await this.bytes(file);
-      if (bytes.byteLength === 0) throw new ModelLoadError(`model file models/${file} is empty`);
+      if (bytes.byteLength === 0) throw new ModelLoadError(`model file ${fileLabel(file)} is empty`);
       const options: ort.InferenceSession.SessionOptions =
         this.backend === 'webgpu'
           ? { executionProviders: [{ name: 'webgpu', device: this.device! }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' }
@@ -91,28 +113,57 @@ export class ModelRunner implements Runner, CpuRunner {
       try {
         s = await ort.InferenceSession.create(bytes, options);
       } catch (e) {
-        throw new ModelLoadError(`model file models/${file} could not be loaded (${this.backend} ${this.dtype}): ${(e as Error).message ?? e}`);
+        throw new ModelLoadError(`model file ${fileLabel(file)} could not be loaded (${this.backend} ${this.dtype}): ${(e as Error).message ?? e}`);
       }
-      if (!s.inputNames.includes('input') || !s.outputNames.includes('output')) {
+      try {
+        const io = checkSignature(fileName(file), {
+          inputs: s.inputNames.map((n, i) => valueInfo(s.inputMetadata?.[i], n, TYPE[this.dtype])),
+          outputs: s.outputNames.map((n, i) => valueInfo(s.outputMetadata?.[i], n, TYPE[this.dtype])),
+        });
+        if (io.dtype !== this.dtype) throw new ModelCheckError(`model file ${fileLabel(file)} is ${TYPE[io.dtype]}, where ${TYPE[this.dtype]} was expected (the ${this.dtype} file)`);
+        if (this.check && which === 'full') this.summary = { ...io, probe: await this.testRun(s, io, fileName(file)) };
+        if (this.disposed) throw new ModelLoadError('runner disposed');
+        this.io[which] = io;
+      } catch (e) {
         await s.release();
-        throw new ModelLoadError(`model file models/${file} must have an input named "input" and an output named "output"`);
-      }
-      if (this.disposed) {
-        await s.release();
-        throw new ModelLoadError('runner disposed');
+        throw e instanceof ModelCheckError ? new ModelLoadError(e.message) : e;
       }
       this.sessions[which] = s;
       return s;
     });
   }
 
+  /** One run on a 1x3x8x8 mid-grey input, on the backend that will run the frames: its output size
+   *  (check.ts: it must be 32x32). */
+  private async testRun(s: ort.InferenceSession, io: ModelIo, name: string): Promise<[number, number]> {
+    const S = PROBE_SIDE, x = new Float32Array(3 * S * S).fill(0.5);
+    let res: ort.InferenceSession.ReturnType;
+    try {
+      res = await s.run({ [io.input]: this.tensor(x, S, S) });
+    } catch (e) {
+      throw new ModelCheckError(`"${name}" failed on a 1x3x${S}x${S} test input: ${(e as Error).message ?? e}`);
+    }
+    const out = res[io.output];
+    const dims = [...out.dims];
+    for (const v of Object.values(res)) v.dispose();
+    checkProbe(name, dims);
+    return [dims[3], dims[2]];
+  }
+
+  /** A CPU tensor in the model's precision (float16 as its bits). */
+  private tensor(data: Float32Array, w: number, h: number): ort.Tensor {
+    return this.dtype === 'fp16' ? new ort.Tensor('float16', toF16(data), [1, 3, h, w]) : new ort.Tensor('float32', data, [1, 3, h, w]);
+  }
+
   /** WASM on CPU data: NCHW float32 [1,3,h,w] in, [1,3,4h,4w] out. */
   async runCpu(which: Which, data: Float32Array, w: number, h: number): Promise<Float32Array> {
     const session = await this.load(which);
-    return this.serial(async () => {
-      const res = await session.run({ input: new ort.Tensor('float32', data, [1, 3, h, w]) });
-      const out = res.output.data as Float32Array;
-      res.output.dispose();
+    const io = this.io[which]!;
+    return serial(async () => {
+      const res = await session.run({ [io.input]: this.tensor(data, w, h) });
+      const o = res[io.output];
+      const out = o.type !== 'float16' ? (o.data as Float32Array) : o.data instanceof Uint16Array ? halfToFloat(o.data) : Float32Array.from(o.data as ArrayLike<number>); // bits, or a Float16Array where the browser has it
+      o.dispose();
       return out;
     });
   }
@@ -121,17 +172,18 @@ export class ModelRunner implements Runner, CpuRunner {
   async run(which: Which, input: GPUBuffer, w: number, h: number): Promise<RunOutput> {
     if (this.backend !== 'webgpu') throw new Error('run() is the WebGPU backend; the WASM backend runs on CPU data (runCpu)');
     const session = await this.load(which);
-    return this.serial(async () => {
-      const t = ort.Tensor.fromGpuBuffer(input, { dataType: this.dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, h, w] });
-      const res = await session.run({ input: t });
-      const out = res.output;
+    const io = this.io[which]!;
+    return serial(async () => {
+      const t = ort.Tensor.fromGpuBuffer(input, { dataType: TYPE[this.dtype], dims: [1, 3, h, w] });
+      const res = await session.run({ [io.input]: t });
+      const out = res[io.output];
       return heldOutput(out.gpuBuffer as GPUBuffer, () => out.dispose());
     });
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.serial(async () => {
+    await serial(async () => {
       for (const s of Object.values(this.sessions)) await s?.release();
       this.sessions = {};
     });

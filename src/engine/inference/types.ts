@@ -19,6 +19,23 @@ export interface RunOutput {
 /** Bytes of a model file, by its name in models/ (the host decides where they come from). */
 export type ModelBytes = (file: string) => Promise<Uint8Array>;
 
+/** A model the user dropped (or gave by URL) is the file `user:<its name>` among the model files;
+ *  messages name it as the user did, the manifest's files by their place in models/. */
+export const USER_FILE = 'user:';
+/** the file as the user named it, or its path in models/ */
+export const fileName = (file: string): string => (file.startsWith(USER_FILE) ? file.slice(USER_FILE.length) : `models/${file}`);
+/** the same, as a message says it ("x.onnx" in quotes, models/… bare) */
+export const fileLabel = (file: string): string => (file.startsWith(USER_FILE) ? `"${fileName(file)}"` : fileName(file));
+
+/** What the checks of a user's model found (check.ts, and the probe run in index.ts). */
+export interface ModelSummary {
+  input: string;
+  output: string;
+  dtype: DType;
+  /** the probe: an 8x8 input's output size */
+  probe: [number, number];
+}
+
 /** A model on the GPU: the packed input tensor (GPUBuffer, NCHW [1,3,h,w]) in, the output on the GPU. */
 export interface Runner {
   readonly dtype: DType;
@@ -34,7 +51,8 @@ export interface Runner {
   dispose(): Promise<void>;
 }
 
-/** A model on the CPU (the no-WebGPU path): NCHW float32 [1,3,h,w] in, [1,3,4h,4w] out. */
+/** A model on the CPU (the no-WebGPU path): NCHW float32 [1,3,h,w] in, [1,3,4h,4w] out (an FP16
+ *  model's tensors are converted on the way). */
 export interface CpuRunner {
   readonly hasLow: boolean;
   runCpu(which: Which, data: Float32Array, w: number, h: number): Promise<Float32Array>;

@@ -3,7 +3,7 @@
 // Float32Arrays (a 1024x1024 frame's output is 201 MB of float32: moved, not copied). One worker per
 // runner, ended with it.
 import { ModelLoadError, ortConfig } from './index';
-import type { CpuRunner, ModelBytes, Which } from './types';
+import type { CpuRunner, DType, ModelBytes, ModelSummary, Which } from './types';
 import type { WorkerReply, WorkerRequest } from './wasm.worker';
 
 type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
@@ -15,6 +15,8 @@ export class WasmRunner implements CpuRunner {
   private nextId = 1;
   private lowSent = false;
   private dead: Error | null = null;
+  /** what the checks of a user's model found (null: not checked) */
+  summary: ModelSummary | null = null;
 
   private constructor(
     private readonly files: { full: string; low: string | null },
@@ -29,13 +31,15 @@ export class WasmRunner implements CpuRunner {
     this.worker.onerror = (e) => this.fail(new Error(`the WASM model worker failed: ${e.message || 'unknown error'}`));
   }
 
-  static async create(files: { full: string; low: string | null }, bytes: ModelBytes): Promise<WasmRunner> {
+  /** `dtype` and `check`: a user's model, in its own precision, checked in the worker as it loads
+   *  (ModelRunner.create); the manifest's models are FP32 on the CPU. */
+  static async create(files: { full: string; low: string | null }, bytes: ModelBytes, dtype: DType = 'fp32', check = false): Promise<WasmRunner> {
     const r = new WasmRunner(files, bytes);
     try {
       const { wasmPaths, threads } = ortConfig();
       await r.call({ op: 'init', wasmPaths, threads });
       await r.send(files.full);
-      await r.call({ op: 'create', files });
+      r.summary = (await r.call({ op: 'create', files, dtype, check })).summary ?? null;
     } catch (e) {
       await r.dispose();
       throw e;

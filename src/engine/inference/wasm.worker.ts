@@ -3,16 +3,18 @@
 // the preview's label). The page side is WasmRunner (wasm.ts); this side holds the sessions, through
 // the same ModelRunner as the WebGPU backend.
 import { configureOrt, ModelLoadError, ModelRunner } from './index';
-import type { Which } from './types';
+import { fileLabel } from './types';
+import type { DType, ModelSummary, Which } from './types';
 
 export type WorkerRequest =
   | { id: number; op: 'init'; wasmPaths: string; threads: number }
   | { id: number; op: 'bytes'; file: string; bytes: Uint8Array }
-  | { id: number; op: 'create'; files: { full: string; low: string | null } }
+  /** `check`: a user's model, checked as it loads (index.ts), in its own precision (`dtype`) */
+  | { id: number; op: 'create'; files: { full: string; low: string | null }; dtype: DType; check: boolean }
   | { id: number; op: 'run'; which: Which; data: Float32Array; w: number; h: number }
   | { id: number; op: 'dispose' };
 
-export type WorkerReply = { id: number; out?: Float32Array; error?: string; loadError?: boolean };
+export type WorkerReply = { id: number; out?: Float32Array; summary?: ModelSummary | null; error?: string; loadError?: boolean };
 
 const sent = new Map<string, Uint8Array>();
 let runner: ModelRunner | null = null;
@@ -30,12 +32,12 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
         sent.set(m.file, m.bytes);
         return reply({ id: m.id });
       case 'create':
-        runner = await ModelRunner.create('wasm', 'fp32', null, m.files, async (file) => {
+        runner = await ModelRunner.create('wasm', m.dtype, null, m.files, async (file) => {
           const b = sent.get(file);
-          if (!b) throw new ModelLoadError(`model file models/${file} was not handed to the WASM worker`);
+          if (!b) throw new ModelLoadError(`model file ${fileLabel(file)} was not handed to the WASM worker`);
           return b;
-        });
-        return reply({ id: m.id });
+        }, m.check);
+        return reply({ id: m.id, summary: runner.summary });
       case 'run': {
         if (!runner) throw new Error('no model in the WASM worker');
         const out = await runner.runCpu(m.which, m.data, m.w, m.h);

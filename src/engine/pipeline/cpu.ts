@@ -11,7 +11,7 @@ import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
 import { drawView, renderView, type ViewSource } from './cpuView';
 import { sameRect, type LensRegions, type Rect } from '../lens';
-import type { DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
+import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
 
 type Rgba = { width: number; height: number; data: Uint8ClampedArray };
 
@@ -27,9 +27,17 @@ function cropImage(img: Image, r: Rect): Image {
   return { width: r.width, height: r.height, channels: C, data: out };
 }
 
+const isCpuRunner = (c: Compare | null): c is CpuRunner => typeof c === 'object' && c !== null && 'runCpu' in c;
+
 export class CpuFrameProcessor implements FrameProcessor {
   readonly modelClock = 'cpu' as const;
   private runner: CpuRunner | null = null;
+  /** what the left pane shows (the A/B view), and what it was made for on this frame (null: nothing yet) */
+  private compare: Compare = 'original';
+  private leftOf: Compare | null = null;
+  /** the A/B view's other model's output (on the lens's crop with a lens) */
+  private left: Float32Array | null = null;
+  private left8Cache: Uint8Array | null = null;
   private frame: Rgba | null = null;
   private input: Image | null = null;
   private inputNchw: Float32Array | null = null;
@@ -43,6 +51,7 @@ export class CpuFrameProcessor implements FrameProcessor {
   private readonly inputImg = new OffscreenCanvas(1, 1);
   /** the visible output pixels, before the canvas scales them (cpuView.drawView) */
   private readonly viewScratch = new OffscreenCanvas(1, 1);
+  private readonly leftScratch = new OffscreenCanvas(1, 1);
 
   constructor(private readonly targets: DisplayTargets | null) {}
 
@@ -50,6 +59,12 @@ export class CpuFrameProcessor implements FrameProcessor {
     if (r && !('runCpu' in r)) throw new Error('the CPU frame path needs the onnxruntime-web (WASM) runner');
     this.releaseCurrent();
     this.runner = r;
+  }
+
+  setCompare(c: Compare): void {
+    if (typeof c === 'object' && !isCpuRunner(c)) throw new Error('the CPU frame path needs the onnxruntime-web (WASM) runner');
+    this.compare = c;
+    this.left = this.left8Cache = this.leftOf = null;
   }
 
   private get outSize(): { w: number; h: number } | null {
@@ -86,13 +101,17 @@ export class CpuFrameProcessor implements FrameProcessor {
     } finally {
       f.close();
     }
-    const lens = s.lens ?? null;
+    const lens = s.lens ?? null, cmp = this.compare;
     const tm = performance.now();
     const { full, low } = await this.run(runner, lens, s.view !== 'full', x);
     const modelMs = performance.now() - tm;
+    // the A/B view's other model, after the model's time
+    const left = isCpuRunner(cmp) ? (await this.run(cmp, lens, false, x)).full : null;
     this.full = full;
     this.low = low;
     this.lens = lens;
+    this.left = left;
+    this.leftOf = cmp;
     this.settings = s;
     this.present();
     const mode: PsnrMode | null = s.psnr === null ? null : s.psnr === 'reference' && this.frame!.width >= 4 && this.frame!.height >= 4 ? 'reference' : 'consistency';
@@ -106,8 +125,9 @@ export class CpuFrameProcessor implements FrameProcessor {
   async rerender(s: FrameSettings): Promise<PsnrResult | null> {
     const runner = this.runner;
     if (!this.full || !this.input || !runner) return null;
-    const lens = s.lens ?? null;
+    const lens = s.lens ?? null, cmp = this.compare;
     const moved = !(lens === this.lens || sameRect(lens?.region, this.lens?.region));
+    const leftStale = moved || this.leftOf !== cmp;
     const x = { data: this.inputNchw!, w: this.input.width, h: this.input.height };
     if (moved) {
       // the lens moved over a paused frame: the model runs again on the new crop
@@ -119,9 +139,15 @@ export class CpuFrameProcessor implements FrameProcessor {
     } else if (s.view !== 'full' && !this.low && runner.hasLow) {
       this.low = (await this.run(runner, lens, true, x, true)).low;
     }
+    if (leftStale) {
+      // the left pane changed (the A/B view's choice) or the lens moved: it is made again
+      this.left = isCpuRunner(cmp) ? (await this.run(cmp, lens, false, x)).full : null;
+      this.left8Cache = null;
+      this.leftOf = cmp;
+    }
     this.settings = s;
     this.present();
-    if (!moved || s.psnr === null) return null;
+    if (!leftStale || s.psnr === null) return null;
     const mode: PsnrMode = s.psnr === 'reference' && this.frame!.width >= 4 ? 'reference' : 'consistency';
     return { frameIndex: -1, timestamp: NaN, mode, ...this.psnr(mode) };
   }
@@ -138,9 +164,12 @@ export class CpuFrameProcessor implements FrameProcessor {
     const s = this.outSize, t0 = this.targets, inp = this.input;
     if (!s || !t0 || !inp) return;
     const vp = t0.viewport;
-    // the original: the browser scales the (small) input image, pixels kept sharp
+    // the original: the browser scales the (small) input image, pixels kept sharp; or (the A/B
+    // view) bicubic or another model's output, drawn like the upscaled pane
     const o = t0.original, g = o.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
-    if (g) {
+    const leftSrc = this.leftSource();
+    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch);
+    else if (g) {
       g.fillStyle = '#121214';
       g.fillRect(0, 0, o.width, o.height);
       const t = viewTransform(vp, o.width, o.height, s.w, s.h);
@@ -163,6 +192,17 @@ export class CpuFrameProcessor implements FrameProcessor {
       cg.lineWidth = 2;
       cg.strokeRect(px(r.x), py(r.y), px(r.x + r.width) - px(r.x), py(r.y + r.height) - py(r.y));
     }
+  }
+
+  /** The left pane's picture (null: the original, by choice or until its first frame). */
+  private leftSource(): ViewSource | null {
+    const s = this.outSize!, inp = this.input!;
+    if (!this.full || !this.leftOf || this.leftOf === 'original') return null;
+    if (this.leftOf === 'bicubic') return { kind: 'bicubic', input: inp };
+    if (!this.left) return null;
+    const v = { full: this.left, low: null, view: 'full', gain: 1 } as const;
+    if (this.lens) return { kind: 'lens', input: inp, ...this.lens, ...v };
+    return { kind: 'tensor', width: s.w, height: s.h, ...v };
   }
 
   private viewSource(): ViewSource {
@@ -190,20 +230,25 @@ export class CpuFrameProcessor implements FrameProcessor {
     return new VideoFrame(data, { format: 'RGBA', codedWidth: w, codedHeight: s.h, timestamp: Math.round(timestamp * 1e6), duration: Math.round(duration * 1e6) });
   }
 
-  async readTexture(which: 'frame' | 'input' | 'output' | 'view') {
+  async readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left') {
     if (!this.full) throw new Error('no frame yet');
     const s = this.outSize!, f = this.frame!;
     if (which === 'frame') return this.rgba({ width: f.width, height: f.height, channels: 4, data: f.data });
     if (which === 'input') return this.rgba(this.input!);
     if (which === 'output') return this.rgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
+    if (which === 'left') {
+      const l = this.left8();
+      if (!l) throw new Error('the left pane shows the original');
+      return this.rgba({ width: s.w, height: s.h, channels: 3, data: l });
+    }
     // the chosen view at full output size (a 1:1 viewport over the whole image)
     const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.viewSource());
     return this.rgba({ width: s.w, height: s.h, channels: 4, data: v.data });
   }
 
-  async readTensor(which: 'full' | 'low') {
-    const d = which === 'full' ? this.full : this.low, s = this.outSize, lens = this.lens;
-    if (!d || !s) throw new Error(`no ${which} output for this frame`);
+  async readTensor(which: 'full' | 'low' | 'left') {
+    const d = which === 'full' ? this.full : which === 'low' ? this.low : this.left, s = this.outSize, lens = this.lens;
+    if (!d || !s) throw new Error(which === 'left' ? 'the left pane shows no model' : `no ${which} output for this frame`);
     return { width: lens ? 4 * lens.crop.width : s.w, height: lens ? 4 * lens.crop.height : s.h, data: d, lens };
   }
 
@@ -211,11 +256,13 @@ export class CpuFrameProcessor implements FrameProcessor {
 
   releaseCurrent(): void {
     this.full = this.low = this.out8Cache = null;
+    this.left = this.left8Cache = this.leftOf = null;
   }
 
   dispose(): void {
     this.releaseCurrent();
     this.runner = null;
+    this.compare = 'original';
   }
 
   /** Frame -> RGBA on the CPU -> (reference: 4x downscale) -> the NCHW model input. */
@@ -238,6 +285,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.low = null;
     this.lens = null;
     this.out8Cache = null;
+    this.left = this.left8Cache = this.leftOf = null;
     this.drawInput();
     return { data: this.inputNchw, w: this.input.width, h: this.input.height };
   }
@@ -268,8 +316,37 @@ export class CpuFrameProcessor implements FrameProcessor {
     return (this.out8Cache = out);
   }
 
-  /** PSNR of the frame, or with a lens of its region only (the overlay says so). */
-  private psnr(mode: PsnrMode): { model: number; bicubic: number } {
+  /** The left pane's 8-bit picture at output size (bicubic, or the other model's output: with a
+   *  lens, bicubic around its region, as on screen); null where it shows the original. */
+  private left8(): Uint8Array | null {
+    const s = this.outSize!;
+    if (this.left8Cache) return this.left8Cache;
+    if (this.leftOf === 'bicubic') return (this.left8Cache = bicubicUp4(this.input!).data);
+    if (!this.left) return null;
+    if (!this.lens) return (this.left8Cache = nchwTo8bit(this.left, s.w, s.h));
+    const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.leftSource()!).data, n = s.w * s.h, out = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = v[i * 4 + c];
+    return (this.left8Cache = out);
+  }
+
+  /** PSNR of the frame, or with a lens of its region only (the overlay says so); and the left pane's. */
+  private psnr(mode: PsnrMode): { model: number; bicubic: number; left: number } {
+    const l = this.left8();
+    return { ...this.psnrModel(mode), left: l ? this.psnrOf(l, mode) : NaN };
+  }
+
+  /** An 8-bit output-size picture's PSNR in `mode` (with a lens, of its region). */
+  private psnrOf(out8: Uint8Array, mode: PsnrMode): number {
+    const s = this.outSize!, f = this.frame!, r = this.lens?.region;
+    const gt: Image = { width: f.width, height: f.height, channels: 4, data: f.data };
+    const out: Image = { width: s.w, height: s.h, channels: 3, data: out8 };
+    if (!r) return mode === 'reference' ? psnrY(out, gt) : psnrY({ ...downscale4(out), channels: 3 }, gt);
+    const R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height };
+    const o = cropImage(out, R4);
+    return mode === 'reference' ? psnrY(o, cropImage(gt, R4)) : psnrY({ ...downscale4(o), channels: 3 }, cropImage(gt, r));
+  }
+
+  private psnrModel(mode: PsnrMode): { model: number; bicubic: number } {
     const s = this.outSize!, f = this.frame!, r = this.lens?.region;
     const gt: Image = { width: f.width, height: f.height, channels: 4, data: f.data };
     if (!r) {

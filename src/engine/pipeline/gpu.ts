@@ -8,23 +8,31 @@
 import { psnrFromSse } from '../filters';
 import { halfToFloat } from '../gpu/half';
 import { readBuffer, readTexture } from '../gpu/resources';
-import type { TimerSpan } from '../gpu/timer';
 import type { CpuRunner, DType, RunOutput, Runner } from '../inference/types';
 import { pictureSize } from '../passes/upload';
 import type { PsnrMode } from '../params';
 import { sameRect, type LensRegions } from '../lens';
 import { PresentPass } from '../passes/present';
-import { Resources } from './resources';
-import type { DisplayTargets, FrameProcessor, InputFrame, FrameResult, FrameSettings, FrameSizes, PsnrResult, SnapshotKind } from './types';
+import { LEFT_SLOT, Resources } from './resources';
+import type { Compare, DisplayTargets, FrameProcessor, InputFrame, FrameResult, FrameSettings, FrameSizes, PsnrResult, SnapshotKind } from './types';
 
 interface Current {
   full: RunOutput;
   low: RunOutput | null;
+  /** the precision of full and low (their runner's) */
+  dtype: DType;
   frameIndex: number;
   timestamp: number;
   /** the lens the outputs were made for (null: the whole frame) */
   lens: LensRegions | null;
+  /** the A/B view's other model's output (null: none) and its precision */
+  left: RunOutput | null;
+  leftDtype: DType;
+  /** what the left pane was made for (null: nothing yet: it shows the original) */
+  leftOf: Compare | null;
 }
+
+const isGpuRunner = (c: Compare | null): c is Runner => typeof c === 'object' && c !== null && 'run' in c;
 
 export class GpuFrameProcessor implements FrameProcessor {
   private res: Resources | null = null;
@@ -37,12 +45,15 @@ export class GpuFrameProcessor implements FrameProcessor {
   private snapCanvas: OffscreenCanvas | null = null;
   private snapCtx: GPUCanvasContext | null = null;
   private runner: Runner | null = null;
+  /** what the left pane shows (the A/B view) */
+  private compare: Compare = 'original';
   /** the upscaled pane shows the bicubic preview (view8) until the model's first frame */
   private previewing = false;
 
   constructor(
     private readonly device: GPUDevice,
-    /** the model's precision: the packed input and the output tensors are in it */
+    /** the platform's precision (the shipped models'): the input is packed in it, and also in the
+     *  other one for a model of that one (a user's model, the A/B view's other model) */
     readonly dtype: DType,
     private readonly targets: DisplayTargets | null,
   ) {
@@ -53,9 +64,19 @@ export class GpuFrameProcessor implements FrameProcessor {
   /** The model to run from now on (null: none loaded); the current frame's outputs are let go. */
   setRunner(r: Runner | CpuRunner | null): void {
     if (r && !('run' in r)) throw new Error('the WebGPU frame path needs a runner with GPU input and output');
-    if (r && r.dtype !== this.dtype) throw new Error(`the frame path is ${this.dtype}, the model ${r.dtype}`);
     this.releaseCurrent();
     this.runner = r;
+  }
+
+  /** What the left pane shows from now on; a re-render makes it for the current frame. */
+  setCompare(c: Compare): void {
+    if (typeof c === 'object' && !isGpuRunner(c)) throw new Error('the WebGPU frame path needs a runner with GPU input and output');
+    this.compare = c;
+    const cur = this.cur;
+    if (!cur) return;
+    cur.left?.release();
+    cur.left = null;
+    cur.leftOf = null;
   }
 
   get modelClock() {
@@ -103,10 +124,10 @@ export class GpuFrameProcessor implements FrameProcessor {
     } finally {
       f.close();
     }
-    const probe = runner.undecided === true && res.probe !== null;
-    const lens = s.lens ?? null;
+    const probe = runner.undecided === true && res.probe !== null && runner.dtype === res.dtype;
+    const lens = s.lens ?? null, cmp = this.compare;
     const enc = device.createCommandEncoder({ label: 'frame in' });
-    res.encodeIn(enc, lens, probe);
+    res.encodeIn(enc, lens, probe, isGpuRunner(cmp) ? [runner.dtype, cmp.dtype] : [runner.dtype]);
     if (probe) {
       device.queue.submit([enc.finish()]);
       await runner.probe!(res.probe!.output, res.probe!.region.width, res.probe!.region.height);
@@ -117,25 +138,34 @@ export class GpuFrameProcessor implements FrameProcessor {
 
     const tm = performance.now();
     const w = lens?.crop.width ?? res.input.width, h = lens?.crop.height ?? res.input.height;
-    let full: RunOutput | null = null, low: RunOutput | null = null;
+    const input = res.packFor(runner.dtype).output;
+    let full: RunOutput | null = null, low: RunOutput | null = null, left: RunOutput | null = null;
+    let waited: number | null = null;
     try {
-      full = await runner.run('full', res.pack.output, w, h);
-      if (s.view !== 'full' && runner.hasLow) low = await runner.run('low', res.pack.output, w, h);
+      full = await runner.run('full', input, w, h);
+      if (s.view !== 'full' && runner.hasLow) low = await runner.run('low', input, w, h);
       // no timestamps: time the model by waiting for it (the CPU then idles while the GPU works)
       if (!span) await device.queue.onSubmittedWorkDone();
+      waited = span ? null : performance.now() - tm;
+      if (span) {
+        // the model's time ends here: the A/B view's other model runs after it
+        const e = device.createCommandEncoder({ label: 'model time end' });
+        span.end(e);
+        device.queue.submit([e.finish()]);
+      }
+      if (isGpuRunner(cmp)) left = await cmp.run('full', res.packFor(cmp.dtype).output, w, h);
     } catch (e) {
       span?.cancel();
       full?.release();
       low?.release();
       throw e;
     }
-    const waited = span ? null : performance.now() - tm;
 
     this.releaseCurrent();
     this.previewing = false;
-    this.cur = { full, low, frameIndex: meta.frameIndex, timestamp: meta.timestamp, lens };
+    this.cur = { full, low, dtype: runner.dtype, frameIndex: meta.frameIndex, timestamp: meta.timestamp, lens, left, leftDtype: isGpuRunner(cmp) ? cmp.dtype : this.dtype, leftOf: cmp };
     this.view = s.view;
-    const psnr = this.renderOutputs(s, s.psnr !== null, span);
+    const psnr = this.renderOutputs(s, s.psnr !== null);
     const modelMs = span ? new Promise<number | null>((resolve) => span.read(resolve)) : Promise.resolve(waited);
     // This frame's work ends when the GPU is done with it; meanwhile the next frame may be decoded,
     // uploaded and queued: at most this frame and the next are on the GPU at once.
@@ -149,27 +179,40 @@ export class GpuFrameProcessor implements FrameProcessor {
   async rerender(s: FrameSettings): Promise<PsnrResult | null> {
     const cur = this.cur, res = this.res, runner = this.runner;
     if (!cur || !res || !runner) return null;
-    const lens = s.lens ?? null;
+    const lens = s.lens ?? null, cmp = this.compare;
     const moved = !(lens === cur.lens || sameRect(lens?.region, cur.lens?.region));
-    if (moved) {
-      // the lens moved (zoom, pan, on, off) over a paused frame: the model runs again on the new
-      // crop of the input, which is still on the GPU
-      const enc = this.device.createCommandEncoder({ label: 'lens moved' });
-      res.encodeIn(enc, lens);
+    // the left pane changed (the A/B view's choice), or the lens moved: its picture is made again
+    const leftStale = moved || cur.leftOf !== cmp;
+    const w = lens?.crop.width ?? res.input.width, h = lens?.crop.height ?? res.input.height;
+    if (moved || (leftStale && isGpuRunner(cmp))) {
+      // the input is still on the GPU: pack it again (the lens's new crop; the other model's precision)
+      const enc = this.device.createCommandEncoder({ label: moved ? 'lens moved' : 'left pane' });
+      res.encodeIn(enc, lens, false, isGpuRunner(cmp) ? [runner.dtype, cmp.dtype] : [runner.dtype]);
       this.device.queue.submit([enc.finish()]);
-      const w = lens?.crop.width ?? res.input.width, h = lens?.crop.height ?? res.input.height;
-      const full = await runner.run('full', res.pack.output, w, h);
-      const low = s.view !== 'full' && runner.hasLow ? await runner.run('low', res.pack.output, w, h) : null;
-      this.releaseCurrent();
-      this.cur = { ...cur, full, low, lens };
+    }
+    if (moved) {
+      // the lens moved (zoom, pan, on, off) over a paused frame: the model runs again on the new crop
+      const input = res.packFor(runner.dtype).output;
+      const full = await runner.run('full', input, w, h);
+      const low = s.view !== 'full' && runner.hasLow ? await runner.run('low', input, w, h) : null;
+      cur.full.release();
+      cur.low?.release();
+      Object.assign(cur, { full, low, dtype: runner.dtype, lens });
     } else if (s.view !== 'full' && !cur.low && runner.hasLow) {
-      cur.low = await runner.run('low', res.pack.output, lens?.crop.width ?? res.input.width, lens?.crop.height ?? res.input.height);
+      cur.low = await runner.run('low', res.packFor(cur.dtype).output, w, h);
+    }
+    if (leftStale) {
+      cur.left?.release();
+      cur.left = null;
+      cur.left = isGpuRunner(cmp) ? await cmp.run('full', res.packFor(cmp.dtype).output, w, h) : null;
+      cur.leftDtype = isGpuRunner(cmp) ? cmp.dtype : this.dtype;
+      cur.leftOf = cmp;
     }
     this.view = s.view;
-    const psnr = this.renderOutputs(s, moved && s.psnr !== null);
+    const psnr = this.renderOutputs(s, leftStale && s.psnr !== null);
     await this.device.queue.onSubmittedWorkDone();
     // a lost device never maps the sums back
-    return moved ? await Promise.race([psnr, this.device.lost.then(() => null)]) : null;
+    return leftStale ? await Promise.race([psnr, this.device.lost.then(() => null)]) : null;
   }
 
   present(): void {
@@ -210,21 +253,22 @@ export class GpuFrameProcessor implements FrameProcessor {
     }
   }
 
-  async readTexture(which: 'frame' | 'input' | 'output' | 'view') {
+  async readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left') {
     const r = this.res;
     if (!r || !this.cur) throw new Error('no frame yet');
-    const tex = which === 'frame' ? r.upload.output : which === 'input' ? r.input : which === 'output' ? r.out8 : this.displayTexture()!;
+    if (which === 'left' && !this.leftTexture()) throw new Error('the left pane shows the original');
+    const tex = which === 'frame' ? r.upload.output : which === 'input' ? r.input : which === 'output' ? r.out8 : which === 'left' ? this.leftTexture()! : this.displayTexture()!;
     return { width: tex.width, height: tex.height, rgba: await readTexture(this.device, tex) };
   }
 
-  async readTensor(which: 'full' | 'low') {
+  async readTensor(which: 'full' | 'low' | 'left') {
     const r = this.res, cur = this.cur;
     if (!r || !cur) throw new Error('no frame yet');
-    const out = which === 'full' ? cur.full : cur.low;
-    if (!out) throw new Error(`no ${which} output for this frame`);
+    const out = which === 'full' ? cur.full : which === 'low' ? cur.low : cur.left;
+    if (!out) throw new Error(which === 'left' ? 'the left pane shows no model' : `no ${which} output for this frame`);
     const lens = cur.lens;
     const width = lens ? 4 * lens.crop.width : r.out8.width, height = lens ? 4 * lens.crop.height : r.out8.height;
-    const n = 3 * width * height, fp16 = this.dtype === 'fp16';
+    const n = 3 * width * height, fp16 = (which === 'left' ? cur.leftDtype : cur.dtype) === 'fp16';
     const bytes = await readBuffer(this.device, out.buffer, n * (fp16 ? 2 : 4));
     return { width, height, data: fp16 ? halfToFloat(new Uint16Array(bytes)) : new Float32Array(bytes), lens };
   }
@@ -236,12 +280,14 @@ export class GpuFrameProcessor implements FrameProcessor {
   releaseCurrent(): void {
     this.cur?.full.release();
     this.cur?.low?.release();
+    this.cur?.left?.release();
     this.cur = null;
   }
 
   dispose(): void {
     this.releaseCurrent();
     this.runner = null;
+    this.compare = 'original';
     this.res?.dispose();
     this.res = null;
     this.inflight = null; // a lost device's queue may never report back
@@ -270,16 +316,24 @@ export class GpuFrameProcessor implements FrameProcessor {
     return this.previewing || (this.view !== 'full' && cur?.low) ? res.view8 : res.out8;
   }
 
+  /** The left pane's 4x picture for the current frame (bicubic, or the other model's), or null
+   *  where it shows the original (by choice, or until its first frame). */
+  private leftTexture(): GPUTexture | null {
+    const of = this.cur?.leftOf;
+    return this.res && of && of !== 'original' && (of === 'bicubic' || this.cur!.left) ? this.res.left.tex : null;
+  }
+
   /** unpack -> present [-> PSNR]; the PSNR arrives when its 16 bytes are mapped back. */
-  private renderOutputs(s: FrameSettings, withPsnr: boolean, span: TimerSpan | null = null): Promise<PsnrResult | null> {
+  private renderOutputs(s: FrameSettings, withPsnr: boolean): Promise<PsnrResult | null> {
     const res = this.res!, cur = this.cur!;
     const enc = this.device.createCommandEncoder({ label: 'frame out' });
-    span?.end(enc);
-    const after = res.encodeOut(enc, cur.full.buffer, s.view !== 'full' ? (cur.low?.buffer ?? null) : null, s.view, s.gain, withPsnr, cur.lens);
+    const left = cur.leftOf === 'bicubic' ? ('bicubic' as const) : cur.left ? { buffer: cur.left.buffer, dtype: cur.leftDtype } : null;
+    const outs = { full: cur.full.buffer, low: s.view !== 'full' ? (cur.low?.buffer ?? null) : null, dtype: cur.dtype };
+    const after = res.encodeOut(enc, outs, s.view, s.gain, withPsnr, cur.lens, left);
     this.encodePresent(enc);
     this.device.queue.submit([enc.finish()]);
     if (!after) return Promise.resolve(null);
-    const meta = { frameIndex: cur.frameIndex, timestamp: cur.timestamp, mode: res.mode, counts: res.sse.map((x) => x.count) };
+    const meta = { frameIndex: cur.frameIndex, timestamp: cur.timestamp, mode: res.mode, counts: res.sse.map((x) => x.count), left: left ? res.left.sse.count : 0 };
     return new Promise((resolve) =>
       after((sums) =>
         resolve({
@@ -288,6 +342,7 @@ export class GpuFrameProcessor implements FrameProcessor {
           mode: meta.mode,
           model: psnrFromSse(sums[0], meta.counts[0]),
           bicubic: meta.mode === 'reference' ? psnrFromSse(sums[1], meta.counts[1]) : NaN,
+          left: left ? psnrFromSse(sums[LEFT_SLOT], meta.left) : NaN,
         }),
       ),
     );
@@ -298,7 +353,9 @@ export class GpuFrameProcessor implements FrameProcessor {
     if (!tex || !this.res || !this.targets) return;
     const r = this.cur?.lens?.region, W = this.res.input.width, H = this.res.input.height;
     const lens = r ? ([r.x / W, r.y / H, (r.x + r.width) / W, (r.y + r.height) / H] as const) : null;
-    this.presentOrig!.encode(enc, this.res.input, this.targets.viewport, lens);
+    // the left pane: the input's pixels, or (A/B) another 4x picture filtered like the right pane's
+    const left = this.leftTexture();
+    this.presentOrig!.encode(enc, left ?? this.res.input, this.targets.viewport, lens, left ? 'linear' : undefined);
     this.presentUp!.encode(enc, tex, this.targets.viewport, lens);
   }
 }

@@ -5,7 +5,7 @@ import { CpuFrameProcessor } from './cpu';
 import { GpuFrameProcessor } from './gpu';
 import type { DisplayTargets, FrameProcessor } from './types';
 
-export type { DisplayTargets, FrameProcessor, FrameResult, FrameSettings, ModelClock, PsnrResult, SnapshotKind } from './types';
+export type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, ModelClock, PsnrResult, SnapshotKind } from './types';
 
 /** The WebGPU backend's frames stay on the GPU; the WASM backend's go through the CPU. */
 export function createFrameProcessor(p: Platform, targets: DisplayTargets | null): FrameProcessor {

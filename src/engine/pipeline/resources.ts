@@ -17,6 +17,51 @@ import { UploadPass } from '../passes/upload';
  *  on a slow one. */
 const PROBE_SIDE = 256;
 
+/** A model's output tensor(s) for one frame, in their precision. */
+export interface Outputs {
+  full: GPUBuffer;
+  low: GPUBuffer | null;
+  dtype: DType;
+}
+
+/** The left pane's picture in the A/B view (output size, made when first asked for): bicubic of
+ *  the input, or another model's output (bicubic around it with the lens), and its PSNR. */
+class LeftPane {
+  readonly tex: GPUTexture;
+  readonly base: BicubicPass;
+  readonly unpack: UnpackPass;
+  readonly ds8: GPUTexture | null = null;
+  readonly down: DownscalePass | null = null;
+  readonly sse: SsePass;
+
+  constructor(device: GPUDevice, res: Resources) {
+    const ow = res.out8.width, oh = res.out8.height;
+    this.tex = imageTexture(device, 'left pane 8-bit', ow, oh);
+    this.base = new BicubicPass(device, res.input, this.tex);
+    this.unpack = new UnpackPass(device, this.tex, res.dtype);
+    // the same comparison as the model's: at the frame's size (reference), or downscaled (consistency)
+    if (res.mode === 'reference') {
+      this.sse = new SsePass(device, this.tex, res.upload.output, res.readback.results, LEFT_SLOT);
+    } else {
+      this.ds8 = imageTexture(device, 'left pane downscaled', res.input.width, res.input.height);
+      this.down = new DownscalePass(device, this.tex, this.ds8);
+      this.sse = new SsePass(device, this.ds8, res.upload.output, res.readback.results, LEFT_SLOT);
+    }
+  }
+
+  dispose(): void {
+    destroyTexture(this.tex);
+    this.base.dispose();
+    this.unpack.dispose();
+    destroyTexture(this.ds8);
+    this.down?.dispose();
+    this.sse.dispose();
+  }
+}
+
+/** The PSNR sums' slots: the model's (0), bicubic's in reference mode (1), the left pane's (2). */
+export const LEFT_SLOT = 2;
+
 /** GPU resources for one (frame size, PSNR mode, dtype); rebuilt when any changes. */
 export class Resources {
   readonly upload: UploadPass;
@@ -44,8 +89,12 @@ export class Resources {
   /** a central crop of the input, packed for a runner that decides something first (the auto
    *  pick times both engines on it, not on a whole large frame); null for small frames */
   readonly probe: PackPass | null;
+  /** the input packed in the other precision, for a model of that one (made when first asked for) */
+  private other: PackPass | null = null;
+  /** the A/B view's left pane (made when first asked for) */
+  private leftPane: LeftPane | null = null;
 
-  constructor(device: GPUDevice, readonly width: number, readonly height: number, readonly mode: PsnrMode, readonly dtype: DType) {
+  constructor(private readonly device: GPUDevice, readonly width: number, readonly height: number, readonly mode: PsnrMode, readonly dtype: DType) {
     this.upload = new UploadPass(device, width, height);
     if (mode === 'reference') {
       this.lr = imageTexture(device, 'LR (reference input)', Math.floor(width / 4), Math.floor(height / 4));
@@ -82,12 +131,25 @@ export class Resources {
     }
   }
 
-  /** [reference mode: the 4x downscale], then the NCHW input tensor (res.pack.output): of the whole
-   *  input, or of the lens's crop. */
-  encodeIn(enc: GPUCommandEncoder, lens: LensRegions | null, probe = false): void {
+  /** The input tensor in `dtype` (the pack made with these resources, or one in the other precision). */
+  packFor(dtype: DType): PackPass {
+    if (dtype === this.dtype) return this.pack;
+    return (this.other ??= new PackPass(this.device, this.input, dtype));
+  }
+
+  get left(): LeftPane {
+    return (this.leftPane ??= new LeftPane(this.device, this));
+  }
+
+  /** [reference mode: the 4x downscale], then the NCHW input tensor (packFor(dtype).output, for
+   *  each precision asked for): of the whole input, or of the lens's crop. */
+  encodeIn(enc: GPUCommandEncoder, lens: LensRegions | null, probe = false, dtypes: readonly DType[] = [this.dtype]): void {
     this.down?.encode(enc);
-    this.pack.setRegion(lens?.crop ?? null);
-    this.pack.encode(enc);
+    for (const d of new Set(dtypes)) {
+      const pack = this.packFor(d);
+      pack.setRegion(lens?.crop ?? null);
+      pack.encode(enc);
+    }
     if (probe) this.probe?.encode(enc);
   }
 
@@ -97,11 +159,13 @@ export class Resources {
     this.preview.encode(enc);
   }
 
-  /** The 8-bit full view (out8) and, with `low`, the low / high view (view8); with `psnr`, the
-   *  PSNR passes and the copy of their sums: call the returned function after submit. With a lens,
-   *  both views are the bicubic upscale with the model's output in the lens's region, and the PSNR
-   *  compares that region only. */
-  encodeOut(enc: GPUCommandEncoder, full: GPUBuffer, low: GPUBuffer | null, view: ViewMode, gain: number, psnr: boolean, lens: LensRegions | null = null) {
+  /** The 8-bit full view (out8) and, with `low`, the low / high view (view8); `left`: the A/B
+   *  view's left pane (bicubic, or another model's output); with `psnr`, the PSNR passes and the
+   *  copy of their sums: call the returned function after submit. With a lens, every view is the
+   *  bicubic upscale with a model's output in the lens's region, and the PSNR compares that region
+   *  only. */
+  encodeOut(enc: GPUCommandEncoder, out: Outputs, view: ViewMode, gain: number, psnr: boolean, lens: LensRegions | null = null, left: 'bicubic' | { buffer: GPUBuffer; dtype: DType } | null = null) {
+    const { full, low, dtype } = out;
     let rect: UnpackRect | undefined;
     if (lens) {
       const { region: r, crop: c } = lens;
@@ -109,8 +173,13 @@ export class Resources {
       this.lensBase.encode(enc);
       if (low) this.preview.encode(enc);
     }
-    this.unpackFull.encode(enc, full, null, 'full', 1, rect);
-    if (low) this.unpackView.encode(enc, full, low, view, gain, rect);
+    this.unpackFull.encode(enc, full, null, 'full', 1, rect, dtype);
+    if (low) this.unpackView.encode(enc, full, low, view, gain, rect, dtype);
+    const L = left ? this.left : null;
+    if (L && left) {
+      if (left === 'bicubic' || lens) L.base.encode(enc);
+      if (left !== 'bicubic') L.unpack.encode(enc, left.buffer, null, 'full', 1, rect, left.dtype);
+    }
     if (!psnr) return null;
     // reference mode compares at the frame's size (4x the region), consistency at the input's
     const r = lens?.region ?? null;
@@ -121,10 +190,17 @@ export class Resources {
       s.setRegion(cmp);
       s.encode(enc);
     }
+    if (L) {
+      L.down?.encode(enc);
+      L.sse.setRegion(cmp);
+      L.sse.encode(enc);
+    }
     return this.readback.encodeCopy(enc);
   }
 
   dispose(): void {
+    this.other?.dispose();
+    this.leftPane?.dispose();
     this.upload.dispose();
     destroyTexture(this.lr);
     this.down?.dispose();

@@ -30,7 +30,15 @@ export interface PsnrResult {
   mode: PsnrMode;
   model: number;
   bicubic: number;
+  /** the left pane's, in the same mode: bicubic's or another model's (absent or NaN: the left
+   *  pane shows the original) */
+  left?: number;
 }
+
+/** What the left pane shows beside the model's output, at the same zoom and frame: the original
+ *  (the model's input), its bicubic upscale, or another model's output (the A/B view; through
+ *  the lens too when it is on). */
+export type Compare = 'original' | 'bicubic' | Runner | CpuRunner;
 
 /** How the model time was taken: GPU timestamps, waiting for the GPU queue (no timestamp-query),
  *  or the wall clock around the CPU (WASM). */
@@ -69,6 +77,9 @@ export interface FrameProcessor {
   /** The model from now on (null: none loaded); the current outputs are let go. The processor
    *  lives as long as its device, runners come and go with the model. */
   setRunner(r: Runner | CpuRunner | null): void;
+  /** What the left pane shows from the next frame (or re-render) on; the left output held is let go.
+   *  A runner here runs on the same input as the model, after it (the model time is the model's). */
+  setCompare(c: Compare): void;
   /** Shows the frame's original, and its bicubic upscale in the upscaled pane, at once, before
    *  the model's frame (seconds away on a slow device); does not close the frame. */
   preview(f: InputFrame, s: FrameSettings): void;
@@ -83,10 +94,11 @@ export interface FrameProcessor {
   present(): void;
   /** The current output (or bicubic | output) as a VideoFrame, for an encoder. */
   snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame>;
-  /** Read-backs for tests: RGBA of a stage, or the raw model output tensor (float32). */
-  readTexture(which: 'frame' | 'input' | 'output' | 'view'): Promise<{ width: number; height: number; rgba: Uint8Array }>;
+  /** Read-backs for tests: RGBA of a stage ('left': the left pane's 4x picture, bicubic or another
+   *  model's), or a raw model output tensor (float32; 'left': the left pane's model). */
+  readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left'): Promise<{ width: number; height: number; rgba: Uint8Array }>;
   /** with a lens: the model's output on its crop, and where the crop and region are */
-  readTensor(which: 'full' | 'low'): Promise<{ width: number; height: number; data: Float32Array; lens: LensRegions | null }>;
+  readTensor(which: 'full' | 'low' | 'left'): Promise<{ width: number; height: number; data: Float32Array; lens: LensRegions | null }>;
   /** Waits for the frames in flight. */
   settle(): Promise<void>;
   /** Lets go of the current frame's outputs (a model switch). */

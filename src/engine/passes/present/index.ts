@@ -47,8 +47,10 @@ export class PresentPass {
   private readonly params: GPUBuffer;
   private readonly sampler: GPUSampler;
   private readonly linear: GPUSampler;
+  private readonly nearest: GPUSampler;
   private bg: GPUBindGroup | null = null;
   private bgTex: GPUTexture | null = null;
+  private bgSampler: GPUSampler | null = null;
 
   constructor(private readonly device: GPUDevice, readonly canvas: HTMLCanvasElement | OffscreenCanvas, filter: GPUFilterMode) {
     const ctx = canvas.getContext('webgpu');
@@ -62,10 +64,13 @@ export class PresentPass {
     this.params = uniformBuffer(device, 'present params', new ArrayBuffer(PARAMS_BYTES));
     this.sampler = device.createSampler({ label: 'present', magFilter: filter, minFilter: filter });
     this.linear = device.createSampler({ label: 'present taps', magFilter: 'linear', minFilter: 'linear' });
+    this.nearest = device.createSampler({ label: 'present nearest', magFilter: 'nearest', minFilter: 'nearest' });
   }
 
-  /** Draws `tex` through the viewport; `lens`: a region to outline, in image uv (x0, y0, x1, y1). */
-  encode(enc: GPUCommandEncoder, tex: GPUTexture, view: Viewport, lens: readonly [number, number, number, number] | null = null): void {
+  /** Draws `tex` through the viewport; `lens`: a region to outline, in image uv (x0, y0, x1, y1);
+   *  `filter`: other than the canvas's own (the left pane shows the input's pixels, or, in the A/B
+   *  view, another 4x output filtered like the right pane's). */
+  encode(enc: GPUCommandEncoder, tex: GPUTexture, view: Viewport, lens: readonly [number, number, number, number] | null = null, filter?: GPUFilterMode): void {
     const { width, height } = this.canvas;
     if (width === 0 || height === 0) return;
     const t = viewTransform(view, width, height, tex.width, tex.height);
@@ -76,15 +81,17 @@ export class PresentPass {
     new Float32Array(p, 48, 6).set([...(lens ?? [0, 0, 0, 0]), t.scale[0] / width, t.scale[1] / height]);
     new Uint32Array(p, 72, 1)[0] = lens ? 1 : 0;
     this.device.queue.writeBuffer(this.params, 0, p);
-    if (this.bgTex !== tex) {
+    const sampler = filter === 'linear' ? this.linear : filter === 'nearest' ? this.nearest : this.sampler;
+    if (this.bgTex !== tex || this.bgSampler !== sampler) {
       this.bgTex = tex;
+      this.bgSampler = sampler;
       this.bg = this.device.createBindGroup({
         label: 'present',
         layout: this.pipeline.getBindGroupLayout(0),
         entries: [
           { binding: 0, resource: { buffer: this.params } },
           { binding: 1, resource: tex.createView() },
-          { binding: 2, resource: this.sampler },
+          { binding: 2, resource: sampler },
           { binding: 3, resource: this.linear },
         ],
       });

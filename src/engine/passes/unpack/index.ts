@@ -25,13 +25,14 @@ export class UnpackPass {
     this.params = uniformBuffer(device, 'unpack params', new ArrayBuffer(48));
   }
 
-  /** The tensor (dst's size, or `rect`) into dst. */
-  encode(enc: GPUCommandEncoder, full: GPUBuffer, low: GPUBuffer | null, mode: ViewMode, gain: number, rect?: UnpackRect): void {
+  /** The tensor (dst's size, or `rect`) into dst; `dtype`: the tensors' precision when it is not
+   *  the one made for (a model of the other precision: the A/B view, a user's model). */
+  encode(enc: GPUCommandEncoder, full: GPUBuffer, low: GPUBuffer | null, mode: ViewMode, gain: number, rect?: UnpackRect, dtype: DType = this.dtype): void {
     if (mode !== 'full' && !low) throw new Error(`view ${mode} needs the low-frequency output`);
     const whole: [number, number] = [this.dst.width, this.dst.height];
     const r = rect ?? { tensor: whole, size: whole, src: [0, 0], dst: [0, 0] };
     const data = new ArrayBuffer(48);
-    new Uint32Array(data, 0, 10).set([...r.tensor, ...r.size, ...r.src, ...r.dst, this.dtype === 'fp16' ? 1 : 0, MODE[mode]]);
+    new Uint32Array(data, 0, 10).set([...r.tensor, ...r.size, ...r.src, ...r.dst, dtype === 'fp16' ? 1 : 0, MODE[mode]]);
     new Float32Array(data, 40, 1)[0] = gain;
     this.device.queue.writeBuffer(this.params, 0, data);
     const bg = this.device.createBindGroup({
