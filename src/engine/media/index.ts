@@ -232,7 +232,7 @@ export class MediaFile implements Media {
     const sink = new TolerantVideoSink(this.track);
     const it = sink.samples(t);
     try {
-      for await (const s of it) yield wrap(s);
+      for (let r = await sink.next(it); !r.done; r = await sink.next(it)) yield wrap(r.value);
     } finally {
       await it.return(undefined);
     }

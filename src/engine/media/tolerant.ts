@@ -2,9 +2,12 @@
 // when the decoder fails on a damaged packet (or the demuxer on a packet it cannot read), throws
 // at once and closes the good frames it had queued: the player heard of a break at 1.5 s when
 // 0.05 s in, and lost the frames before it. This sink instead stops feeding at the failure, hands
-// out every frame decoded before it, ends, and keeps the error for the caller to throw (frames()
-// in index.ts). It reaches into two internal methods of mediabunny 1.61 (_createDecoder,
-// _createPacketSink); e2e/drops.spec.ts ("breaks mid-stream") fails if they change.
+// out every frame decoded before it and ends, and the caller throws `failure` (frames() in
+// index.ts); when mediabunny's pump and its consumer would wait on each other (its read-ahead
+// full, its queue empty), the error goes through mediabunny's own path, which wakes the consumer
+// and then has no good frame left to lose. It reaches into
+// two internal methods of mediabunny 1.61 (_createDecoder, _createPacketSink); e2e/drops.spec.ts
+// ("breaks mid-stream") fails if they change.
 import { EncodedPacketSink, VideoSampleSink, type EncodedPacket, type InputVideoTrack, type PacketRetrievalOptions } from 'mediabunny';
 
 /** The part of mediabunny's internal decoder wrapper that its sample pump calls. */
@@ -44,6 +47,11 @@ export class TolerantVideoSink extends VideoSampleSink {
   failure: Error | null = null;
   /** a decode() refused by a codec already closed by its error, until the error itself arrives */
   private closedCall: Error | null = null;
+  /** mediabunny's own error path: it wakes a consumer waiting on an empty queue (and throws) */
+  private passOn: ((e: unknown) => void) | null = null;
+  private passedOn = false;
+  /** the caller is in next(), which returns at once while frames are queued */
+  private waiting = false;
 
   constructor(private readonly videoTrack: InputVideoTrack) {
     super(videoTrack);
@@ -51,11 +59,35 @@ export class TolerantVideoSink extends VideoSampleSink {
 
   fail(e: unknown): void {
     this.failure ??= e instanceof Error ? e : new Error(String(e));
+    this.passOnIfStuck();
+  }
+
+  /** The next frame of `it` (an iteration of this sink's samples()). */
+  async next<T>(it: AsyncIterator<T>): Promise<IteratorResult<T>> {
+    this.waiting = true;
+    this.passOnIfStuck();
+    try {
+      return await it.next();
+    } finally {
+      this.waiting = false;
+    }
+  }
+
+  /** After a failure, a next() still waiting a task later has an empty queue behind it: nothing
+   *  more will come, so the error goes through mediabunny, costing no good frame. */
+  private passOnIfStuck(): void {
+    if (!this.failure || this.passedOn || !this.waiting) return;
+    setTimeout(() => {
+      if (!this.waiting || this.passedOn || !this.passOn) return;
+      this.passedOn = true;
+      this.passOn(this.failure);
+    }, 0);
   }
 
   /** @internal mediabunny calls it once per samples() iteration */
-  async _createDecoder(onSample: (s: unknown) => void, _onError: (e: unknown) => void): Promise<PumpDecoder> {
+  async _createDecoder(onSample: (s: unknown) => void, onError: (e: unknown) => void): Promise<PumpDecoder> {
     const create = (VideoSampleSink.prototype as unknown as { _createDecoder: CreateDecoder })._createDecoder;
+    this.passOn = onError;
     const inner = await create.call(this, onSample, (e) => this.fail(e));
     return {
       decode: (p) => {
