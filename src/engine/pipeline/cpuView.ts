@@ -30,7 +30,10 @@ export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource
   // uv between taps: the footprint split into nx x ny cells (coarser than the GPU's when capped)
   const sx = f.taps[0] === 1 ? 0 : (t.scale[0] / cw) / nx, sy = f.taps[1] === 1 ? 0 : (t.scale[1] / ch) / ny;
   const rgb = [0, 0, 0], acc = [0, 0, 0];
-  const sample = src.kind === 'tensor' ? tensorSampler(src, nx * ny === 1) : src.kind === 'bicubic' ? bicubicSampler(src.input) : lensSampler(src, nx * ny === 1);
+  // minified, several taps already average each pixel's footprint: bicubic at each tap would cost
+  // 16 reads for what a bilinear read of the input gives within a level
+  const one = nx * ny === 1;
+  const sample = src.kind === 'tensor' ? tensorSampler(src, one) : src.kind === 'bicubic' ? (one ? bicubicSampler(src.input) : inputSampler(src.input)) : lensSampler(src, one);
   for (let py = 0; py < ch; py++) {
     const v0 = ((py + 0.5) / ch) * t.scale[1] + t.offset[1] - (sy * (ny - 1)) / 2;
     for (let px = 0; px < cw; px++) {
@@ -99,12 +102,29 @@ function tensorSampler(s: Extract<ViewSource, { kind: 'tensor' }>, bilinear: boo
 function lensSampler(s: Extract<ViewSource, { kind: 'lens' }>, bilinear: boolean): Sampler {
   const { region: r, crop: c } = s;
   const inner = tensorSampler({ kind: 'tensor', width: 4 * c.width, height: 4 * c.height, full: s.full, low: s.low, view: s.view, gain: s.gain }, bilinear);
-  const outer = bicubicSampler(s.input);
+  const outer = bilinear ? bicubicSampler(s.input) : inputSampler(s.input);
   const x0 = 4 * r.x - 0.5, x1 = 4 * (r.x + r.width) - 0.5, y0 = 4 * r.y - 0.5, y1 = 4 * (r.y + r.height) - 0.5;
   const dx = 4 * c.x, dy = 4 * c.y;
   return (x, y, out) => {
     if (x >= x0 && x < x1 && y >= y0 && y < y1) inner(x - dx, y - dy, out);
     else outer(x, y, out);
+  };
+}
+
+/** The input itself, bilinear, at output pixel position (x, y): a minified view of its bicubic
+ *  upscale, which the box of taps averages anyway. */
+function inputSampler(img: Image): Sampler {
+  const W = img.width, H = img.height, C = img.channels, d = img.data;
+  return (x, y, out) => {
+    const u = (x + 0.5) / 4 - 0.5, v = (y + 0.5) / 4 - 0.5;
+    const x0 = Math.floor(u), y0 = Math.floor(v), fx = u - x0, fy = v - y0;
+    const xa = Math.min(W - 1, Math.max(0, x0)), xb = Math.min(W - 1, Math.max(0, x0 + 1));
+    const ya = Math.min(H - 1, Math.max(0, y0)), yb = Math.min(H - 1, Math.max(0, y0 + 1));
+    for (let c = 0; c < 3; c++) {
+      const top = d[(ya * W + xa) * C + c] * (1 - fx) + d[(ya * W + xb) * C + c] * fx;
+      const bot = d[(yb * W + xa) * C + c] * (1 - fx) + d[(yb * W + xb) * C + c] * fx;
+      out[c] = (top * (1 - fy) + bot * fy) / 255;
+    }
   };
 }
 
