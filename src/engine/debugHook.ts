@@ -19,9 +19,9 @@ export function debugHook(e: Engine) {
     state: () => {
       const p = e.processor, r = runner(), m = e.models.model, pl = e.platform;
       return {
-        frameIndex: p?.hasFrame ? e.shown.frameIndex : -1,
-        timestamp: p?.hasFrame ? e.shown.timestamp : NaN,
-        framesProcessed: e.stats.framesProcessed,
+        frameIndex: p?.hasFrame ? e.frames.shown.frameIndex : -1,
+        timestamp: p?.hasFrame ? e.frames.shown.timestamp : NaN,
+        framesProcessed: e.frames.stats.framesProcessed,
         playing: e.playing,
         backend: pl?.backend ?? null,
         dtype: pl?.dtype ?? null,
@@ -30,7 +30,7 @@ export function debugHook(e: Engine) {
         view: e.view,
         gain: e.gain,
         psnrMode: e.psnrMode,
-        psnr: e.stats.psnr,
+        psnr: e.frames.stats.psnr,
         busy: e.loop.working,
         input: p?.sizes?.input ?? null,
         frame: p?.sizes?.frame ?? null,
@@ -38,13 +38,17 @@ export function debugHook(e: Engine) {
         modelReady: !!r,
         recoveries: e.recovery.count,
         modelClock: p?.sizes ? p.modelClock : null,
+        model: m?.id ?? null,
+        /** the left pane: 'original', 'bicubic' or a model id (the A/B view) */
+        compare: e.compareShown,
       };
     },
     counters: () => ({ ...counters }),
-    readTexture: (which: 'frame' | 'input' | 'output' | 'view') =>
-      e.loop.exclusive(async () => ({ ...(await proc().readTexture(which)), frameIndex: e.shown.frameIndex })),
-    /** The raw model output tensor (NCHW float32; FP16 outputs converted). */
-    readTensor: (which: 'full' | 'low') => e.loop.exclusive(async () => ({ ...(await proc().readTensor(which)), frameIndex: e.shown.frameIndex })),
+    readTexture: (which: 'frame' | 'input' | 'output' | 'view' | 'left') =>
+      e.loop.exclusive(async () => ({ ...(await proc().readTexture(which)), frameIndex: e.frames.shown.frameIndex })),
+    /** The raw model output tensor (NCHW float32; FP16 outputs converted); 'left': the left pane's
+     *  model's (the A/B view). */
+    readTensor: (which: 'full' | 'low' | 'left') => e.loop.exclusive(async () => ({ ...(await proc().readTensor(which)), frameIndex: e.frames.shown.frameIndex })),
     /** Resolves when the frame loop is idle (nothing in flight). */
     idle: async () => {
       // a view/gain change is applied by the next animation frame: wait for it, then for the work
@@ -72,12 +76,12 @@ export function debugHook(e: Engine) {
     audio: () => ({ clock: e.clock.now(), audio: e.audio.now(), context: e.audio.contextTime(), muted: e.audio.muted, scheduled: [...e.audio.log] }),
     /** the shared zoom/pan, and the lens the current frame was made with (input pixels; null: none) */
     viewport: () => ({ ...e.viewportView }),
-    lens: () => e.lens.last,
+    lens: () => e.frames.lens.last,
     /** when the last file started opening, its preview went up and its first model frame was done (ms) */
-    marks: () => ({ ...e.marks }),
+    marks: () => ({ ...e.frames.marks }),
     /** the rolling windows behind the overlays (last 120 frames), in ms */
-    latencies: () => ({ frame: e.stats.latency.values(), model: e.stats.modelTime.values() }),
+    latencies: () => ({ frame: e.frames.stats.latency.values(), model: e.frames.stats.modelTime.values() }),
     /** the last 256 frames: media timestamp, and when (ms) processing started and the frame was shown */
-    frameLog: () => [...e.stats.frameLog],
+    frameLog: () => [...e.frames.stats.frameLog],
   };
 }

@@ -7,21 +7,21 @@ import { choosePlatform, recreatePlatform, type Platform } from './backend';
 import { PlaybackClock } from './clock';
 import { debugHook } from './debugHook';
 import { DeviceRecovery } from './recovery';
+import { Drops } from './drops';
 import type { CpuRunner, EngineName, Runner } from './inference/types';
 import { Exporter } from './export';
 import type { ExportChoice } from './export/run';
-import { LensControl, sameRect, type LensRegions } from './lens';
 import { checkInputSize } from './limits';
 import { JobLoop, type Job } from './loop';
-import type { Frame, MediaInfo } from './media';
+import type { MediaInfo } from './media';
 import { ModelChoice, type ModelAssets } from './models';
 import type { ModelEntry } from './manifest';
-import { behindNotice, PaceWatch } from './pace';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
-import { createFrameProcessor, type FrameProcessor, type FrameSettings } from './pipeline';
+import { createFrameProcessor, type Compare, type FrameProcessor, type FrameSettings } from './pipeline';
+import { checkSize, mb, PROBE_SIDE } from './inference/check';
 import type { EnginePatch } from './snapshot';
-import { emptyStats, PlaybackStats, type EngineStats } from './stats';
-import { SessionLog } from './sessionLog';
+import { emptyStats, type EngineStats } from './stats';
+import { Frames } from './frames';
 import { openFirstFrame, Transport, type Opened } from './transport';
 import { ViewportController } from './viewport';
 import type { Viewport } from './passes/present';
@@ -44,20 +44,12 @@ export class Engine {
   readonly audio = new AudioOutput();
   readonly transport: Transport;
   readonly loop: JobLoop;
-  readonly stats = new PlaybackStats();
-  /** every frame shown in the session: the live plots and "Download stats" read it */
-  readonly sessionLog = new SessionLog();
-  readonly pace = new PaceWatch();
-  readonly lens = new LensControl();
+  /** the open file's frames in time: pacing, preview, figures, falling behind, the lens */
+  readonly frames: Frames;
   playing = false;
   view: ViewMode;
   gain = 4;
   psnrMode: PsnrMode;
-  /** the frame on screen */
-  shown = { frameIndex: -1, timestamp: NaN };
-  /** when (performance.now, ms) the last file started opening, its first picture (the preview) went
-   *  up, and the model's first frame of it was done: what a newcomer waits for */
-  readonly marks = { opened: NaN, preview: NaN, firstModelFrame: NaN };
   readonly recovery: DeviceRecovery;
   needRerender = false;
 
@@ -66,18 +58,26 @@ export class Engine {
   private viewDirty = false;
   private lastPush = 0;
   private disposed = false;
-  /** a newer drop wins, whichever finishes opening first */
-  private loadSeq = 0;
-  /** said once per video and model */
-  private paceWarned = false;
+  /** every drop answered, the newest winning (drops.ts) */
+  readonly drops = new Drops();
+  /** the drop open in the transport */
+  private openSeq = 0;
+  /** resolves once the platform is chosen and the loop runs: a file dropped before waits for it */
+  private started!: () => void;
+  private readonly canOpen = new Promise<void>((r) => (this.started = r));
   /** the model's load error stays on screen (a new video does not clear it) until a model loads */
   private modelError: string | null = null;
   readonly exporter: Exporter;
+  /** the left pane (the A/B view): 'original', 'bicubic' or a model id, and that model's runner */
+  private compareId = 'original';
+  private compareRunner: Runner | CpuRunner | null = null;
+  /** the newest left-pane choice wins over one still loading */
+  private compareSeq = 0;
 
   constructor(
     private readonly params: UrlParams,
     private readonly onState: (p: EnginePatch) => void,
-    assets: ModelAssets,
+    private readonly assets: ModelAssets,
   ) {
     this.view = params.view ?? 'full';
     this.psnrMode = params.psnr ?? 'consistency';
@@ -86,8 +86,8 @@ export class Engine {
       notice: (msg) => this.onState({ notice: msg }),
       stop: () => this.setPlaying(false),
       playing: () => this.playing,
-      shownAny: () => this.stats.framesProcessed > 0,
-      lastShown: () => this.lastTimestamp,
+      shownAny: () => this.frames.stats.framesProcessed > 0,
+      failed: (msg) => this.mediaFailed(msg),
       looped: (media, end, first) => {
         this.clock.loop(end, first, this.playing);
         this.audio.loop(media, end, first);
@@ -95,9 +95,29 @@ export class Engine {
     });
     // Frames are taken when due and shown a frame's latency later: with sound, the picture's clock
     // runs that much ahead of what is heard, so each frame appears with its sound.
+    this.frames = new Frames(this.transport, {
+      processor: () => this.processor,
+      modelReady: () => this.runner !== null,
+      settings: () => this.settings(),
+      psnrFallback: (m) => {
+        const f = this.processor?.sizes?.frame;
+        this.psnrMode = m ?? 'consistency';
+        this.onState({ psnrMode: this.psnrMode, notice: `${f?.width}x${f?.height} is too small for reference mode (it downscales 4x): using consistency` });
+      },
+      realtime: () => this.loop.realtime,
+      audioTime: () => this.audio.contextTime(),
+      model: () => this.models.model,
+      models: () => this.models.manifest?.models ?? [],
+      labels: () => {
+        const r = this.runner, p = this.platform;
+        return { engine: r && 'engine' in r ? r.engine : 'ort', backend: p ? `${p.backend} ${p.dtype}` : '', model: this.models.model?.id ?? '', where: p?.backend === 'webgpu' ? 'GPU' : 'CPU' };
+      },
+      viewChanged: () => (this.viewDirty = true),
+      onState: (p) => this.onState(p),
+    });
     this.clock.follow(() => {
       const heard = this.audio.now();
-      return heard === null ? null : heard + Math.min(MAX_AV_LEAD_S, (this.stats.latency.percentile(50) || 0) / 1000);
+      return heard === null ? null : heard + Math.min(MAX_AV_LEAD_S, (this.frames.stats.latency.percentile(50) || 0) / 1000);
     });
     this.audio.onError = (msg) => this.onState({ notice: `the sound stopped: its audio could not be decoded (${msg}); the picture goes on` });
     this.exporter = new Exporter({
@@ -120,15 +140,18 @@ export class Engine {
       notice: (msg) => this.onState({ notice: msg }),
       fail: (msg) => this.fail(msg),
       rebuild: async () => {
+        const compare = this.compareId;
         await this.loop.exclusive(async () => {
           await this.dropRunner();
+          await this.dropCompare();
           this.processor?.dispose();
           this.processor = null;
           this.platform = await recreatePlatform(this.platform!);
           this.processor = this.makeProcessor(this.platform);
         });
         if (this.models.model) await this.loadModel(this.models.model);
-        this.onState({ error: null });
+        await this.setCompare(compare);
+        this.clearError();
         return this.platform!.gpu!.device;
       },
     });
@@ -140,7 +163,7 @@ export class Engine {
   }
 
   get lastTimestamp(): number {
-    return Number.isNaN(this.shown.timestamp) ? 0 : this.shown.timestamp;
+    return this.frames.lastTimestamp;
   }
 
   // ---------------------------------------------------------------- start-up and recovery
@@ -161,6 +184,7 @@ export class Engine {
     this.viewport.attach(original, upscaled);
     this.processor = this.makeProcessor(p);
     this.loop.start();
+    this.started();
     this.modelLoaded = this.loadFirstModel();
   }
 
@@ -170,18 +194,56 @@ export class Engine {
   private async loadFirstModel(): Promise<void> {
     try {
       const warning = await this.models.load(this.params.model);
-      const ms = this.models.manifest!;
-      this.onState({ models: ms.models.map((m) => m.id), modelId: this.models.model!.id });
+      this.onState({ ...this.modelList(), modelId: this.models.model!.id });
       if (warning) this.onState({ notice: warning });
     } catch (e) {
       this.fail((e as Error).message);
       return;
     }
     await this.loadModel(this.models.model!);
+    // ?model=<path>.onnx: the user's model, checked like a dropped one, beside the default
+    const url = this.params.modelUrl;
+    if (url) await this.addModelFromUrl(url);
+  }
+
+  private async addModelFromUrl(url: string): Promise<void> {
+    const name = decodeURIComponent(url.split(/[?#]/)[0].split('/').pop() || url);
+    let blob: Blob;
+    try {
+      if (!this.assets.url) throw new Error('this host loads no models by URL');
+      blob = await this.assets.url(url);
+    } catch (e) {
+      this.say(`the model ?model=${url} could not be fetched: ${(e as Error).message}`);
+      return;
+    }
+    await this.addModelNow(blob, name);
+  }
+
+  private modelList() {
+    return { models: this.models.all.map((m) => m.id), userModels: this.models.user.map((m) => m.id) };
   }
 
   private makeProcessor(p: Platform): FrameProcessor {
-    return createFrameProcessor(p, { original: this.canvases[0], upscaled: this.canvases[1], viewport: this.viewport!.view });
+    const proc = createFrameProcessor(p, { original: this.canvases[0], upscaled: this.canvases[1], viewport: this.viewport!.view });
+    proc.setCompare(this.compareChoice());
+    return proc;
+  }
+
+  /** what the left pane is set to show ('original', 'bicubic' or a model id; the debug hook) */
+  get compareShown(): string {
+    return this.compareId;
+  }
+
+  private compareChoice(): Compare {
+    return this.compareRunner ?? (this.compareId === 'bicubic' ? 'bicubic' : 'original');
+  }
+
+  /** Lets go of the left pane's model (the pane shows the original until it is chosen again). */
+  private async dropCompare(): Promise<void> {
+    const old = this.compareRunner;
+    this.compareRunner = null;
+    this.processor?.setCompare(this.compareChoice());
+    await old?.dispose().catch(() => undefined);
   }
 
   /** Lets go of the runner (the processor first lets go of the outputs it holds). */
@@ -201,13 +263,14 @@ export class Engine {
       const runner = await this.models.createRunner(m, p, (e, d) => this.reportEngine(e, d));
       this.runner = runner;
       this.processor!.setRunner(runner);
-      if (m !== this.models.model) this.paceWarned = false; // a new model may keep up (recovery keeps the word said)
+      if (m !== this.models.model) this.frames.modelChanged();
       this.models.model = m;
       this.modelError = null;
-      this.onState({ status: 'ready', modelId: m.id, error: null });
+      this.onState({ status: 'ready', modelId: m.id });
+      this.clearError();
       if (this.transport.media) this.seek(this.lastTimestamp);
     } catch (e) {
-      if (p.backend === 'webgpu' && p.dtype === 'fp16') {
+      if (p.backend === 'webgpu' && p.dtype === 'fp16' && !m.user) {
         // e.g. an EP or driver that rejects the FP16 graph: the FP32 model still runs
         p.dtype = 'fp32';
         p.note = `the FP16 model failed (${(e as Error).message}); running FP32`;
@@ -227,39 +290,77 @@ export class Engine {
 
   // ---------------------------------------------------------------- commands (called by the UI)
 
-  /** Opens a file; on failure the current video keeps playing and the error is shown. */
+  /** Opens a file (a drop, the picker, the demo clip). Every call is answered: the file plays, or
+   *  a message names it, unless a newer drop wins first (drops.ts); whatever plays goes on until the
+   *  new file's first frame is decoded. */
   async load(file: Blob, name: string, note: string | null = null): Promise<boolean> {
-    const seq = ++this.loadSeq;
+    const seq = this.drops.begin(name);
     const opened = performance.now();
-    let o: Opened;
     try {
-      o = await openFirstFrame(file, name, (info) => checkInputSize(info, this.platform, this.models.model?.channels ?? 64));
-    } catch (e) {
-      if (seq === this.loadSeq) this.fail((e as Error).message);
-      return false;
-    }
-    try {
+      await this.canOpen; // dropped during start-up: the device's limits decide what fits
+      if (!this.drops.isNewest(seq)) return this.superseded(seq, null);
+      let o: Opened;
+      try {
+        o = await openFirstFrame(file, name, (info) => checkInputSize(info, this.platform, this.models.model?.channels ?? 64));
+      } catch (e) {
+        this.refuse(seq, (e as Error).message);
+        return false;
+      }
+      if (!this.drops.isNewest(seq)) return this.superseded(seq, o);
+      if (this.exporter.running) {
+        // the export holds the loop until it ends: the file opens then, and says so now
+        const msg = `"${name}" opens when the export ends (cancel the export to open it now)`;
+        this.drops.wait(seq, msg);
+        this.onState({ error: this.modelError, notice: msg });
+      }
       return await this.loop.exclusive(async () => {
-        if (seq !== this.loadSeq) {
-          await o.drop();
-          return false;
-        }
+        if (!this.drops.isNewest(seq)) return this.superseded(seq, o);
         await this.transport.replace(o);
-        Object.assign(this.marks, { opened, preview: NaN, firstModelFrame: NaN });
+        this.openSeq = seq;
+        this.frames.reset(opened);
         const info = o.media.info;
-        this.stats.reset();
-        this.pace.reset();
-        this.paceWarned = false;
         this.viewport?.reset();
+        this.drops.open(seq);
         this.onState({ media: info, error: this.modelError, notice: [note, silentNote(info)].filter(Boolean).join('; ') || null, frameIndex: 0, time: info.firstTimestamp, stats: emptyStats(this.psnrMode) });
-        await this.showNext(true);
+        await this.frames.showNext(true);
+        if (this.processor) this.drops.played(seq);
         this.setPlaying(info.kind === 'video');
         return true;
       });
     } catch (e) {
-      this.fail((e as Error).message ?? String(e));
+      this.refuse(seq, `"${name}" could not be shown: ${(e as Error).message ?? e}`);
       return false;
     }
+  }
+
+  /** A newer drop won while this one opened: let go of it. */
+  private async superseded(seq: number, o: Opened | null): Promise<false> {
+    await o?.drop();
+    this.drops.supersede(seq);
+    return false;
+  }
+
+  private refuse(seq: number, msg: string): void {
+    if (this.drops.refuse(seq, msg)) this.say(msg);
+    else console.warn('[sr4x] (a newer file was answered first)', msg);
+  }
+
+  /** The open file's media data failed mid-stream (transport.ts stopped on its last good frame). */
+  private mediaFailed(msg: string): void {
+    if (this.drops.fail(this.openSeq, msg)) this.say(msg);
+    else console.warn('[sr4x] (a newer file was answered first)', msg);
+  }
+
+  /** A file's message, in the banner (drops.ts decided that it may). */
+  private say(msg: string): void {
+    console.warn('[sr4x]', msg);
+    this.onState({ error: msg });
+  }
+
+  /** The model or the device is back: its error goes, a file's message stays (until a newer file
+   *  opens or it is dismissed). */
+  private clearError(): void {
+    if (!this.drops.holdsBanner) this.onState({ error: null });
   }
 
   play(): void {
@@ -278,9 +379,9 @@ export class Engine {
     this.loop.command(async () => {
       if (!this.transport.media) return;
       await this.transport.seek(t);
-      await this.showNext();
+      await this.frames.showNext();
       this.syncAudio(this.lastTimestamp);
-      this.pace.reset();
+      this.frames.pace.reset();
     });
   }
 
@@ -288,7 +389,7 @@ export class Engine {
   step(): void {
     if (this.transport.media?.info.kind !== 'video') return;
     this.setPlaying(false);
-    this.loop.command(() => this.showNext());
+    this.loop.command(() => this.frames.showNext());
   }
 
   setView(v: ViewMode): void {
@@ -310,7 +411,7 @@ export class Engine {
   setPsnrMode(m: PsnrMode): void {
     if (m === this.psnrMode) return;
     this.psnrMode = m;
-    this.stats.psnr = null;
+    this.frames.stats.psnr = null;
     this.onState({ psnrMode: m, stats: { ...this.statsNow(performance.now()), psnr: NaN, psnrBicubic: NaN, psnrMode: m } });
     if (this.transport.media) this.seek(this.lastTimestamp);
   }
@@ -332,7 +433,100 @@ export class Engine {
     if (m && m !== this.models.model) void this.loadModel(m);
   }
 
+  /** A user's model file (a drop, the picker, ?model=<url>): checked (models.ts: its size, inputs
+   *  and outputs, precision, a probe run for the scale); if it passes, it joins the model list and
+   *  runs in the right pane, with the model that ran so far in the left (the A/B view: yours beside
+   *  ours). If not, the banner says what is wrong and nothing else changes. */
+  async addModel(file: Blob, name: string): Promise<boolean> {
+    await this.canOpen;
+    await this.modelLoaded; // the first model first: it would replace this one when it came
+    return this.addModelNow(file, name);
+  }
+
+  private async addModelNow(file: Blob, name: string): Promise<boolean> {
+    const p = this.platform!;
+    let got: Awaited<ReturnType<ModelChoice['addUser']>>;
+    try {
+      checkSize(name, file.size);
+      this.onState({ notice: `checking the model "${name}"…` });
+      got = await this.models.addUser(name, new Uint8Array(await file.arrayBuffer()), p);
+    } catch (e) {
+      this.onState({ notice: null });
+      this.say((e as Error).message);
+      return false;
+    }
+    const { entry, runner } = got;
+    const before = this.models.model, old = this.runner;
+    // an auto pick not made yet (no frame shown) is not the left pane's to make: a fresh runner goes there
+    const keep = old && before && !(old as Runner).undecided;
+    await this.loop.exclusive(async () => {
+      this.processor!.setRunner(runner);
+      this.runner = runner;
+      this.models.model = entry;
+      if (keep) {
+        // the model that ran so far goes to the left pane, as it is (nothing to load)
+        ++this.compareSeq;
+        const prev = this.compareRunner;
+        this.compareRunner = old;
+        this.compareId = before!.id;
+        this.processor!.setCompare(old!);
+        await prev?.dispose().catch(() => undefined);
+      } else {
+        await old?.dispose().catch(() => undefined);
+      }
+    });
+    if (!keep && old && before) void this.setCompare(before.id);
+    this.frames.modelChanged();
+    this.modelError = null;
+    this.reportEngine('ort', null);
+    if (this.view !== 'full') this.setView('full'); // it has no low-frequency file
+    const u = entry.user!, sum = u.summary;
+    const checked = sum
+      ? `input "${sum.input}", output "${sum.output}", ${u.dtype === 'fp16' ? 'float16' : 'float32'}, ${PROBE_SIDE}x${PROBE_SIDE} -> ${sum.probe.join('x')} (4x), ${mb(u.size)}`
+      : `${u.dtype === 'fp16' ? 'float16' : 'float32'}, ${mb(u.size)}`;
+    const leftId = old && before ? before.id : this.compareId;
+    const where = leftId === 'original' ? '' : leftId === 'bicubic' ? ', bicubic on the left' : `, ${leftId} on the left (the menu above it: original, bicubic or any model)`;
+    this.onState({ ...this.modelList(), status: 'ready', modelId: entry.id, compare: leftId, notice: `model "${name}" checked (${checked}): it runs on the right${where}` });
+    this.clearError();
+    if (this.transport.media) this.seek(this.lastTimestamp);
+    return true;
+  }
+
+  /** What the left pane shows: 'original', 'bicubic', or a model's id (its runner loads first; the
+   *  pane keeps what it showed until then). Both panes show the same frame at the same zoom, each
+   *  with its PSNR; the lens, when on, applies to both. */
+  async setCompare(id: string): Promise<void> {
+    const p = this.platform;
+    if (!p || (id === this.compareId && (this.compareRunner || id === 'original' || id === 'bicubic'))) return;
+    const seq = ++this.compareSeq;
+    let runner: Runner | CpuRunner | null = null;
+    if (id !== 'original' && id !== 'bicubic') {
+      const m = this.models.find(id);
+      if (!m) return;
+      try {
+        runner = await this.models.createRunner(m, p, () => undefined, true);
+      } catch (e) {
+        if (seq === this.compareSeq) this.say(`the left pane's model ${id} could not be loaded: ${(e as Error).message}`);
+        this.onState({ compare: this.compareId });
+        return;
+      }
+      if (seq !== this.compareSeq) {
+        await runner.dispose().catch(() => undefined);
+        return;
+      }
+    }
+    await this.loop.exclusive(async () => {
+      await this.dropCompare();
+      this.compareRunner = runner;
+      this.compareId = id;
+      this.processor?.setCompare(this.compareChoice());
+    });
+    this.needRerender = true;
+    this.onState({ compare: id });
+  }
+
   dismissError(): void {
+    this.drops.released();
     this.onState({ error: null, notice: null });
   }
 
@@ -367,16 +561,13 @@ export class Engine {
     const proc = this.processor;
     if (this.needRerender && proc?.hasFrame) {
       this.needRerender = false;
-      return this.rerenderJob(proc);
+      return () => this.frames.rerender(proc);
     }
-    if (this.playing && this.transport.media && proc && this.runner) return () => this.advance();
+    if (this.playing && this.transport.media && proc && this.runner) return () => this.frames.advance();
     if (this.viewDirty && proc?.showing) {
       this.viewDirty = false;
-      const lens = this.settings().lens ?? null;
-      if (proc.hasFrame && !(lens === this.lens.last || sameRect(lens?.region, this.lens.last?.region))) {
-        this.reportLens(lens);
-        return this.rerenderJob(proc);
-      }
+      // the lens moved over a paused frame: the model runs again on its new region
+      if (proc.hasFrame && this.frames.lensMoved()) return () => this.frames.rerender(proc);
       return async () => proc.present();
     }
     return null;
@@ -384,35 +575,18 @@ export class Engine {
 
   private settings(): FrameSettings {
     const size = this.processor?.sizes?.input, c = this.canvases[1];
-    const lens = size && c ? this.lens.regions(this.viewport!.view, c.width, c.height, size.width, size.height) : null;
+    const lens = size && c ? this.frames.lens.regions(this.viewport!.view, c.width, c.height, size.width, size.height) : null;
     return { view: this.view, gain: this.gain, psnr: this.psnrMode, lens };
   }
 
   /** L, the lens button: the model on the zoomed region only (or the whole frame again). */
   toggleLens(): void {
-    this.lens.toggle();
-    this.viewDirty = true;
-    this.reportLens();
-  }
-
-  private reportLens(r: LensRegions | null = this.settings().lens ?? null): void {
-    this.onState({ lens: r ? { width: r.region.width, height: r.region.height, auto: this.lens.auto } : null });
-  }
-
-  /** A job that shows the current frame again after a view, gain or lens change; when the lens moved,
-   *  the model runs again on its new region and the PSNR is the new region's. */
-  private rerenderJob(proc: FrameProcessor): Job {
-    const s = this.settings(), shown = this.shown;
-    return async () => {
-      const p = await proc.rerender(s);
-      this.lens.last = s.lens ?? null;
-      if (p) this.stats.psnr = { ...p, frameIndex: shown.frameIndex, timestamp: shown.timestamp };
-    };
+    this.frames.toggleLens();
   }
 
   private setPlaying(p: boolean): void {
     this.playing = p;
-    this.pace.reset();
+    this.frames.pace.reset();
     this.syncAudio(this.transport.nextTimestamp ?? this.lastTimestamp);
     this.onState({ playing: p });
   }
@@ -425,102 +599,13 @@ export class Engine {
     if (this.playing && media && this.loop.realtime) this.audio.start(media, t);
   }
 
-  /** Playing: process the frame that is due, in real time (transport.due drops late ones). */
-  private async advance(): Promise<void> {
-    if (!this.loop.realtime) {
-      // free-running (tests, measurements): every frame, as fast as the backend goes
-      return this.showNext();
-    }
-    const f = await this.transport.due(() => {
-      this.stats.dropped++;
-      this.pace.frame(performance.now(), false);
-    });
-    if (!f) return;
-    const t = performance.now();
-    await this.show(f);
-    // a stall (the first frame's engine pick, pipeline compiles, a hidden tab) is not the model's pace
-    if (performance.now() - t > this.pace.windowMs / 2) this.pace.reset();
-    this.pace.frame(performance.now(), true);
-    this.checkPace();
-  }
-
-  /** The next frame; `first`: a file's first, shown at once as its original and bicubic upscale
-   *  while the model works on it (or while the model is still loading). */
-  private async showNext(first = false): Promise<void> {
-    const f = await this.transport.take();
-    if (!f) return;
-    const proc = this.processor;
-    if (proc && (first || !proc.showing)) {
-      proc.preview(f, this.settings());
-      if (first) this.marks.preview = performance.now();
-      this.onState({ previewSince: performance.now() });
-    }
-    if (proc && this.runner) await this.show(f);
-    else f.close();
-  }
-
-  /** One frame through the processor; its figures arrive as the GPU reports them. */
-  private async show(f: Frame): Promise<void> {
-    const start = performance.now();
-    const info = this.transport.media?.info;
-    const meta = { frameIndex: info ? Math.round((f.timestamp - info.firstTimestamp) * info.fps) : 0, timestamp: f.timestamp };
-    const s = this.settings();
-    const r = await this.processor!.process(f, meta, s);
-    this.onState({ previewSince: null });
-    if (!sameRect(s.lens?.region, this.lens.last?.region)) this.reportLens(s.lens);
-    this.lens.last = s.lens ?? null;
-    if (r.psnrMode && r.psnrMode !== this.psnrMode) {
-      const s = this.processor?.sizes?.frame;
-      this.psnrMode = r.psnrMode;
-      this.onState({ psnrMode: r.psnrMode, notice: `${s?.width}x${s?.height} is too small for reference mode (it downscales 4x): using consistency` });
-    }
-    this.shown = meta;
-    this.onState({ frameIndex: meta.frameIndex, time: meta.timestamp });
-    const stats = this.stats, runner = this.runner, p = this.platform;
-    this.sessionLog.track(r, {
-      frame: meta.frameIndex, timestamp: meta.timestamp, start, droppedSoFar: stats.dropped, clock: this.processor?.modelClock ?? null,
-      video: info?.name ?? '', engine: runner && 'engine' in runner ? runner.engine : 'ort', backend: p ? `${p.backend} ${p.dtype}` : '', model: this.models.model?.id ?? '',
-    });
-    const crop = s.lens?.crop, fps = this.transport.media?.info.fps || 30;
-    void r.modelMs.then((ms) => {
-      if (ms == null) return;
-      stats.modelTime.push(ms);
-      if (crop) this.lens.refit(crop.width * crop.height, ms, 1000 / fps);
-    });
-    void r.psnr.then((p) => p && (stats.psnr = p));
-    const marks = this.marks;
-    void r.done.then(() => {
-      stats.done(meta.timestamp, start, this.audio.contextTime());
-      if (Number.isNaN(marks.firstModelFrame)) marks.firstModelFrame = performance.now();
-    });
-  }
-
-  /** Falling behind the video: say so once, with the rate and a model that would fit (pace.ts). */
-  private checkPace(): void {
-    const media = this.transport.media, model = this.models.model;
-    if (this.paceWarned || !media || !model || media.info.kind !== 'video') return;
-    const b = this.pace.behind(performance.now());
-    if (!b) return;
-    this.paceWarned = true;
-    const where = this.platform?.backend === 'webgpu' ? 'GPU' : 'CPU';
-    let notice = behindNotice(b, this.pace.windowMs, media.info, model, this.models.manifest?.models ?? [], where);
-    const size = this.processor?.sizes?.input, ms = this.stats.modelTime.percentile(50);
-    if (!this.lens.on && size && ms > 0) {
-      this.lens.engage((size.width * size.height) / ms, 1000 / media.info.fps);
-      this.viewDirty = true;
-      const side = Math.min(this.lens.maxSide, size.width, size.height);
-      notice += `; the lens is on: the model runs only on a ${side}x${side} region at the centre of the view (bicubic around it), sized for ${media.info.fps.toFixed(0)} fps; zoom and pan move it, L turns it off`;
-      this.pace.reset();
-    }
-    this.onState({ notice });
-  }
-
   statsNow(now: number): EngineStats {
-    return this.stats.snapshot(now, this.psnrMode, this.processor?.sizes ? this.processor.modelClock : null);
+    return this.frames.stats.snapshot(now, this.psnrMode, this.processor?.sizes ? this.processor.modelClock : null);
   }
 
   private fail(msg: string): void {
     console.warn('[sr4x]', msg);
+    this.drops.released();
     this.onState({ error: msg });
   }
 
@@ -535,6 +620,7 @@ export class Engine {
     await this.audio.dispose();
     await this.transport.close();
     await this.dropRunner();
+    await this.dropCompare();
     this.viewport?.dispose();
     this.platform?.gpu?.device.destroy();
   }

@@ -13,6 +13,10 @@ export interface EngineSnapshot {
   adapter: string;
   modelId: string;
   models: string[];
+  /** which of `models` the user brought (a dropped .onnx, ?model=<url>) */
+  userModels: string[];
+  /** what the left pane shows: 'original', 'bicubic' or a model id (the A/B view) */
+  compare: string;
   error: string | null;
   notice: string | null;
   media: MediaInfo | null;

@@ -12,11 +12,12 @@ export interface TransportHooks {
   notice(msg: string): void;
   /** playback must stop (the end of a file with no decodable frame, a decode error) */
   stop(): void;
+  /** the media data failed mid-stream: `msg` names the file and the time; the last frame shown
+   *  stays, and play or a seek starts again before the break */
+  failed(msg: string): void;
   playing(): boolean;
   /** whether any frame of this media was shown (a file cut before its first frame loops silently) */
   shownAny(): boolean;
-  /** the media time of the last frame shown */
-  lastShown(): number;
   /** the end was reached at `end` and playback goes on from `first` (the clocks continue the timeline) */
   looped(media: Media, end: number, first: number): void;
 }
@@ -31,8 +32,38 @@ export interface Opened {
   drop(): Promise<void>;
 }
 
-/** Opens `file` and decodes its first frame; throws MediaError with a message that names the file. */
-export async function openFirstFrame(file: Blob, name: string, check: MediaCheck): Promise<Opened> {
+/** Opening a file takes milliseconds, a large one a second or two; past this it is refused. */
+const OPEN_LIMIT_MS = 10_000;
+
+/** Opens `file` and decodes its first frame; throws MediaError with a message that names the file,
+ *  also when the demuxer or the decoder never answers on it (within()). */
+export function openFirstFrame(file: Blob, name: string, check: MediaCheck): Promise<Opened> {
+  return within(open(file, name, check), OPEN_LIMIT_MS, name);
+}
+
+/** `opening`, or a MediaError after `ms`; an opening that comes in later is let go of. */
+export function within(opening: Promise<Opened>, ms: number, name: string): Promise<Opened> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new MediaError(`"${name}" gave no answer within ${ms / 1000} s: the demuxer or the decoder is stuck on it (a damaged file?)`));
+    }, ms);
+    opening.then(
+      (o) => {
+        clearTimeout(timer);
+        if (late) void o.drop();
+        else resolve(o);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        if (!late) reject(e);
+      },
+    );
+  });
+}
+
+async function open(file: Blob, name: string, check: MediaCheck): Promise<Opened> {
   let media: Media;
   try {
     media = await openMedia(file, name, check);
@@ -63,15 +94,18 @@ export class Transport {
   private next: Frame | null = null;
   /** end time (timestamp + duration) of the last frame decoded: where the media data ends */
   private lastPulledEnd = 0;
+  /** where playing goes on from when no frame is decoded ahead (after a decode failure) */
+  private resumeAt: number | null = null;
 
   constructor(
     private readonly clock: PlaybackClock,
     private readonly hooks: TransportHooks,
   ) {}
 
-  /** The timestamp of the next frame to show, if it is decoded already. */
+  /** The timestamp of the next frame to show, if it is decoded already (or where a failed stream
+   *  starts again). */
   get nextTimestamp(): number | null {
-    return this.next?.timestamp ?? null;
+    return this.next?.timestamp ?? this.resumeAt;
   }
 
   /** Plays `o` from its first frame on, closing what was open. */
@@ -81,6 +115,7 @@ export class Transport {
     this.iter = o.iter;
     this.next = o.first;
     this.lastPulledEnd = o.first.timestamp + (o.first.duration || 0);
+    this.resumeAt = null;
   }
 
   async close(): Promise<void> {
@@ -95,6 +130,8 @@ export class Transport {
     const clamped = Math.max(this.media.info.firstTimestamp, Math.min(t, this.media.info.duration));
     await this.dropNext();
     this.iter = this.media.frames(clamped);
+    this.lastPulledEnd = clamped; // a failure before the first frame decoded is "at" the target
+    this.resumeAt = null;
   }
 
   /** The next frame in order (step, seek, a paused still), or null at no media. */
@@ -125,34 +162,45 @@ export class Transport {
     return f;
   }
 
-  /** Pull the next decoded frame; at the end, loop to the start. */
+  /** Pull the next decoded frame; at the end, loop to the start. Null: nothing to show (no
+   *  media, or its data failed: the failed hook has said so). */
   private async pull(): Promise<Frame | null> {
     if (!this.media || !this.iter) return null;
     const media = this.media;
+    const { duration, fps, name, kind, firstTimestamp } = media.info;
     try {
       let r = await this.iter.next();
       if (r.done) {
-        const end = this.lastPulledEnd, { duration, fps, name, kind } = media.info;
+        const end = this.lastPulledEnd;
         if (kind === 'video' && this.hooks.shownAny() && end + 1 / fps < duration - 1e-3) {
           this.hooks.notice(`"${name}": the media data ends at ${end.toFixed(2)} s of ${duration.toFixed(2)} s (truncated file?); looping what is there`);
         }
-        this.iter = media.frames(media.info.firstTimestamp);
+        this.iter = media.frames(firstTimestamp);
         r = await this.iter.next();
-        this.hooks.looped(media, end, media.info.firstTimestamp);
-        if (r.done) {
-          this.hooks.stop();
-          throw new MediaError(`"${name}" has no decodable video frames (the media data is missing or damaged: truncated file?)`);
-        }
+        this.hooks.looped(media, end, firstTimestamp);
+        if (r.done) return this.broken(`"${name}" has no decodable video frames (the media data is missing or damaged: truncated file?)`);
       }
       this.lastPulledEnd = r.value.timestamp + (r.value.duration || 0);
+      this.resumeAt = null;
       return r.value;
     } catch (e) {
-      if (e instanceof MediaError) throw e;
-      // damaged media data (a truncated file, a decoder error): stop here, keep the last frame
-      this.hooks.stop();
-      this.iter = media.frames(media.info.firstTimestamp);
-      throw new MediaError(`"${media.info.name}": decoding failed after ${this.hooks.lastShown().toFixed(3)} s (${(e as Error).message ?? e})`);
+      // damaged media data (a decoder error, a packet the demuxer cannot read): the picture stops
+      // at the last good frame, and what comes before the break still plays
+      const at = this.lastPulledEnd;
+      return this.broken(
+        `"${name}": decoding failed at ${at.toFixed(2)} s of ${duration.toFixed(2)} s (${(e as Error).message ?? e}); ` +
+          'stopped on the last good frame: what comes before still plays',
+      );
     }
+  }
+
+  private broken(msg: string): null {
+    const media = this.media!;
+    this.hooks.stop();
+    this.iter = media.frames(media.info.firstTimestamp);
+    this.resumeAt = media.info.firstTimestamp;
+    this.hooks.failed(msg);
+    return null;
   }
 
   private async dropNext(): Promise<void> {

@@ -18,6 +18,8 @@ type EngineSlice = EngineSnapshot & { apply: (p: EnginePatch) => void };
 interface MediaSlice {
   /** `note`: shown while it plays (e.g. which other dropped files were not opened) */
   open: (file: File, note?: string | null) => void;
+  /** a dropped .onnx: checked, then it runs beside the model so far (the A/B view) */
+  addModel: (file: File) => void;
   dismissError: () => void;
 }
 interface PlaybackSlice {
@@ -34,6 +36,8 @@ interface ViewSlice {
   setGain: (g: number) => void;
   setPsnrMode: (m: PsnrMode) => void;
   setModel: (id: string) => void;
+  /** the left pane: 'original', 'bicubic' or a model id */
+  setCompare: (id: string) => void;
 }
 
 interface ExportSlice {
@@ -53,6 +57,8 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   adapter: '',
   modelId: '',
   models: [],
+  userModels: [],
+  compare: 'original',
   error: null,
   notice: null,
   media: null,
@@ -73,6 +79,7 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
 
 const mediaSlice: StateCreator<Store, [], [], MediaSlice> = () => ({
   open: (file, note) => void engine?.load(file, file.name, note),
+  addModel: (file) => void engine?.addModel(file, file.name),
   dismissError: () => engine?.dismissError(),
 });
 
@@ -90,6 +97,7 @@ const viewSlice: StateCreator<Store, [], [], ViewSlice> = () => ({
   setGain: (g) => engine?.setGain(g),
   setPsnrMode: (m) => engine?.setPsnrMode(m),
   setModel: (id) => engine?.setModel(id),
+  setCompare: (id) => void engine?.setCompare(id),
 });
 
 const exportSlice: StateCreator<Store, [], [], ExportSlice> = () => ({

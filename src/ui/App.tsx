@@ -8,6 +8,7 @@ import { PreviewNote } from './PreviewNote';
 import { Stats } from './Stats';
 import { DropZone } from './DropZone';
 import { ErrorBanner } from './ErrorBanner';
+import { LeftPaneCaption, LeftStats } from './LeftPane';
 import { useShortcuts } from './useShortcuts';
 
 export function App() {
@@ -56,9 +57,10 @@ export function App() {
         <div className="views">
           <figure>
             <figcaption>
-              {psnrMode === 'reference' ? 'model input (frame downscaled 4x)' : 'original'} {inW > 0 && `${inW}×${inH}`}
+              <LeftPaneCaption inW={inW} inH={inH} />
             </figcaption>
             <canvas ref={original} data-testid="video-original" />
+            <LeftStats />
           </figure>
           <figure>
             <figcaption>

@@ -13,6 +13,7 @@ export function Controls() {
   const psnrMode = useStore((s) => s.psnrMode);
   const models = useStore((s) => s.models);
   const modelId = useStore((s) => s.modelId);
+  const userModels = useStore((s) => s.userModels);
   const lens = useStore((s) => s.lens);
   const a = useStore.getState();
   const dur = media?.duration ?? 0;
@@ -69,7 +70,10 @@ export function Controls() {
           model{' '}
           <select data-testid="model" value={modelId} onChange={(e) => a.setModel(e.target.value)}>
             {models.map((m) => (
-              <option key={m}>{m}</option>
+              <option key={m} value={m}>
+                {m}
+                {userModels.includes(m) ? ' (yours)' : ''}
+              </option>
             ))}
           </select>
         </label>

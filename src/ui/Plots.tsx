@@ -44,7 +44,7 @@ function chart(el: HTMLElement, title: string, series: uPlot.Series[], y: uPlot.
 
 /** Every frame shown in the session as CSV (sessionLog.ts says what each column holds). */
 function downloadStats(): void {
-  const blob = new Blob(getEngine().sessionLog.csvParts(), { type: 'text/csv' });
+  const blob = new Blob(getEngine().frames.sessionLog.csvParts(), { type: 'text/csv' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = `sr4x-stats-${new Date().toISOString().slice(0, 19).replaceAll(':', '-')}.csv`;
@@ -91,7 +91,7 @@ export function Plots() {
     let raf = 0, seen = -1, last = -Infinity;
     const tick = (now: number) => {
       raf = requestAnimationFrame(tick);
-      const log = getEngine().sessionLog;
+      const log = getEngine().frames.sessionLog;
       if (log.version === seen || now - last < MIN_REDRAW_MS) return;
       seen = log.version;
       last = now;

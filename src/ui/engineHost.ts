@@ -34,11 +34,17 @@ export const pageAssets: ModelAssets = {
     if (buf.byteLength === 0) throw new ModelLoadError(`model file ${url} is empty`);
     return buf;
   },
+  /** ?model=<path>.onnx (parseParams let only this origin's through; the CSP forbids others) */
+  async url(href) {
+    const res = await fetch(new URL(href, location.href));
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return res.blob();
+  },
 };
 
 export function getEngine(): Engine {
   if (!engine) {
-    const params = parseParams(location.search);
+    const params = parseParams(location.search, location.origin);
     // threaded WASM needs cross-origin isolation (SharedArrayBuffer): the headers in vite.config.ts
     configureOrt(new URL('/ort/', location.href).href, globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
     engine = new Engine(params, (p) => useStore.getState().apply(p), pageAssets);
@@ -57,11 +63,14 @@ export function startEngine(original: HTMLCanvasElement, upscaled: HTMLCanvasEle
   const params = parseParams(location.search);
   void e.start(original, upscaled).then(async () => {
     e.resizeCanvases();
-    if (!params.demo || useStore.getState().media) return;
+    // a file dropped during start-up wins over the demo, whatever became of it (a refused
+    // file's message stays on screen)
+    if (!params.demo || e.drops.any) return;
     try {
       const res = await fetch('/demo.mp4');
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      if (!useStore.getState().media) await e.load(await res.blob(), 'demo.mp4');
+      const blob = await res.blob();
+      if (!e.drops.any) await e.load(blob, 'demo.mp4');
     } catch (err) {
       useStore.getState().apply({ notice: `demo clip not available (${(err as Error).message}); drop a video` });
     }
