@@ -5,6 +5,7 @@
 import { ALL_FORMATS, AudioBufferSink, BlobSource, Input, IsobmffInputFormat, type InputAudioTrack, type InputFormat, type InputVideoTrack, type VideoSample, type WrappedAudioBuffer } from 'mediabunny';
 import { counters } from '../gpu/resources';
 import { findMoov, mp4TableProblem } from './mp4tables';
+import { guardReads } from './spinguard';
 import { TolerantVideoSink } from './tolerant';
 import { describe, imageSize, mp4HeaderProblem, namedAsImage, sniff, STILL_FORMATS, type Sniffed } from './sniff';
 
@@ -177,6 +178,7 @@ export class MediaFile implements Media {
       try {
         format = await input.getFormat();
         container = format.name;
+        guardReads(input);
       } catch {
         const is = describe(what);
         if (what.kind === 'image' && (STILL_FORMATS as readonly string[]).includes(what.format)) {

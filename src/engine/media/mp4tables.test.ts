@@ -10,7 +10,7 @@ const box = (type: string, ...body: number[][]): number[] => {
 const table = (type: string, entries: number[][], count = entries.length) => box(type, [0, 0, 0, 0], u32(count), ...entries);
 
 /** One video track of `n` samples of 10 bytes in one chunk, with its stts (and ctts) counts. */
-function movie(o: { n?: number; stts?: number[]; ctts?: number[]; stsz?: number[]; stscFirst?: number } = {}): Uint8Array {
+function movie(o: { n?: number; stts?: number[]; ctts?: number[]; stsz?: number[]; stscFirst?: number; stscPerChunk?: number } = {}): Uint8Array {
   const n = o.n ?? 6;
   const stsz = o.stsz ?? [0, 0, 0, 0, ...u32(0), ...u32(n), ...new Array(n).fill(0).flatMap(() => u32(10))];
   const stbl = box(
@@ -18,7 +18,7 @@ function movie(o: { n?: number; stts?: number[]; ctts?: number[]; stsz?: number[
     table('stts', (o.stts ?? [n]).map((c) => [...u32(c), ...u32(512)])),
     ...(o.ctts ? [table('ctts', o.ctts.map((c) => [...u32(c), ...u32(1024)]))] : []),
     box('stsz', stsz),
-    table('stsc', [[...u32(o.stscFirst ?? 1), ...u32(n), ...u32(1)]]),
+    table('stsc', [[...u32(o.stscFirst ?? 1), ...u32(o.stscPerChunk ?? n), ...u32(1)]]),
     table('stco', [u32(48)]),
   );
   const hdlr = box('hdlr', [0, 0, 0, 0], u32(0), [...'vide'].map((c) => c.charCodeAt(0)), new Array(12).fill(0));
@@ -40,6 +40,7 @@ describe('mp4TableProblem', () => {
     expect(mp4TableProblem(movie({ n: 200, stsz: constant(200) }), 1000)).toBeNull();
     expect(mp4TableProblem(movie({ n: 200, stsz: constant(0x10000000) }), 1000)).toBe('its track 1 (video) claims 268435456 samples of 4 bytes in a 1000-byte file (stsz)');
     expect(mp4TableProblem(movie({ stscFirst: 0x01000001 }), 1000)).toBe('its track 1 (video) maps samples to chunk 16777217 of 1 (stsc)');
+    expect(mp4TableProblem(movie({ stscPerChunk: 0x0a000006 }), 1000)).toBe('its track 1 (video) puts 167772166 samples in a chunk but has 6 (stsc)');
   });
   it('reads entry lists only as far as their box goes (a flipped entry count is the demuxer\'s to report)', () => {
     const m = movie();

@@ -86,8 +86,10 @@ export function mp4TableProblem(moov: Uint8Array, fileSize: number): string | nu
       const nChunks = dv.getUint32(chunks.from + 4);
       const n = Math.min(dv.getUint32(stsc.from + 4), Math.floor((stsc.to - stsc.from - 8) / 12));
       for (let i = 0; i < n; i++) {
-        const first = dv.getUint32(stsc.from + 8 + i * 12);
+        const first = dv.getUint32(stsc.from + 8 + i * 12), perChunk = dv.getUint32(stsc.from + 12 + i * 12);
         if (first > nChunks + 1) return `its ${track} maps samples to chunk ${first} of ${nChunks} (stsc)`;
+        // the demuxer sums a chunk's sample sizes for every packet it reads
+        if (perChunk > samples) return `its ${track} puts ${perChunk} samples in a chunk but has ${samples} (stsc)`;
       }
     }
   }
