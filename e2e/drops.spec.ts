@@ -51,6 +51,42 @@ test('a video whose first key frame is zeros is refused at once (the decoder fai
   await expect(banner(page)).toContainText('"zeroed-key.mp4": its first frame could not be decoded', { timeout: 5000 });
 });
 
+/** `name`'s bytes with `edit` applied (in place on a copy). */
+function edited(name: string, edit: (b: Buffer) => void): Buffer {
+  const b = fs.readFileSync(clip(name));
+  edit(b);
+  return b;
+}
+
+/** Where the table `type` of tiny32.mp4's one track starts its entries (after version/flags and count). */
+function entries(b: Buffer, type: string): number {
+  const box = units('tiny32.mp4', b).find((u) => u.name === type)!;
+  return box.header + 8;
+}
+
+/** odd33x19.webm's first element of `id` (the layout depends on the ffmpeg that made it). */
+const element = (b: Buffer, id: string) => units('odd33x19.webm', b).find((u) => u.name === id)!;
+
+test('files that froze or hung the page are answered at once (found by the fuzz test)', async ({ page }) => {
+  await openPlayer(page, 'backend=wasm');
+  const cases: Array<[string, Buffer, string | RegExp]> = [
+    // Matroska resync on garbage where a level-1 element should be: the demuxer re-read one spot for
+    // ever (the fuzz test's copies zeroed 52..271 and 858..1040 of it): the SeekHead's size unreadable,
+    // and zeros from the first Cluster to 6 bytes before the end
+    ['stuck-segment.webm', edited('odd33x19.webm', (b) => b.fill(0, element(b, '0x114d9b74').start + 4, element(b, '0x114d9b74').start + 5)), /"stuck-segment\.webm" .*the demuxer is stuck, reading byte \d+ over and over/],
+    ['stuck-cluster.webm', edited('odd33x19.webm', (b) => b.fill(0, element(b, '0x1f43b675').start, b.length - 6)), /"stuck-cluster\.webm" .*the demuxer is stuck, reading byte \d+ over and over/],
+    // sample tables: a flipped high byte of a count, expanded sample by sample
+    ['ctts.mp4', edited('tiny32.mp4', (b) => (b[entries(b, 'ctts')] = 0xb5)), /"ctts\.mp4" is a damaged MP4 file: its track 1 \(video\) claims \d+ samples in its ctts box but has 6/],
+    ['stsc.mp4', edited('tiny32.mp4', (b) => (b[entries(b, 'stsc') + 4] = 0x70)), /"stsc\.mp4" is a damaged MP4 file: its track 1 \(video\) puts \d+ samples in a chunk but has 6 \(stsc\)/],
+  ];
+  for (const [name, buffer, message] of cases) {
+    const t = Date.now();
+    await page.getByTestId('file-input').setInputFiles({ name, mimeType: name.endsWith('.webm') ? 'video/webm' : 'video/mp4', buffer });
+    await expect(banner(page)).toContainText(message, { timeout: 5000 });
+    console.log(`${name}: answered in ${Date.now() - t} ms: ${(await banner(page).textContent())!.replace(/×$/, '')}`);
+  }
+});
+
 test('a file that breaks after a newer drop was refused: the newer file keeps its message (the drops lost in issue 14)', async ({ page }) => {
   await openPlayer(page, 'backend=wasm');
   await dropClip(page, 'midbreak16.mp4');
