@@ -157,6 +157,27 @@ test('a video dropped while the model is still loading opens, and plays once the
   await expect(banner(page)).toHaveCount(0);
 });
 
+test('a video dropped while another model loads starts at its beginning once the model is there', async ({ page }) => {
+  await openPlayer(page, 'backend=wasm');
+  await dropClip(page, 'long8.mp4');
+  await expect.poll(async () => (await state(page)).timestamp, { timeout: 30_000 }).toBeGreaterThan(1);
+  const release = await slowModels(page);
+  const other = await page.evaluate(() => {
+    const s = (window as any).__sr.engine;
+    return s.models.manifest.models.map((m: { id: string }) => m.id).find((id: string) => id !== s.models.model.id);
+  });
+  await page.getByTestId('model').selectOption(other);
+  await expect.poll(async () => (await state(page)).modelReady).toBe(false);
+  const dropped: number = await page.evaluate(() => performance.now());
+  await dropClip(page, 'tiny48x32.mp4');
+  await expect(page.locator('footer')).toContainText('tiny48x32.mp4 · 48×32');
+  release();
+  await waitFrames(page, 1, (await state(page)).framesProcessed);
+  const log: Array<{ t: number; start: number }> = await page.evaluate(() => (window as any).__sr.frameLog());
+  const first = log.find((e) => e.start > dropped)!.t;
+  expect(first).toBe(0); // not long8.mp4's time (it was past 1 s: clamped, the new file began at its end)
+});
+
 test('drops during an export are answered at once: a bad file by its message, a good one opens when the export ends', async ({ page }) => {
   await openPlayer(page, 'backend=wasm&save=download');
   await dropClip(page, 'long8.mp4'); // 1000 frames: the export runs long enough

@@ -319,6 +319,8 @@ export class Engine {
         this.openSeq = seq;
         this.frames.reset(opened);
         const info = o.media.info;
+        // where a model that arrives later (start-up, a switch, a recovered device) picks it up
+        this.frames.shown = { frameIndex: 0, timestamp: info.firstTimestamp };
         this.viewport?.reset();
         this.drops.open(seq);
         this.onState({ media: info, error: this.modelError, notice: [note, silentNote(info)].filter(Boolean).join('; ') || null, frameIndex: 0, time: info.firstTimestamp, stats: emptyStats(this.psnrMode) });
