@@ -8,17 +8,16 @@ import { PlaybackClock } from './clock';
 import { debugHook } from './debugHook';
 import { DeviceRecovery } from './recovery';
 import { Drops } from './drops';
-import type { CpuRunner, EngineName, Runner } from './inference/types';
+import type { CpuRunner, Runner } from './inference/types';
 import { Exporter } from './export';
 import type { ExportChoice } from './export/run';
 import { checkInputSize } from './limits';
 import { JobLoop, type Job } from './loop';
 import type { MediaInfo } from './media';
 import { ModelChoice, type ModelAssets } from './models';
-import type { ModelEntry } from './manifest';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
-import { createFrameProcessor, type Compare, type FrameProcessor, type FrameSettings } from './pipeline';
-import { checkSize, mb, PROBE_SIDE } from './inference/check';
+import { createFrameProcessor, type FrameProcessor, type FrameSettings } from './pipeline';
+import { Panes } from './panes';
 import type { EnginePatch } from './snapshot';
 import { emptyStats, type EngineStats } from './stats';
 import { Frames } from './frames';
@@ -32,12 +31,12 @@ export type { EnginePatch, EngineSnapshot } from './snapshot';
 /** The picture's latency counted ahead of the sound at most (a first frame's engine pick is not its pace). */
 const MAX_AV_LEAD_S = 0.25;
 
-const ENGINE_LABEL = { ort: 'onnxruntime-web', wgsl: 'WGSL', auto: 'auto…' } as const;
 
 export class Engine {
   /** @internal (the debug hook reads these) */
   platform: Platform | null = null;
-  runner: Runner | CpuRunner | null = null;
+  /** the models the panes run (the right pane's, and the left's in the A/B view) */
+  readonly panes: Panes;
   processor: FrameProcessor | null = null;
   readonly models: ModelChoice;
   readonly clock = new PlaybackClock();
@@ -65,23 +64,37 @@ export class Engine {
   /** resolves once the platform is chosen and the loop runs: a file dropped before waits for it */
   private started!: () => void;
   private readonly canOpen = new Promise<void>((r) => (this.started = r));
-  /** the model's load error stays on screen (a new video does not clear it) until a model loads */
-  private modelError: string | null = null;
   readonly exporter: Exporter;
-  /** the left pane (the A/B view): 'original', 'bicubic' or a model id, and that model's runner */
-  private compareId = 'original';
-  private compareRunner: Runner | CpuRunner | null = null;
-  /** the newest left-pane choice wins over one still loading */
-  private compareSeq = 0;
 
   constructor(
     private readonly params: UrlParams,
     private readonly onState: (p: EnginePatch) => void,
-    private readonly assets: ModelAssets,
+    assets: ModelAssets,
   ) {
     this.view = params.view ?? 'full';
     this.psnrMode = params.psnr ?? 'consistency';
     this.models = new ModelChoice(assets, params.engine);
+    this.panes = new Panes(this.models, assets, {
+      platform: () => this.platform,
+      processor: () => this.processor,
+      remakeProcessor: () => {
+        this.processor?.dispose();
+        this.processor = this.makeProcessor(this.platform!);
+      },
+      exclusive: (fn) => this.loop.exclusive(fn),
+      modelChanged: () => this.frames.modelChanged(),
+      showCurrent: () => {
+        if (this.transport.media) this.seek(this.lastTimestamp);
+      },
+      viewFull: () => {
+        if (this.view !== 'full') this.setView('full');
+      },
+      rerender: () => (this.needRerender = true),
+      onState: (p) => this.onState(p),
+      say: (msg) => this.say(msg),
+      fail: (msg) => this.fail(msg),
+      clearError: () => this.clearError(),
+    });
     this.transport = new Transport(this.clock, {
       notice: (msg) => this.onState({ notice: msg }),
       stop: () => this.setPlaying(false),
@@ -140,22 +153,37 @@ export class Engine {
       notice: (msg) => this.onState({ notice: msg }),
       fail: (msg) => this.fail(msg),
       rebuild: async () => {
-        const compare = this.compareId;
+        const compare = this.panes.compareId;
         await this.loop.exclusive(async () => {
-          await this.dropRunner();
-          await this.dropCompare();
+          await this.panes.dropRunner();
+          await this.panes.dropCompare();
           this.processor?.dispose();
           this.processor = null;
           this.platform = await recreatePlatform(this.platform!);
           this.processor = this.makeProcessor(this.platform);
         });
-        if (this.models.model) await this.loadModel(this.models.model);
-        await this.setCompare(compare);
+        if (this.models.model) await this.panes.load(this.models.model);
+        await this.panes.setCompare(compare);
         this.clearError();
         return this.platform!.gpu!.device;
       },
     });
     this.loop = new JobLoop((now) => this.pushStats(now), () => this.nextJob(), (e) => this.fail(e instanceof Error ? e.message : String(e)));
+  }
+
+  /** the right pane's model runner (null while none is loaded) */
+  get runner(): Runner | CpuRunner | null {
+    return this.panes.runner;
+  }
+
+  /** what the left pane is set to show ('original', 'bicubic' or a model id; the debug hook) */
+  get compareShown(): string {
+    return this.panes.compareId;
+  }
+
+  /** The left pane: 'original', 'bicubic' or a model id (panes.ts). */
+  setCompare(id: string): Promise<void> {
+    return this.panes.setCompare(id);
   }
 
   get viewportView(): Viewport {
@@ -194,98 +222,22 @@ export class Engine {
   private async loadFirstModel(): Promise<void> {
     try {
       const warning = await this.models.load(this.params.model);
-      this.onState({ ...this.modelList(), modelId: this.models.model!.id });
+      this.onState({ ...this.panes.modelList(), modelId: this.models.model!.id });
       if (warning) this.onState({ notice: warning });
     } catch (e) {
       this.fail((e as Error).message);
       return;
     }
-    await this.loadModel(this.models.model!);
+    await this.panes.load(this.models.model!);
     // ?model=<path>.onnx: the user's model, checked like a dropped one, beside the default
     const url = this.params.modelUrl;
-    if (url) await this.addModelFromUrl(url);
-  }
-
-  private async addModelFromUrl(url: string): Promise<void> {
-    const name = decodeURIComponent(url.split(/[?#]/)[0].split('/').pop() || url);
-    let blob: Blob;
-    try {
-      if (!this.assets.url) throw new Error('this host loads no models by URL');
-      blob = await this.assets.url(url);
-    } catch (e) {
-      this.say(`the model ?model=${url} could not be fetched: ${(e as Error).message}`);
-      return;
-    }
-    await this.addModelNow(blob, name);
-  }
-
-  private modelList() {
-    return { models: this.models.all.map((m) => m.id), userModels: this.models.user.map((m) => m.id) };
+    if (url) await this.panes.addFromUrl(url);
   }
 
   private makeProcessor(p: Platform): FrameProcessor {
     const proc = createFrameProcessor(p, { original: this.canvases[0], upscaled: this.canvases[1], viewport: this.viewport!.view });
-    proc.setCompare(this.compareChoice());
+    proc.setCompare(this.panes.compareChoice());
     return proc;
-  }
-
-  /** what the left pane is set to show ('original', 'bicubic' or a model id; the debug hook) */
-  get compareShown(): string {
-    return this.compareId;
-  }
-
-  private compareChoice(): Compare {
-    return this.compareRunner ?? (this.compareId === 'bicubic' ? 'bicubic' : 'original');
-  }
-
-  /** Lets go of the left pane's model (the pane shows the original until it is chosen again). */
-  private async dropCompare(): Promise<void> {
-    const old = this.compareRunner;
-    this.compareRunner = null;
-    this.processor?.setCompare(this.compareChoice());
-    await old?.dispose().catch(() => undefined);
-  }
-
-  /** Lets go of the runner (the processor first lets go of the outputs it holds). */
-  private async dropRunner(): Promise<void> {
-    this.processor?.setRunner(null);
-    const old = this.runner;
-    this.runner = null;
-    await old?.dispose().catch(() => undefined);
-  }
-
-  private async loadModel(m: ModelEntry): Promise<void> {
-    const p = this.platform;
-    if (!p) return;
-    this.onState({ status: 'loading', modelId: m.id });
-    await this.loop.exclusive(() => this.dropRunner());
-    try {
-      const runner = await this.models.createRunner(m, p, (e, d) => this.reportEngine(e, d));
-      this.runner = runner;
-      this.processor!.setRunner(runner);
-      if (m !== this.models.model) this.frames.modelChanged();
-      this.models.model = m;
-      this.modelError = null;
-      this.onState({ status: 'ready', modelId: m.id });
-      this.clearError();
-      if (this.transport.media) this.seek(this.lastTimestamp);
-    } catch (e) {
-      if (p.backend === 'webgpu' && p.dtype === 'fp16' && !m.user) {
-        // e.g. an EP or driver that rejects the FP16 graph: the FP32 model still runs
-        p.dtype = 'fp32';
-        p.note = `the FP16 model failed (${(e as Error).message}); running FP32`;
-        this.processor?.dispose();
-        this.processor = this.makeProcessor(p);
-        this.onState({ backend: 'webgpu fp32', backendNote: p.note });
-        return this.loadModel(m);
-      }
-      this.modelError = (e as Error).message;
-      this.fail(this.modelError);
-    }
-  }
-
-  private reportEngine(engine: EngineName | 'auto', detail: string | null): void {
-    this.onState({ engine: ENGINE_LABEL[engine], backendNote: [this.platform?.note, detail].filter(Boolean).join('; ') || null });
   }
 
   // ---------------------------------------------------------------- commands (called by the UI)
@@ -311,7 +263,7 @@ export class Engine {
         // the export holds the loop until it ends: the file opens then, and says so now
         const msg = `"${name}" opens when the export ends (cancel the export to open it now)`;
         this.drops.wait(seq, msg);
-        this.onState({ error: this.modelError, notice: msg });
+        this.onState({ error: this.panes.modelError, notice: msg });
       }
       return await this.loop.exclusive(async () => {
         if (!this.drops.isNewest(seq)) return this.superseded(seq, o);
@@ -323,7 +275,7 @@ export class Engine {
         this.frames.shown = { frameIndex: 0, timestamp: info.firstTimestamp };
         this.viewport?.reset();
         this.drops.open(seq);
-        this.onState({ media: info, error: this.modelError, notice: [note, silentNote(info)].filter(Boolean).join('; ') || null, frameIndex: 0, time: info.firstTimestamp, stats: emptyStats(this.psnrMode) });
+        this.onState({ media: info, error: this.panes.modelError, notice: [note, silentNote(info)].filter(Boolean).join('; ') || null, frameIndex: 0, time: info.firstTimestamp, stats: emptyStats(this.psnrMode) });
         await this.frames.showNext(true);
         if (this.processor) this.drops.played(seq);
         this.setPlaying(info.kind === 'video');
@@ -432,7 +384,7 @@ export class Engine {
 
   setModel(id: string): void {
     const m = this.models.find(id);
-    if (m && m !== this.models.model) void this.loadModel(m);
+    if (m && m !== this.models.model) void this.panes.load(m);
   }
 
   /** A user's model file (a drop, the picker, ?model=<url>): checked (models.ts: its size, inputs
@@ -442,89 +394,7 @@ export class Engine {
   async addModel(file: Blob, name: string): Promise<boolean> {
     await this.canOpen;
     await this.modelLoaded; // the first model first: it would replace this one when it came
-    return this.addModelNow(file, name);
-  }
-
-  private async addModelNow(file: Blob, name: string): Promise<boolean> {
-    const p = this.platform!;
-    let got: Awaited<ReturnType<ModelChoice['addUser']>>;
-    try {
-      checkSize(name, file.size);
-      this.onState({ notice: `checking the model "${name}"…` });
-      got = await this.models.addUser(name, new Uint8Array(await file.arrayBuffer()), p);
-    } catch (e) {
-      this.onState({ notice: null });
-      this.say((e as Error).message);
-      return false;
-    }
-    const { entry, runner } = got;
-    const before = this.models.model, old = this.runner;
-    // an auto pick not made yet (no frame shown) is not the left pane's to make: a fresh runner goes there
-    const keep = old && before && !(old as Runner).undecided;
-    await this.loop.exclusive(async () => {
-      this.processor!.setRunner(runner);
-      this.runner = runner;
-      this.models.model = entry;
-      if (keep) {
-        // the model that ran so far goes to the left pane, as it is (nothing to load)
-        ++this.compareSeq;
-        const prev = this.compareRunner;
-        this.compareRunner = old;
-        this.compareId = before!.id;
-        this.processor!.setCompare(old!);
-        await prev?.dispose().catch(() => undefined);
-      } else {
-        await old?.dispose().catch(() => undefined);
-      }
-    });
-    if (!keep && old && before) void this.setCompare(before.id);
-    this.frames.modelChanged();
-    this.modelError = null;
-    this.reportEngine('ort', null);
-    if (this.view !== 'full') this.setView('full'); // it has no low-frequency file
-    const u = entry.user!, sum = u.summary;
-    const checked = sum
-      ? `input "${sum.input}", output "${sum.output}", ${u.dtype === 'fp16' ? 'float16' : 'float32'}, ${PROBE_SIDE}x${PROBE_SIDE} -> ${sum.probe.join('x')} (4x), ${mb(u.size)}`
-      : `${u.dtype === 'fp16' ? 'float16' : 'float32'}, ${mb(u.size)}`;
-    const leftId = old && before ? before.id : this.compareId;
-    const where = leftId === 'original' ? '' : leftId === 'bicubic' ? ', bicubic on the left' : `, ${leftId} on the left (the menu above it: original, bicubic or any model)`;
-    this.onState({ ...this.modelList(), status: 'ready', modelId: entry.id, compare: leftId, notice: `model "${name}" checked (${checked}): it runs on the right${where}` });
-    this.clearError();
-    if (this.transport.media) this.seek(this.lastTimestamp);
-    return true;
-  }
-
-  /** What the left pane shows: 'original', 'bicubic', or a model's id (its runner loads first; the
-   *  pane keeps what it showed until then). Both panes show the same frame at the same zoom, each
-   *  with its PSNR; the lens, when on, applies to both. */
-  async setCompare(id: string): Promise<void> {
-    const p = this.platform;
-    if (!p || (id === this.compareId && (this.compareRunner || id === 'original' || id === 'bicubic'))) return;
-    const seq = ++this.compareSeq;
-    let runner: Runner | CpuRunner | null = null;
-    if (id !== 'original' && id !== 'bicubic') {
-      const m = this.models.find(id);
-      if (!m) return;
-      try {
-        runner = await this.models.createRunner(m, p, () => undefined, true);
-      } catch (e) {
-        if (seq === this.compareSeq) this.say(`the left pane's model ${id} could not be loaded: ${(e as Error).message}`);
-        this.onState({ compare: this.compareId });
-        return;
-      }
-      if (seq !== this.compareSeq) {
-        await runner.dispose().catch(() => undefined);
-        return;
-      }
-    }
-    await this.loop.exclusive(async () => {
-      await this.dropCompare();
-      this.compareRunner = runner;
-      this.compareId = id;
-      this.processor?.setCompare(this.compareChoice());
-    });
-    this.needRerender = true;
-    this.onState({ compare: id });
+    return this.panes.addUser(file, name);
   }
 
   dismissError(): void {
@@ -621,8 +491,8 @@ export class Engine {
     this.loop.stop();
     await this.audio.dispose();
     await this.transport.close();
-    await this.dropRunner();
-    await this.dropCompare();
+    await this.panes.dropRunner();
+    await this.panes.dropCompare();
     this.viewport?.dispose();
     this.platform?.gpu?.device.destroy();
   }

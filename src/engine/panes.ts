@@ -1,0 +1,204 @@
+// The models the two panes run: the right pane's (the player's model) and, in the A/B view, the
+// left pane's (another model, bicubic, or the original). Loading one, switching, the FP16 -> FP32
+// fallback, and a user's own model: checked, added to the list for the session, run on the right
+// with the model that ran so far moved to the left.
+import type { Platform } from './backend';
+import { checkSize, mb, PROBE_SIDE } from './inference/check';
+import type { CpuRunner, EngineName, Runner } from './inference/types';
+import type { ModelEntry } from './manifest';
+import type { ModelAssets, ModelChoice } from './models';
+import type { Compare, FrameProcessor } from './pipeline';
+import type { EnginePatch } from './snapshot';
+
+const ENGINE_LABEL = { ort: 'onnxruntime-web', wgsl: 'WGSL', auto: 'auto…' } as const;
+
+export interface PanesHost {
+  platform(): Platform | null;
+  processor(): FrameProcessor | null;
+  /** a new processor for the platform as it now is (its precision changed) */
+  remakeProcessor(): void;
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** a new model may keep up (frames.ts says "falling behind" again) */
+  modelChanged(): void;
+  /** the frame on screen again, through the new model */
+  showCurrent(): void;
+  /** the full view (a model with no low-frequency part) */
+  viewFull(): void;
+  /** the frame on screen drawn again (the left pane changed) */
+  rerender(): void;
+  onState(p: EnginePatch): void;
+  /** a message in the banner */
+  say(msg: string): void;
+  fail(msg: string): void;
+  clearError(): void;
+}
+
+export class Panes {
+  /** the right pane's model */
+  runner: Runner | CpuRunner | null = null;
+  /** the model's load error stays on screen (a new video does not clear it) until a model loads */
+  modelError: string | null = null;
+  /** the left pane (the A/B view): 'original', 'bicubic' or a model id, and that model's runner */
+  compareId = 'original';
+  private compareRunner: Runner | CpuRunner | null = null;
+  /** the newest left-pane choice wins over one still loading */
+  private compareSeq = 0;
+
+  constructor(
+    private readonly models: ModelChoice,
+    private readonly assets: ModelAssets,
+    private readonly host: PanesHost,
+  ) {}
+
+  async addFromUrl(url: string): Promise<void> {
+    const name = decodeURIComponent(url.split(/[?#]/)[0].split('/').pop() || url);
+    let blob: Blob;
+    try {
+      if (!this.assets.url) throw new Error('this host loads no models by URL');
+      blob = await this.assets.url(url);
+    } catch (e) {
+      this.host.say(`the model ?model=${url} could not be fetched: ${(e as Error).message}`);
+      return;
+    }
+    await this.addUser(blob, name);
+  }
+
+  modelList() {
+    return { models: this.models.all.map((m) => m.id), userModels: this.models.user.map((m) => m.id) };
+  }
+
+  compareChoice(): Compare {
+    return this.compareRunner ?? (this.compareId === 'bicubic' ? 'bicubic' : 'original');
+  }
+
+  /** Lets go of the left pane's model (the pane shows the original until it is chosen again). */
+  async dropCompare(): Promise<void> {
+    const old = this.compareRunner;
+    this.compareRunner = null;
+    this.host.processor()?.setCompare(this.compareChoice());
+    await old?.dispose().catch(() => undefined);
+  }
+
+  /** Lets go of the runner (the processor first lets go of the outputs it holds). */
+  async dropRunner(): Promise<void> {
+    this.host.processor()?.setRunner(null);
+    const old = this.runner;
+    this.runner = null;
+    await old?.dispose().catch(() => undefined);
+  }
+
+  async load(m: ModelEntry): Promise<void> {
+    const p = this.host.platform();
+    if (!p) return;
+    this.host.onState({ status: 'loading', modelId: m.id });
+    await this.host.exclusive(() => this.dropRunner());
+    try {
+      const runner = await this.models.createRunner(m, p, (e, d) => this.reportEngine(e, d));
+      this.runner = runner;
+      this.host.processor()!.setRunner(runner);
+      if (m !== this.models.model) this.host.modelChanged();
+      this.models.model = m;
+      this.modelError = null;
+      this.host.onState({ status: 'ready', modelId: m.id });
+      this.host.clearError();
+      this.host.showCurrent();
+    } catch (e) {
+      if (p.backend === 'webgpu' && p.dtype === 'fp16' && !m.user) {
+        // e.g. an EP or driver that rejects the FP16 graph: the FP32 model still runs
+        p.dtype = 'fp32';
+        p.note = `the FP16 model failed (${(e as Error).message}); running FP32`;
+        this.host.remakeProcessor();
+        this.host.onState({ backend: 'webgpu fp32', backendNote: p.note });
+        return this.load(m);
+      }
+      this.modelError = (e as Error).message;
+      this.host.fail(this.modelError);
+    }
+  }
+
+  reportEngine(engine: EngineName | 'auto', detail: string | null): void {
+    this.host.onState({ engine: ENGINE_LABEL[engine], backendNote: [this.host.platform()?.note, detail].filter(Boolean).join('; ') || null });
+  }
+
+  async addUser(file: Blob, name: string): Promise<boolean> {
+    const p = this.host.platform()!;
+    let got: Awaited<ReturnType<ModelChoice['addUser']>>;
+    try {
+      checkSize(name, file.size);
+      this.host.onState({ notice: `checking the model "${name}"…` });
+      got = await this.models.addUser(name, new Uint8Array(await file.arrayBuffer()), p);
+    } catch (e) {
+      this.host.onState({ notice: null });
+      this.host.say((e as Error).message);
+      return false;
+    }
+    const { entry, runner } = got;
+    const before = this.models.model, old = this.runner;
+    // an auto pick not made yet (no frame shown) is not the left pane's to make: a fresh runner goes there
+    const keep = old && before && !(old as Runner).undecided;
+    await this.host.exclusive(async () => {
+      this.host.processor()!.setRunner(runner);
+      this.runner = runner;
+      this.models.model = entry;
+      if (keep) {
+        // the model that ran so far goes to the left pane, as it is (nothing to load)
+        ++this.compareSeq;
+        const prev = this.compareRunner;
+        this.compareRunner = old;
+        this.compareId = before!.id;
+        this.host.processor()!.setCompare(old!);
+        await prev?.dispose().catch(() => undefined);
+      } else {
+        await old?.dispose().catch(() => undefined);
+      }
+    });
+    if (!keep && old && before) void this.setCompare(before.id);
+    this.host.modelChanged();
+    this.modelError = null;
+    this.reportEngine('ort', null);
+    this.host.viewFull(); // it has no low-frequency file
+    const u = entry.user!, sum = u.summary;
+    const checked = sum
+      ? `input "${sum.input}", output "${sum.output}", ${u.dtype === 'fp16' ? 'float16' : 'float32'}, ${PROBE_SIDE}x${PROBE_SIDE} -> ${sum.probe.join('x')} (4x), ${mb(u.size)}`
+      : `${u.dtype === 'fp16' ? 'float16' : 'float32'}, ${mb(u.size)}`;
+    const leftId = old && before ? before.id : this.compareId;
+    const where = leftId === 'original' ? '' : leftId === 'bicubic' ? ', bicubic on the left' : `, ${leftId} on the left (the menu above it: original, bicubic or any model)`;
+    this.host.onState({ ...this.modelList(), status: 'ready', modelId: entry.id, compare: leftId, notice: `model "${name}" checked (${checked}): it runs on the right${where}` });
+    this.host.clearError();
+    this.host.showCurrent();
+    return true;
+  }
+
+  /** What the left pane shows: 'original', 'bicubic', or a model's id (its runner loads first; the
+   *  pane keeps what it showed until then). Both panes show the same frame at the same zoom, each
+   *  with its PSNR; the lens, when on, applies to both. */
+  async setCompare(id: string): Promise<void> {
+    const p = this.host.platform();
+    if (!p || (id === this.compareId && (this.compareRunner || id === 'original' || id === 'bicubic'))) return;
+    const seq = ++this.compareSeq;
+    let runner: Runner | CpuRunner | null = null;
+    if (id !== 'original' && id !== 'bicubic') {
+      const m = this.models.find(id);
+      if (!m) return;
+      try {
+        runner = await this.models.createRunner(m, p, () => undefined, true);
+      } catch (e) {
+        if (seq === this.compareSeq) this.host.say(`the left pane's model ${id} could not be loaded: ${(e as Error).message}`);
+        this.host.onState({ compare: this.compareId });
+        return;
+      }
+      if (seq !== this.compareSeq) {
+        await runner.dispose().catch(() => undefined);
+        return;
+      }
+    }
+    await this.host.exclusive(async () => {
+      await this.dropCompare();
+      this.compareRunner = runner;
+      this.compareId = id;
+      this.host.processor()?.setCompare(this.compareChoice());
+    });
+    this.host.rerender();
+    this.host.onState({ compare: id });
+  }
+}
