@@ -93,12 +93,12 @@ async function pipelineRow(ctx, base, backend, clip, { frames = PIPE_FRAMES, len
     // free-running: every frame as fast as the pipeline goes (no waiting for timestamps, no drops),
     // so wall time per frame is the throughput the 60 fps target is about
     await p.evaluate(() => window.__sr.setRealtime(false));
-    const start = await p.evaluate(() => ({ f: window.__sr.state().framesProcessed, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now() }));
+    const start = await p.evaluate(() => ({ cost: { ...(window.__sr.engine.processor?.cost ?? {}) }, f: window.__sr.state().framesProcessed, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now() }));
     await p.waitForFunction((o) => window.__sr.state().framesProcessed >= o.f + o.n || performance.now() - o.t > o.max,
       { f: start.f, n: frames, t: start.t, max: MAX_MS * 3 }, { timeout: MAX_MS * 3 + 300_000, polling: 100 });
     const end = await p.evaluate(() => {
       const s = window.__sr.state(), l = window.__sr.latencies();
-      return { f: s.framesProcessed, modelClock: s.modelClock, playerEngine: s.engine, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now(),
+      return { cost: { ...(window.__sr.engine.processor?.cost ?? {}) }, f: s.framesProcessed, modelClock: s.modelClock, playerEngine: s.engine, b: window.__benchReadback.bytes, m: window.__benchReadback.maps, t: performance.now(),
         lat: l.frame, mod: l.model, dtype: s.dtype, input: s.input, lens: window.__sr.lens(),
         latencyText: document.querySelector('[data-testid=stat-latency]')?.textContent ?? null,
         backendText: document.querySelector('[data-testid=stat-backend]')?.textContent ?? null };
@@ -108,12 +108,16 @@ async function pipelineRow(ctx, base, backend, clip, { frames = PIPE_FRAMES, len
     // is wall time / frames; latency (start to GPU done) is reported beside it
     const latency_ms = median(end.lat.slice(-n)), model_ms = median(end.mod.slice(-n));
     const frame_ms = n ? (end.t - start.t) / n : NaN;
+    // the CPU path only: its own passes' main-thread time per frame (ingest, drawing, PSNR)
+    const cf = (end.cost.frames ?? 0) - (start.cost.frames ?? 0);
+    const passes_ms = cf > 0 ? (end.cost.passesMs - start.cost.passesMs) / cf : null;
     const row = { engine: 'sr4x-player', backend, precision: end.dtype, input: end.input ? [end.input.width, end.input.height] : null,
       model_ms: r3(model_ms), frame_ms: r3(frame_ms), latency_ms: r3(latency_ms), fps: r3(1000 / frame_ms), model_clock: end.modelClock, player_engine: end.playerEngine, kind: 'pipeline', frames: n,
       overhead: r3(frame_ms / model_ms - 1), lens: end.lens,
+      passes_ms: passes_ms == null ? null : r3(passes_ms), passes_over_model: passes_ms == null ? null : r3(passes_ms / model_ms),
       readback_bytes_per_frame: n ? (end.b - start.b) / n : null, readback_maps_per_frame: n ? (end.m - start.m) / n : null,
       stat_backend: end.backendText, stat_latency: end.latencyText, status: n > 0 ? 'ok' : 'no frames' };
-    log(`  ${label} ${end.dtype} ${row.input?.join('x')}: frame ${row.frame_ms} ms (${row.fps} fps, latency ${row.latency_ms}), model ${row.model_ms} ms (${row.player_engine}, ${row.model_clock}), overhead ${r3(row.overhead * 100)}%, readback ${row.readback_bytes_per_frame} B/frame (${n} frames)`);
+    log(`  ${label} ${end.dtype} ${row.input?.join('x')}: frame ${row.frame_ms} ms (${row.fps} fps, latency ${row.latency_ms}), model ${row.model_ms} ms (${row.player_engine}, ${row.model_clock}), overhead ${r3(row.overhead * 100)}%${passes_ms == null ? '' : ` (own passes ${row.passes_ms} ms = ${r3(row.passes_over_model * 100)}% of the model)`}, readback ${row.readback_bytes_per_frame} B/frame (${n} frames)`);
     return row;
   } catch (e) {
     log(`  ${label} error: ${e.message}`);
@@ -225,15 +229,15 @@ async function main() {
       versions: { chromium: version, node: process.version, 'onnxruntime-web': ortVersions?.web ?? pkg('onnxruntime-web'), vite: pkg('vite'), playwright: pkg('@playwright/test'), commit },
       cpu, adapter, cross_origin_isolated: coi, wasm_threads: threads,
       model: { id: model.entry.id, channels: model.entry.channels ?? null, generated: model.generated, notes: model.entry.notes ?? null },
-      method: 'model_ms: median per frame after warm-up (>= 2 runs and >= 1.5 s) (WebGPU: run + onSubmittedWorkDone, IO on the GPU). pipeline: the player free-running on a generated clip; frame_ms = wall time / frames (throughput: frames overlap on the GPU), latency_ms = median start-to-GPU-done, model_ms = the player\'s own model time (model_clock: gpu = GPU timestamps, queue = waiting for the queue, cpu = wall clock without WebGPU), overhead = frame/model - 1, frame_over_model_only only where the player ran onnxruntime-web as the model-only rows do; readback = bytes of every GPUBuffer.mapAsync(READ) in the page / frames.',
+      method: 'model_ms: median per frame after warm-up (>= 2 runs and >= 1.5 s) (WebGPU: run + onSubmittedWorkDone, IO on the GPU). pipeline: the player free-running on a generated clip; frame_ms = wall time / frames (throughput: frames overlap on the GPU), latency_ms = median start-to-GPU-done, model_ms = the player\'s own model time (model_clock: gpu = GPU timestamps, queue = waiting for the queue, cpu = wall clock without WebGPU), overhead = frame/model - 1 (wall time: includes scheduling, messages to the WASM worker, React), passes_ms = the CPU path\'s own passes (ingest, drawing, PSNR) in main-thread time per frame, passes_over_model = passes_ms / model_ms, frame_over_model_only only where the player ran onnxruntime-web as the model-only rows do; readback = bytes of every GPUBuffer.mapAsync(READ) in the page / frames.',
       results,
     };
     writeResults(ROOT, env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-${date.slice(0, 10)}.json`), doc, t0, log);
-    console.log('\nkind        backend precision input      lens  model_ms   frame_ms  overhead  readback B/frame  export fps (live)');
+    console.log('\nkind        backend precision input      lens  model_ms   frame_ms  overhead  own passes  readback B/frame  export fps (live)');
     for (const r of results) {
       const lens = r.kind === 'lens' ? (r.lens_side ? `${r.lens?.region.width ?? '?'}` : 'all') : '-';
       const exp = r.kind === 'export' ? `${r.export_fps} (${r.live_fps})` : '-';
-      console.log(`${r.kind.padEnd(11)} ${String(r.backend).padEnd(7)} ${String(r.precision).padEnd(9)} ${String(r.input?.join('x') ?? '-').padEnd(9)} ${lens.padStart(5)} ${String(r.model_ms ?? '-').padStart(9)} ${String(r.frame_ms ?? '-').padStart(10)} ${String(r.overhead != null ? (r.overhead * 100).toFixed(1) + '%' : '-').padStart(9)} ${String(r.readback_bytes_per_frame ?? '-').padStart(17)}  ${exp}${r.error ? '  ' + r.error.slice(0, 80) : ''}`);
+      console.log(`${r.kind.padEnd(11)} ${String(r.backend).padEnd(7)} ${String(r.precision).padEnd(9)} ${String(r.input?.join('x') ?? '-').padEnd(9)} ${lens.padStart(5)} ${String(r.model_ms ?? '-').padStart(9)} ${String(r.frame_ms ?? '-').padStart(10)} ${String(r.overhead != null ? (r.overhead * 100).toFixed(1) + '%' : '-').padStart(9)} ${String(r.passes_over_model != null ? (r.passes_over_model * 100).toFixed(1) + '%' : '-').padStart(11)} ${String(r.readback_bytes_per_frame ?? '-').padStart(17)}  ${exp}${r.error ? '  ' + r.error.slice(0, 80) : ''}`);
     }
   }
 }

@@ -7,13 +7,10 @@ import { choosePlatform, recreatePlatform, type Platform } from './backend';
 import { PlaybackClock } from './clock';
 import { debugHook } from './debugHook';
 import { DeviceRecovery } from './recovery';
-import { Drops } from './drops';
 import type { CpuRunner, Runner } from './inference/types';
 import { Exporter } from './export';
 import type { ExportChoice } from './export/run';
-import { checkInputSize } from './limits';
 import { JobLoop, type Job } from './loop';
-import type { MediaInfo } from './media';
 import { ModelChoice, type ModelAssets } from './models';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
 import { createFrameProcessor, type FrameProcessor, type FrameSettings } from './pipeline';
@@ -21,7 +18,8 @@ import { Panes } from './panes';
 import type { EnginePatch } from './snapshot';
 import { emptyStats, type EngineStats } from './stats';
 import { Frames } from './frames';
-import { openFirstFrame, Transport, type Opened } from './transport';
+import { FileOpener } from './opening';
+import { Transport } from './transport';
 import { ViewportController } from './viewport';
 import type { Viewport } from './passes/present';
 
@@ -57,10 +55,8 @@ export class Engine {
   private viewDirty = false;
   private lastPush = 0;
   private disposed = false;
-  /** every drop answered, the newest winning (drops.ts) */
-  readonly drops = new Drops();
-  /** the drop open in the transport */
-  private openSeq = 0;
+  /** opening files and answering every drop, the newest winning (opening.ts, drops.ts) */
+  private readonly opener: FileOpener;
   /** resolves once the platform is chosen and the loop runs: a file dropped before waits for it */
   private started!: () => void;
   private readonly canOpen = new Promise<void>((r) => (this.started = r));
@@ -100,7 +96,7 @@ export class Engine {
       stop: () => this.setPlaying(false),
       playing: () => this.playing,
       shownAny: () => this.frames.stats.framesProcessed > 0,
-      failed: (msg) => this.mediaFailed(msg),
+      failed: (msg) => this.opener.mediaFailed(msg),
       looped: (media, end, first) => {
         this.clock.loop(end, first, this.playing);
         this.audio.loop(media, end, first);
@@ -168,7 +164,31 @@ export class Engine {
         return this.platform!.gpu!.device;
       },
     });
+    this.opener = new FileOpener(this.transport, this.frames, {
+      platformReady: this.canOpen,
+      platform: () => this.platform,
+      channels: () => this.models.model?.channels ?? 64,
+      exporting: () => this.exporter.running,
+      modelError: () => this.panes.modelError,
+      exclusive: (fn) => this.loop.exclusive(fn),
+      opened: (info, opened) => {
+        this.frames.reset(opened);
+        // where a model that arrives later (start-up, a switch, a recovered device) picks it up
+        this.frames.shown = { frameIndex: 0, timestamp: info.firstTimestamp };
+        this.viewport?.reset();
+        this.onState({ stats: emptyStats(this.psnrMode) });
+      },
+      canShow: () => this.processor !== null,
+      setPlaying: (p) => this.setPlaying(p),
+      say: (msg) => this.say(msg),
+      onState: (p) => this.onState(p),
+    });
     this.loop = new JobLoop((now) => this.pushStats(now), () => this.nextJob(), (e) => this.fail(e instanceof Error ? e.message : String(e)));
+  }
+
+  /** every drop's answer (tests read it: window.__sr.engine.drops) */
+  get drops() {
+    return this.opener.drops;
   }
 
   /** the right pane's model runner (null while none is loaded) */
@@ -243,66 +263,9 @@ export class Engine {
   // ---------------------------------------------------------------- commands (called by the UI)
 
   /** Opens a file (a drop, the picker, the demo clip). Every call is answered: the file plays, or
-   *  a message names it, unless a newer drop wins first (drops.ts); whatever plays goes on until the
-   *  new file's first frame is decoded. */
-  async load(file: Blob, name: string, note: string | null = null): Promise<boolean> {
-    const seq = this.drops.begin(name);
-    const opened = performance.now();
-    try {
-      await this.canOpen; // dropped during start-up: the device's limits decide what fits
-      if (!this.drops.isNewest(seq)) return this.superseded(seq, null);
-      let o: Opened;
-      try {
-        o = await openFirstFrame(file, name, (info) => checkInputSize(info, this.platform, this.models.model?.channels ?? 64));
-      } catch (e) {
-        this.refuse(seq, (e as Error).message);
-        return false;
-      }
-      if (!this.drops.isNewest(seq)) return this.superseded(seq, o);
-      if (this.exporter.running) {
-        // the export holds the loop until it ends: the file opens then, and says so now
-        const msg = `"${name}" opens when the export ends (cancel the export to open it now)`;
-        this.drops.wait(seq, msg);
-        this.onState({ error: this.panes.modelError, notice: msg });
-      }
-      return await this.loop.exclusive(async () => {
-        if (!this.drops.isNewest(seq)) return this.superseded(seq, o);
-        await this.transport.replace(o);
-        this.openSeq = seq;
-        this.frames.reset(opened);
-        const info = o.media.info;
-        // where a model that arrives later (start-up, a switch, a recovered device) picks it up
-        this.frames.shown = { frameIndex: 0, timestamp: info.firstTimestamp };
-        this.viewport?.reset();
-        this.drops.open(seq);
-        this.onState({ media: info, error: this.panes.modelError, notice: [note, silentNote(info)].filter(Boolean).join('; ') || null, frameIndex: 0, time: info.firstTimestamp, stats: emptyStats(this.psnrMode) });
-        await this.frames.showNext(true);
-        if (this.processor) this.drops.played(seq);
-        this.setPlaying(info.kind === 'video');
-        return true;
-      });
-    } catch (e) {
-      this.refuse(seq, `"${name}" could not be shown: ${(e as Error).message ?? e}`);
-      return false;
-    }
-  }
-
-  /** A newer drop won while this one opened: let go of it. */
-  private async superseded(seq: number, o: Opened | null): Promise<false> {
-    await o?.drop();
-    this.drops.supersede(seq);
-    return false;
-  }
-
-  private refuse(seq: number, msg: string): void {
-    if (this.drops.refuse(seq, msg)) this.say(msg);
-    else console.warn('[sr4x] (a newer file was answered first)', msg);
-  }
-
-  /** The open file's media data failed mid-stream (transport.ts stopped on its last good frame). */
-  private mediaFailed(msg: string): void {
-    if (this.drops.fail(this.openSeq, msg)) this.say(msg);
-    else console.warn('[sr4x] (a newer file was answered first)', msg);
+   *  a message names it, unless a newer drop wins first (opening.ts). */
+  load(file: Blob, name: string, note: string | null = null): Promise<boolean> {
+    return this.opener.open(file, name, note);
   }
 
   /** A file's message, in the banner (drops.ts decided that it may). */
@@ -496,10 +459,4 @@ export class Engine {
     this.viewport?.dispose();
     this.platform?.gpu?.device.destroy();
   }
-}
-
-/** Why a video plays without sound, when it has sound the browser cannot play. */
-function silentNote(info: MediaInfo): string | null {
-  const a = info.audio;
-  return a && !a.decodable ? `"${info.name}" plays silently: this browser cannot decode its audio (${a.codec})` : null;
 }

@@ -53,7 +53,20 @@ export class CpuFrameProcessor implements FrameProcessor {
   private readonly viewScratch = new OffscreenCanvas(1, 1);
   private readonly leftScratch = new OffscreenCanvas(1, 1);
 
+  /** the main thread's time in this path's own passes (ingest, drawing, PSNR) over the frames
+   *  processed: what `npm run bench` sets beside the model's time */
+  readonly cost = { passesMs: 0, frames: 0 };
+
   constructor(private readonly targets: DisplayTargets | null) {}
+
+  private timed<T>(fn: () => T): T {
+    const t = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.cost.passesMs += performance.now() - t;
+    }
+  }
 
   setRunner(r: Runner | CpuRunner | null): void {
     if (r && !('runCpu' in r)) throw new Error('the CPU frame path needs the onnxruntime-web (WASM) runner');
@@ -95,29 +108,29 @@ export class CpuFrameProcessor implements FrameProcessor {
   async process(f: InputFrame, meta: { frameIndex: number; timestamp: number }, s: FrameSettings): Promise<FrameResult> {
     const runner = this.runner;
     if (!runner) throw new Error('no model loaded');
-    let x: { data: Float32Array; w: number; h: number };
     try {
-      x = this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency');
+      this.timed(() => this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency'));
+      this.cost.frames++;
     } finally {
       f.close();
     }
     const lens = s.lens ?? null, cmp = this.compare;
     const tm = performance.now();
-    const { full, low } = await this.run(runner, lens, s.view !== 'full', x);
+    const { full, low } = await this.run(runner, lens, s.view !== 'full');
     const modelMs = performance.now() - tm;
     // the A/B view's other model, after the model's time
-    const left = isCpuRunner(cmp) ? (await this.run(cmp, lens, false, x)).full : null;
+    const left = isCpuRunner(cmp) ? (await this.run(cmp, lens, false)).full : null;
     this.full = full;
     this.low = low;
     this.lens = lens;
     this.left = left;
     this.leftOf = cmp;
     this.settings = s;
-    this.present();
+    this.timed(() => this.present());
     const mode: PsnrMode | null = s.psnr === null ? null : s.psnr === 'reference' && this.frame!.width >= 4 && this.frame!.height >= 4 ? 'reference' : 'consistency';
     // after this frame is on screen: the next one's model runs meanwhile (ORT's WASM threads)
     const psnr = mode
-      ? new Promise<PsnrResult | null>((resolve) => setTimeout(() => resolve(this.full === full ? { ...meta, mode, ...this.psnr(mode) } : null), 0))
+      ? new Promise<PsnrResult | null>((resolve) => setTimeout(() => resolve(this.full === full ? { ...meta, mode, ...this.timed(() => this.psnr(mode)) } : null), 0))
       : Promise.resolve(null);
     return { psnrMode: mode, modelMs: Promise.resolve(modelMs), psnr, done: Promise.resolve() };
   }
@@ -128,20 +141,19 @@ export class CpuFrameProcessor implements FrameProcessor {
     const lens = s.lens ?? null, cmp = this.compare;
     const moved = !(lens === this.lens || sameRect(lens?.region, this.lens?.region));
     const leftStale = moved || this.leftOf !== cmp;
-    const x = { data: this.inputNchw!, w: this.input.width, h: this.input.height };
     if (moved) {
       // the lens moved over a paused frame: the model runs again on the new crop
-      const o = await this.run(runner, lens, s.view !== 'full', x);
+      const o = await this.run(runner, lens, s.view !== 'full');
       this.full = o.full;
       this.low = o.low;
       this.lens = lens;
       this.out8Cache = null;
     } else if (s.view !== 'full' && !this.low && runner.hasLow) {
-      this.low = (await this.run(runner, lens, true, x, true)).low;
+      this.low = (await this.run(runner, lens, true, true)).low;
     }
     if (leftStale) {
       // the left pane changed (the A/B view's choice) or the lens moved: it is made again
-      this.left = isCpuRunner(cmp) ? (await this.run(cmp, lens, false, x)).full : null;
+      this.left = isCpuRunner(cmp) ? (await this.run(cmp, lens, false)).full : null;
       this.left8Cache = null;
       this.leftOf = cmp;
     }
@@ -153,8 +165,12 @@ export class CpuFrameProcessor implements FrameProcessor {
   }
 
   /** The model on the whole input or on the lens's crop; `lowOnly`: just the low path. */
-  private async run(runner: CpuRunner, lens: LensRegions | null, withLow: boolean, x: { data: Float32Array; w: number; h: number }, lowOnly = false) {
-    const inp = lens ? { data: toNchw(cropImage(this.input!, lens.crop)), w: lens.crop.width, h: lens.crop.height } : x;
+  private async run(runner: CpuRunner, lens: LensRegions | null, withLow: boolean, lowOnly = false) {
+    // the whole input in the model's layout is made only when the whole frame runs (with a lens,
+    // 12 MB a 1024x1024 frame for nothing)
+    const inp = lens
+      ? { data: toNchw(cropImage(this.input!, lens.crop)), w: lens.crop.width, h: lens.crop.height }
+      : { data: (this.inputNchw ??= toNchw(this.input!)), w: this.input!.width, h: this.input!.height };
     const full = lowOnly ? this.full! : await runner.runCpu('full', inp.data, inp.w, inp.h);
     const low = withLow && runner.hasLow ? await runner.runCpu('low', inp.data, inp.w, inp.h) : null;
     return { full, low };
@@ -168,7 +184,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     // view) bicubic or another model's output, drawn like the upscaled pane
     const o = t0.original, g = o.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
     const leftSrc = this.leftSource();
-    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch);
+    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch, this.inputImg);
     else if (g) {
       g.fillStyle = '#121214';
       g.fillRect(0, 0, o.width, o.height);
@@ -179,7 +195,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     }
     // the upscaled pane: only its own pixels, from the model's output (or bicubic before it)
     const u = t0.upscaled, gu = u.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
-    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch);
+    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch, this.inputImg);
     // the lens, outlined in both panes
     const r = this.full && this.lens?.region;
     if (!r) return;
@@ -266,7 +282,7 @@ export class CpuFrameProcessor implements FrameProcessor {
   }
 
   /** Frame -> RGBA on the CPU -> (reference: 4x downscale) -> the NCHW model input. */
-  private ingest(p: Picture, mode: PsnrMode): { data: Float32Array; w: number; h: number } {
+  private ingest(p: Picture, mode: PsnrMode): void {
     const { width: w, height: h } = pictureSize(p);
     if ('rgba' in p) {
       this.frame = { width: w, height: h, data: new Uint8ClampedArray(p.rgba.buffer, p.rgba.byteOffset, p.rgba.byteLength) };
@@ -280,19 +296,24 @@ export class CpuFrameProcessor implements FrameProcessor {
     }
     const f: Image = { width: w, height: h, channels: 4, data: this.frame.data };
     this.input = mode === 'reference' ? { ...downscale4(f), channels: 3 } : f;
-    this.inputNchw = toNchw(this.input);
+    this.inputNchw = null;
     this.full = null;
     this.low = null;
     this.lens = null;
     this.out8Cache = null;
     this.left = this.left8Cache = this.leftOf = null;
     this.drawInput();
-    return { data: this.inputNchw, w: this.input.width, h: this.input.height };
   }
 
-  /** The input as an image the original pane's canvas scales (small: the model input). */
+  /** The input as an image the canvases scale (the original pane; the bicubic around a lens). */
   private drawInput(): void {
     const inp = this.input!, m = inp.width * inp.height;
+    this.inputImg.width = inp.width;
+    this.inputImg.height = inp.height;
+    const g = this.inputImg.getContext('2d')!;
+    // the frame itself (consistency mode: the input is the frame): no copy
+    const f = this.frame!;
+    if (inp.data === f.data) return g.putImageData(f instanceof ImageData ? f : new ImageData(f.data as Uint8ClampedArray<ArrayBuffer>, f.width, f.height), 0, 0);
     const irgba = inp.channels === 4 ? new Uint8ClampedArray(inp.data as Uint8ClampedArray) : new Uint8ClampedArray(m * 4);
     if (inp.channels === 3) {
       for (let i = 0; i < m; i++) {
@@ -300,9 +321,7 @@ export class CpuFrameProcessor implements FrameProcessor {
         irgba[i * 4 + 3] = 255;
       }
     }
-    this.inputImg.width = inp.width;
-    this.inputImg.height = inp.height;
-    this.inputImg.getContext('2d')!.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
+    g.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
   }
 
   /** The 8-bit output (clamped, rounded), made when something needs it (PSNR, read-backs, export);

@@ -45,6 +45,18 @@ describe('renderView (the CPU path draws only what a canvas shows)', () => {
     expect(at(48, 30)).toBe(bic[(30 * 64 + 48) * 3]);
   });
 
+  it('a part of the canvas is those pixels of the whole (what the lens redraws over the scaled input)', () => {
+    const img = noise(16, 16, 5);
+    const region = { x: 5, y: 3, width: 6, height: 7 }, crop = { x: 1, y: 0, width: 14, height: 14 };
+    const full = new Float32Array(3 * 56 * 56).map((_, i) => (i % 97) / 96);
+    const src = { kind: 'lens', input: img, region, crop, full, low: null, view: 'full', gain: 1 } as const;
+    const vp = { zoom: 1.3, cx: 0.45, cy: 0.55 };
+    const whole = renderView(40, 30, vp, src), part = { x: 11, y: 4, width: 9, height: 13 };
+    const v = renderView(40, 30, vp, src, part);
+    expect([v.width, v.height]).toEqual([9, 13]);
+    for (let j = 0; j < 13; j++) for (let i = 0; i < 9; i++) for (let c = 0; c < 4; c++) expect(v.data[(j * 9 + i) * 4 + c]).toBe(whole.data[((4 + j) * 40 + 11 + i) * 4 + c]);
+  });
+
   it('renderRegion: the exact output pixels of a rectangle (what a magnified canvas scales up)', () => {
     const img = noise(9, 6, 3);
     const r = renderRegion({ kind: 'bicubic', input: img }, 5, 3, 10, 7);

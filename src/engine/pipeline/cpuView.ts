@@ -18,11 +18,13 @@ export type ViewSource =
   /** the lens: the model's output on `crop` inside `region`, bicubic of `input` around it (input pixels) */
   | { kind: 'lens'; input: Image; region: Rect; crop: Rect; full: Float32Array; low: Float32Array | null; view: ViewMode; gain: number };
 
-/** RGBA pixels of a cw x ch canvas showing `src` (of output size w x h) through the viewport. */
-export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> } {
+/** RGBA pixels of a cw x ch canvas showing `src` (of output size w x h) through the viewport; only
+ *  those of `part` (canvas pixels, within the canvas) when given. */
+export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource, part?: Rect): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> } {
   const w = src.kind === 'tensor' ? src.width : src.input.width * 4;
   const h = src.kind === 'tensor' ? src.height : src.input.height * 4;
-  const out = { width: cw, height: ch, data: new Uint8ClampedArray(cw * ch * 4) };
+  const R = part ?? { x: 0, y: 0, width: cw, height: ch };
+  const out = { width: R.width, height: R.height, data: new Uint8ClampedArray(R.width * R.height * 4) };
   const d = out.data;
   const t = viewTransform(vp, cw, ch, w, h);
   const f = footprintTaps(t.scale, cw, ch, w, h);
@@ -34,11 +36,11 @@ export function renderView(cw: number, ch: number, vp: Viewport, src: ViewSource
   // 16 reads for what a bilinear read of the input gives within a level
   const one = nx * ny === 1;
   const sample = src.kind === 'tensor' ? tensorSampler(src, one) : src.kind === 'bicubic' ? (one ? bicubicSampler(src.input) : inputSampler(src.input)) : lensSampler(src, one);
-  for (let py = 0; py < ch; py++) {
+  for (let py = R.y; py < R.y + R.height; py++) {
     const v0 = ((py + 0.5) / ch) * t.scale[1] + t.offset[1] - (sy * (ny - 1)) / 2;
-    for (let px = 0; px < cw; px++) {
+    for (let px = R.x; px < R.x + R.width; px++) {
       const u0 = ((px + 0.5) / cw) * t.scale[0] + t.offset[0] - (sx * (nx - 1)) / 2;
-      const o = (py * cw + px) * 4;
+      const o = ((py - R.y) * R.width + px - R.x) * 4;
       const uc = u0 + (sx * (nx - 1)) / 2, vc = v0 + (sy * (ny - 1)) / 2;
       if (uc < 0 || uc > 1 || vc < 0 || vc > 1) {
         d[o] = BG[0];
@@ -163,14 +165,38 @@ type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 /** Draws `src` into a canvas through the viewport, computing as few pixels as it can: magnified
  *  (fewer output pixels visible than the canvas has), just the visible output pixels, exact, which
  *  the canvas then scales up with its own bilinear filter; minified, one box-filtered value per
- *  canvas pixel (renderView). */
-export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: ViewSource, scratch: OffscreenCanvas): void {
+ *  canvas pixel (renderView). `inputImage` (the input drawn in a canvas), when given, lets a
+ *  minified bicubic view, and a lens's surroundings, be the browser's own high-quality scaling of
+ *  the input: a canvas pixel then covers more than one pixel of the 4x upscale, which it averages
+ *  anyway, and the CPU computes only the lens's own canvas pixels (on a 1024x1024 frame the whole
+ *  view in JS cost ~150 ms a frame, more than the lens's model). */
+export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: ViewSource, scratch: OffscreenCanvas, inputImage?: CanvasImageSource): void {
   const w = src.kind === 'tensor' ? src.width : src.input.width * 4;
   const h = src.kind === 'tensor' ? src.height : src.input.height * 4;
   const t = viewTransform(vp, cw, ch, w, h);
+  const px = (x: number) => ((x / w - t.offset[0]) / t.scale[0]) * cw, py = (y: number) => ((y / h - t.offset[1]) / t.scale[1]) * ch;
   const x0 = Math.max(0, Math.floor(t.offset[0] * w)), x1 = Math.min(w, Math.ceil((t.offset[0] + t.scale[0]) * w));
   const y0 = Math.max(0, Math.floor(t.offset[1] * h)), y1 = Math.min(h, Math.ceil((t.offset[1] + t.scale[1]) * h));
+  const background = () => {
+    g.fillStyle = `rgb(${BG.join(',')})`;
+    g.fillRect(0, 0, cw, ch);
+  };
   if (x1 <= x0 || y1 <= y0 || x1 - x0 > cw || y1 - y0 > ch) {
+    if (inputImage && src.kind !== 'tensor') {
+      background();
+      g.imageSmoothingEnabled = true;
+      g.imageSmoothingQuality = 'high';
+      g.drawImage(inputImage, px(0), py(0), px(w) - px(0), py(h) - py(0));
+      if (src.kind === 'bicubic') return;
+      // the lens's canvas pixels (those its region touches), from the model's output
+      const r = src.region;
+      const cx0 = Math.max(0, Math.floor(px(4 * r.x))), cx1 = Math.min(cw, Math.ceil(px(4 * (r.x + r.width))));
+      const cy0 = Math.max(0, Math.floor(py(4 * r.y))), cy1 = Math.min(ch, Math.ceil(py(4 * (r.y + r.height))));
+      if (cx1 <= cx0 || cy1 <= cy0) return;
+      const v = renderView(cw, ch, vp, src, { x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0 });
+      g.putImageData(new ImageData(v.data, v.width, v.height), cx0, cy0);
+      return;
+    }
     const v = renderView(cw, ch, vp, src);
     g.putImageData(new ImageData(v.data, v.width, v.height), 0, 0);
     return;
@@ -179,10 +205,8 @@ export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: Vi
   scratch.width = r.width;
   scratch.height = r.height;
   scratch.getContext('2d')!.putImageData(new ImageData(r.data, r.width, r.height), 0, 0);
-  g.fillStyle = `rgb(${BG.join(',')})`;
-  g.fillRect(0, 0, cw, ch);
+  background();
   g.imageSmoothingEnabled = true;
-  const px = (x: number) => ((x / w - t.offset[0]) / t.scale[0]) * cw, py = (y: number) => ((y / h - t.offset[1]) / t.scale[1]) * ch;
   g.drawImage(scratch, px(x0), py(y0), px(x1) - px(x0), py(y1) - py(y0));
 }
 
