@@ -50,21 +50,26 @@ const round8 = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
 export function downscale4(img: Image): { width: number; height: number; data: Uint8Array } {
   const w = downscaleWeights();
   const W = img.width - (img.width % 4), H = img.height - (img.height % 4);
-  const ow = W / 4, oh = H / 4, C = img.channels;
+  const ow = W / 4, oh = H / 4, C = img.channels, d = img.data;
   const out = new Uint8Array(ow * oh * 3);
+  // separable: each row's 16-tap sums first (what the 2-D loop summed for every output row that
+  // reads that row, so the same values in the same order), then 16 of them down each column
+  const xs = Int32Array.from({ length: ow * 16 }, (_, i) => mirror(4 * Math.floor(i / 16) - 6 + (i % 16), W));
+  const rows = new Float64Array(H * ow * 3);
+  for (let y = 0; y < H; y++) {
+    for (let ox = 0; ox < ow; ox++) {
+      for (let c = 0; c < 3; c++) {
+        let row = 0;
+        for (let kx = 0; kx < 16; kx++) row += w[kx] * d[(y * img.width + xs[ox * 16 + kx]) * C + c];
+        rows[(y * ow + ox) * 3 + c] = row;
+      }
+    }
+  }
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox < ow; ox++) {
       for (let c = 0; c < 3; c++) {
         let acc = 0;
-        for (let ky = 0; ky < 16; ky++) {
-          const y = mirror(4 * oy - 6 + ky, H);
-          let row = 0;
-          for (let kx = 0; kx < 16; kx++) {
-            const x = mirror(4 * ox - 6 + kx, W);
-            row += w[kx] * img.data[(y * img.width + x) * C + c];
-          }
-          acc += w[ky] * row;
-        }
+        for (let ky = 0; ky < 16; ky++) acc += w[ky] * rows[(mirror(4 * oy - 6 + ky, H) * ow + ox) * 3 + c];
         out[(oy * ow + ox) * 3 + c] = round8(acc / 255);
       }
     }

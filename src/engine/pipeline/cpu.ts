@@ -49,6 +49,9 @@ export class CpuFrameProcessor implements FrameProcessor {
   private settings: FrameSettings = { view: 'full', gain: 4, psnr: null };
   private readonly scratch = new OffscreenCanvas(1, 1);
   private readonly inputImg = new OffscreenCanvas(1, 1);
+  /** the input as a canvas the panes scale: the decoded frame's own canvas where the input is the
+   *  frame (consistency mode), else inputImg */
+  private inputCanvas: OffscreenCanvas = this.inputImg;
   /** the visible output pixels, before the canvas scales them (cpuView.drawView) */
   private readonly viewScratch = new OffscreenCanvas(1, 1);
   private readonly leftScratch = new OffscreenCanvas(1, 1);
@@ -184,18 +187,18 @@ export class CpuFrameProcessor implements FrameProcessor {
     // view) bicubic or another model's output, drawn like the upscaled pane
     const o = t0.original, g = o.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
     const leftSrc = this.leftSource();
-    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch, this.inputImg);
+    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch, this.inputCanvas);
     else if (g) {
       g.fillStyle = '#121214';
       g.fillRect(0, 0, o.width, o.height);
       const t = viewTransform(vp, o.width, o.height, s.w, s.h);
       g.imageSmoothingEnabled = false;
       // image uv 0 sits at canvas u = -offset/scale; the whole image spans 1/scale of the canvas
-      g.drawImage(this.inputImg, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1]);
+      g.drawImage(this.inputCanvas, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1]);
     }
     // the upscaled pane: only its own pixels, from the model's output (or bicubic before it)
     const u = t0.upscaled, gu = u.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
-    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch, this.inputImg);
+    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch, this.inputCanvas);
     // the lens, outlined in both panes
     const r = this.full && this.lens?.region;
     if (!r) return;
@@ -308,12 +311,14 @@ export class CpuFrameProcessor implements FrameProcessor {
   /** The input as an image the canvases scale (the original pane; the bicubic around a lens). */
   private drawInput(): void {
     const inp = this.input!, m = inp.width * inp.height;
+    if (inp.data === this.frame!.data && this.frame instanceof ImageData) {
+      // the input is the frame, already in the scratch canvas it was read from
+      this.inputCanvas = this.scratch;
+      return;
+    }
+    this.inputCanvas = this.inputImg;
     this.inputImg.width = inp.width;
     this.inputImg.height = inp.height;
-    const g = this.inputImg.getContext('2d')!;
-    // the frame itself (consistency mode: the input is the frame): no copy
-    const f = this.frame!;
-    if (inp.data === f.data) return g.putImageData(f instanceof ImageData ? f : new ImageData(f.data as Uint8ClampedArray<ArrayBuffer>, f.width, f.height), 0, 0);
     const irgba = inp.channels === 4 ? new Uint8ClampedArray(inp.data as Uint8ClampedArray) : new Uint8ClampedArray(m * 4);
     if (inp.channels === 3) {
       for (let i = 0; i < m; i++) {
@@ -321,7 +326,7 @@ export class CpuFrameProcessor implements FrameProcessor {
         irgba[i * 4 + 3] = 255;
       }
     }
-    g.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
+    this.inputImg.getContext('2d')!.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
   }
 
   /** The 8-bit output (clamped, rounded), made when something needs it (PSNR, read-backs, export);
