@@ -41,6 +41,21 @@ describe('MATLAB bicubic 4x downscale weights', () => {
     for (let k = 10; k < 16; k++) s += w[k];
     expect(r.data[1 * 3]).toBe(Math.round(s * 255));
   });
+  it('equals the direct 16x16-tap sum at every pixel (it runs separably), with mirrored edges', () => {
+    const w = downscaleWeights();
+    let seed = 3;
+    for (const [W, H, C] of [[37, 29, 4], [24, 20, 3], [5, 9, 4]] as const) {
+      const data = new Uint8Array(W * H * C).map(() => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
+      const r = downscale4({ width: W, height: H, channels: C, data });
+      const Wc = W - (W % 4), Hc = H - (H % 4);
+      for (let oy = 0; oy < Hc / 4; oy++) for (let ox = 0; ox < Wc / 4; ox++) for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (let ky = 0; ky < 16; ky++) for (let kx = 0; kx < 16; kx++)
+          acc += w[ky] * w[kx] * data[(mirror(4 * oy - 6 + ky, Hc) * W + mirror(4 * ox - 6 + kx, Wc)) * C + c];
+        expect(Math.abs(r.data[(oy * (Wc / 4) + ox) * 3 + c] - Math.min(255, Math.max(0, acc)))).toBeLessThanOrEqual(0.5 + 1e-9);
+      }
+    }
+  });
 });
 
 describe('bicubic 4x upscale', () => {
