@@ -3,8 +3,8 @@
 // float tolerance, against onnxruntime-node run on the whole frame; it follows zoom and pan; and it
 // comes on by itself when the player falls behind, and says so.
 import { expect, test, type Page } from '@playwright/test';
-import { toNchw } from '../src/engine/filters';
-import { dropClip, openPlayer, pause, readTexture, runModelOutside, state, waitFrames } from './helpers';
+import { downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
+import { dropClip, openPlayer, pause, psnrOfCurrent, readTexture, runModelOutside, state, waitFrames } from './helpers';
 
 interface Rect {
   x: number;
@@ -29,7 +29,7 @@ async function lensTensor(page: Page) {
 }
 
 /** Max |lens output - whole-frame output| over the lens's region (output pixels), all channels. */
-async function lensVsWhole(page: Page): Promise<{ diff: number; lens: Lens; frame: [number, number] }> {
+async function lensVsWhole(page: Page): Promise<{ diff: number; lens: Lens; frame: [number, number]; psnr: number }> {
   const input = await readTexture(page, 'input');
   const t = await lensTensor(page);
   expect(t.lens).not.toBeNull();
@@ -46,7 +46,17 @@ async function lensVsWhole(page: Page): Promise<{ diff: number; lens: Lens; fram
       }
     }
   }
-  return { diff, lens: t.lens, frame: [input.width, input.height] };
+  // the lens's consistency PSNR, from the whole frame's output: its region, 4x down, against the
+  // input's pixels under it
+  const out8 = nchwTo8bit(whole, W, H), R = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height };
+  const crop = (d: ArrayLike<number>, w: number, C: number, q: Rect) => {
+    const o = new Uint8Array(q.width * q.height * C);
+    for (let y = 0; y < q.height; y++) for (let i = 0; i < q.width * C; i++) o[y * q.width * C + i] = d[((q.y + y) * w + q.x) * C + i];
+    return o;
+  };
+  const ds = downscale4({ width: R.width, height: R.height, channels: 3, data: crop(out8, W, 3, R) });
+  const psnr = psnrY({ ...ds, channels: 3 }, { width: r.width, height: r.height, channels: 4, data: crop(input.data, input.width, 4, r) });
+  return { diff, lens: t.lens, frame: [input.width, input.height], psnr };
 }
 
 /** Wheel-zooms the upscaled pane by `steps` notches about its centre. */
@@ -70,6 +80,10 @@ for (const backend of ['webgpu', 'wasm'] as const) {
     const a = await lensVsWhole(page);
     console.log(`${backend} lens ${JSON.stringify(a.lens.region)} (crop ${JSON.stringify(a.lens.crop)}) of ${a.frame.join('x')}: max |lens - whole frame| = ${a.diff.toExponential(2)}`);
     expect(a.diff).toBeLessThan(1e-4);
+    // the overlay's PSNR is the lens region's
+    const shown = await psnrOfCurrent(page, 'consistency');
+    console.log(`${backend} lens PSNR ${shown.model.toFixed(3)} dB, from the whole frame's output ${a.psnr.toFixed(3)} dB`);
+    expect(Math.abs(shown.model - a.psnr)).toBeLessThan(0.05);
     expect(a.lens.region.width * a.lens.region.height).toBeLessThan(a.frame[0] * a.frame[1]); // zoomed: less than the frame
     // the crop lies inside the frame: the margin, not the frame's edge, is what makes the region exact
     const c = a.lens.crop;

@@ -384,8 +384,14 @@ export class CpuFrameProcessor implements FrameProcessor {
    *  crop: a few thousand pixels, where the composite at output size is 16.8 M for a 1024x1024 frame. */
   private lensRegion8(t: Float32Array): Image {
     const { region: r, crop: c } = this.lens!;
-    const whole: Image = { width: 4 * c.width, height: 4 * c.height, channels: 3, data: nchwTo8bit(t, 4 * c.width, 4 * c.height) };
-    return cropImage(whole, { x: 4 * (r.x - c.x), y: 4 * (r.y - c.y), width: 4 * r.width, height: 4 * r.height });
+    const W = 4 * c.width, n = W * 4 * c.height, x0 = 4 * (r.x - c.x), y0 = 4 * (r.y - c.y), w = 4 * r.width, h = 4 * r.height;
+    const out = new Uint8Array(w * h * 3);
+    // as nchwTo8bit does it (clamp, round), on the region's pixels only
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < 3; k++) {
+      const v = t[k * n + (y0 + y) * W + x0 + x];
+      out[(y * w + x) * 3 + k] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
+    }
+    return { width: w, height: h, channels: 3, data: out };
   }
 
   private psnrModel(mode: PsnrMode): { model: number; bicubic: number } {
