@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fitsGpu } from './limits';
+import type { Platform } from './backend';
+import { checkInputSize, fitsGpu } from './limits';
+import type { MediaInfo } from './media';
 
 // SwiftShader's limits in Debian Chromium, and WebGPU's defaults
 const swiftshader = { maxTextureDimension2D: 8192, maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 };
@@ -24,5 +26,17 @@ describe('fitsGpu', () => {
   });
   it('checks each side: a 2049-pixel-wide strip is refused', () => {
     expect(fitsGpu(2049, 8, 64, 4, swiftshader).over).toEqual(['output 8196x32 > maxTextureDimension2D 8192']);
+  });
+});
+
+describe('checkInputSize', () => {
+  const info = (width: number, height: number) => ({ name: 'big.mp4', width, height }) as unknown as MediaInfo;
+  const platform = (backend: 'webgpu' | 'wasm') => ({ backend, dtype: 'fp32', gpu: { device: { limits: swiftshader } } }) as unknown as Platform;
+  it("the WASM backend's frames go through the CPU: its own limit, not the GPU's, even where there is a GPU", () => {
+    // the 5 000-file fuzz run: a damaged header's 8192x8192 on WASM was "too large to upscale 4x on this GPU"
+    expect(() => checkInputSize(info(8192, 8192), platform('wasm'), 32)).toThrow(/too large for the CPU \(WASM\) path, which takes up to 1920x1088/);
+    expect(() => checkInputSize(info(1920, 1080), platform('wasm'), 32)).not.toThrow();
+    expect(() => checkInputSize(info(8192, 8192), platform('webgpu'), 32)).toThrow(/too large to upscale 4x on this GPU \(output 32768x32768/);
+    expect(() => checkInputSize(info(1024, 1024), platform('webgpu'), 32)).not.toThrow();
   });
 });

@@ -39,13 +39,14 @@ export function fitsGpu(w: number, h: number, channels: number, bytesPerElement:
 /** Refuses (MediaError, before decoding) an input this platform cannot take, with the limits named:
  *  `channels` is the model's width (ORT's WebGPU EP keeps its activations in storage buffers). */
 export function checkInputSize(info: MediaInfo, p: Platform | null, channels: number): void {
-  if (p && !p.gpu && info.width * info.height > 1920 * 1088) {
-    throw new MediaError(`"${info.name}" is ${info.width}x${info.height}: too large for the CPU (no WebGPU) path, which takes up to 1920x1088`);
+  // the WASM backend's frames go through the CPU (pipeline/cpu.ts), whether or not there is a GPU:
+  // the GPU's limits are not theirs
+  if (p && p.backend !== 'webgpu' && info.width * info.height > 1920 * 1088) {
+    throw new MediaError(`"${info.name}" is ${info.width}x${info.height}: too large for the CPU (WASM) path, which takes up to 1920x1088`);
   }
   const d = p?.gpu?.device;
-  if (!d) return;
-  // the WASM backend on a WebGPU machine keeps only the output on the GPU
-  const v = fitsGpu(info.width, info.height, p.backend === 'webgpu' ? channels : 0, p.dtype === 'fp16' ? 2 : 4, d.limits);
+  if (!d || p.backend !== 'webgpu') return;
+  const v = fitsGpu(info.width, info.height, channels, p.dtype === 'fp16' ? 2 : 4, d.limits);
   if (!v.ok) {
     throw new MediaError(
       `"${info.name}" is ${info.width}x${info.height}: too large to upscale 4x on this GPU (${v.over.join('; ')}); ` +

@@ -187,8 +187,10 @@ export class Transport {
       // damaged media data (a decoder error, a packet the demuxer cannot read): the picture stops
       // at the last good frame, and what comes before the break still plays
       const at = this.lastPulledEnd;
+      // a damaged header can give a duration that is no time at all (the fuzz test met "-0.50 s of -1.20 s")
+      const of = duration > at && duration > 0 ? ` of ${duration.toFixed(2)} s` : '';
       return this.broken(
-        `"${name}": decoding failed at ${at.toFixed(2)} s of ${duration.toFixed(2)} s (${(e as Error).message ?? e}); ` +
+        `"${name}": decoding failed at ${at.toFixed(2)} s${of} (${(e as Error).message ?? e}); ` +
           'stopped on the last good frame: what comes before still plays',
       );
     }

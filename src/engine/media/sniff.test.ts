@@ -27,6 +27,11 @@ group('sniff', () => {
   it('describes what it found', () => {
     expect(describe({ kind: 'image', format: 'PNG' })).toBe('a PNG image');
     expect(describe({ kind: 'text' })).toBe('a text file');
+    // the article as the name is said (the 5 000-file fuzz run showed "an WebM/Matroska file")
+    expect(describe({ kind: 'video', format: 'MP4' })).toBe('an MP4 file');
+    expect(describe({ kind: 'video', format: 'WebM/Matroska' })).toBe('a WebM/Matroska file');
+    expect(describe({ kind: 'audio', format: 'Ogg' })).toBe('an Ogg audio file');
+    expect(describe({ kind: 'audio', format: 'WAV' })).toBe('a WAV audio file');
     expect(describe({ kind: 'unknown' })).toBeNull();
   });
   it('takes names and MIME types of stills', () => {

@@ -44,15 +44,18 @@ function isText(b: Uint8Array): boolean {
   return true;
 }
 
+/** "a" or "an" as the format's name is said ("an MP4", "a WebM", "an Ogg", "a WAV"). */
+const article = (format: string) => (/^([AEIOU]|M[A-Z0-9])/.test(format) ? 'an' : 'a');
+
 /** A human phrase for what the bytes are ("a PNG image", "a text file"), or null if unknown. */
 export function describe(s: Sniffed): string | null {
   switch (s.kind) {
     case 'image':
       return `a ${s.format} image`;
     case 'audio':
-      return `an ${s.format} audio file`;
+      return `${article(s.format)} ${s.format} audio file`;
     case 'video':
-      return `an ${s.format} file`;
+      return `${article(s.format)} ${s.format} file`;
     case 'text':
       return 'a text file';
     default:
