@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import { clip, dropClip, openPlayer, state, waitFrames } from './helpers';
 
 /** Plays `tiny32.mp4`, drops `bad`, checks the message and that tiny32 kept playing, then plays a good clip. */
-async function badThenGood(page: Page, bad: string, message: string | RegExp): Promise<void> {
-  await openPlayer(page, 'backend=wasm');
+async function badThenGood(page: Page, bad: string, message: string | RegExp, backend = 'wasm'): Promise<void> {
+  await openPlayer(page, `backend=${backend}`);
   await dropClip(page, 'tiny32.mp4');
   await waitFrames(page, 1);
   await dropClip(page, bad);
@@ -44,7 +44,7 @@ function headerCut(): RegExp {
   return new RegExp(`"truncated-header\\.mp4" is a damaged MP4 file: its header \\(the moov box\\) is cut off: the file ends at byte ${cut}, the header needs ${needs}\\b`);
 }
 
-const cases: Array<[string, string, string | RegExp | (() => RegExp)]> = [
+const cases: Array<[string, string, string | RegExp | (() => RegExp), string?]> = [
   ['an empty file', 'empty.mp4', '"empty.mp4" is empty (0 bytes)'],
   ['a text file named .mp4', 'not-a-video.mp4', '"not-a-video.mp4" is not a video: it is a text file'],
   ['a PNG image named .mp4', 'image-named.mp4', '"image-named.mp4" is a PNG image named like a video: open it with its image extension (.png)'],
@@ -54,20 +54,28 @@ const cases: Array<[string, string, string | RegExp | (() => RegExp)]> = [
   ['an audio-only MP4', 'audio-only.mp4', '"audio-only.mp4" has no video track (MP4, audio only)'],
   // refused with the reason, not tiled (README): 32768 px is over any GPU's texture size
   [
-    'an 8192x8192 video (its 4x output is over the GPU limits)',
+    'an 8192x8192 video on WebGPU (its 4x output is over the GPU limits)',
     'huge8192.mp4',
     /"huge8192\.mp4" is 8192x8192: too large to upscale 4x on this GPU \(output 32768x32768 > maxTextureDimension2D \d+; model tensors of 12288 MiB > the \d+ MiB buffer limit\); it takes inputs up to \d+x\d+/,
+    'webgpu',
   ],
   [
-    'a 3000x3000 PNG (refused from its header, before decoding)',
+    'a 3000x3000 PNG on WebGPU (refused from its header, before decoding)',
     'huge3000.png',
     /"huge3000\.png" is 3000x3000: too large to upscale 4x on this GPU \(output 12000x12000 > maxTextureDimension2D \d+/,
+    'webgpu',
+  ],
+  [
+    // the WASM backend's frames never touch the GPU: its own limit, whatever GPU the machine has
+    'an 8192x8192 video on WASM (over the CPU path\'s limit)',
+    'huge8192.mp4',
+    '"huge8192.mp4" is 8192x8192: too large for the CPU (WASM) path, which takes up to 1920x1088',
   ],
 ];
 
-for (const [what, file, message] of cases) {
+for (const [what, file, message, backend] of cases) {
   test(`bad input: ${what}`, async ({ page }) => {
-    await badThenGood(page, file, typeof message === 'function' ? message() : message);
+    await badThenGood(page, file, typeof message === 'function' ? message() : message, backend);
   });
 }
 
