@@ -9,23 +9,14 @@ import type { CpuRunner, Runner } from '../inference/types';
 import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
+import { cropImage, toRgba, wholeRgb } from './cpuImage';
 import { drawView, renderView, type ViewSource } from './cpuView';
-import { sameRect, type LensRegions, type Rect } from '../lens';
+import { sameRect, type LensRegions } from '../lens';
 import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
 
 type Rgba = { width: number; height: number; data: Uint8ClampedArray };
 
 const LENS_COLOUR = '#8ab4f8';
-
-/** The pixels of `img` in `r` (within it), same channels. */
-function cropImage(img: Image, r: Rect): Image {
-  const C = img.channels, out = new Uint8Array(r.width * r.height * C);
-  for (let y = 0; y < r.height; y++) {
-    const from = ((r.y + y) * img.width + r.x) * C;
-    for (let i = 0; i < r.width * C; i++) out[y * r.width * C + i] = img.data[from + i];
-  }
-  return { width: r.width, height: r.height, channels: C, data: out };
-}
 
 const isCpuRunner = (c: Compare | null): c is CpuRunner => typeof c === 'object' && c !== null && 'runCpu' in c;
 
@@ -131,7 +122,8 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.settings = s;
     this.timed(() => this.present());
     const mode: PsnrMode | null = s.psnr === null ? null : s.psnr === 'reference' && this.frame!.width >= 4 && this.frame!.height >= 4 ? 'reference' : 'consistency';
-    // after this frame is on screen: the next one's model runs meanwhile (ORT's WASM threads)
+    // after this frame is on screen, in a task of its own (the picture paints first); it still runs
+    // before the next frame's model is sent
     const psnr = mode
       ? new Promise<PsnrResult | null>((resolve) => setTimeout(() => resolve(this.full === full ? { ...meta, mode, ...this.timed(() => this.psnr(mode)) } : null), 0))
       : Promise.resolve(null);
@@ -235,10 +227,10 @@ export class CpuFrameProcessor implements FrameProcessor {
   async snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame> {
     const s = this.outSize;
     if (!s || !this.full) throw new Error('no frame to snapshot');
-    const out = this.rgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
+    const out = toRgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
     let w = s.w, data = out.rgba;
     if (kind === 'comparison') {
-      const bic = this.rgba({ ...bicubicUp4(this.input!), channels: 3 }).rgba;
+      const bic = toRgba({ ...bicubicUp4(this.input!), channels: 3 }).rgba;
       w = 2 * s.w;
       data = new Uint8Array(w * s.h * 4);
       for (let y = 0; y < s.h; y++) {
@@ -252,17 +244,17 @@ export class CpuFrameProcessor implements FrameProcessor {
   async readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left') {
     if (!this.full) throw new Error('no frame yet');
     const s = this.outSize!, f = this.frame!;
-    if (which === 'frame') return this.rgba({ width: f.width, height: f.height, channels: 4, data: f.data });
-    if (which === 'input') return this.rgba(this.input!);
-    if (which === 'output') return this.rgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
+    if (which === 'frame') return toRgba({ width: f.width, height: f.height, channels: 4, data: f.data });
+    if (which === 'input') return toRgba(this.input!);
+    if (which === 'output') return toRgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
     if (which === 'left') {
       const l = this.left8();
       if (!l) throw new Error('the left pane shows the original');
-      return this.rgba({ width: s.w, height: s.h, channels: 3, data: l });
+      return toRgba({ width: s.w, height: s.h, channels: 3, data: l });
     }
     // the chosen view at full output size (a 1:1 viewport over the whole image)
     const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.viewSource());
-    return this.rgba({ width: s.w, height: s.h, channels: 4, data: v.data });
+    return toRgba({ width: s.w, height: s.h, channels: 4, data: v.data });
   }
 
   async readTensor(which: 'full' | 'low' | 'left') {
@@ -335,9 +327,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     const s = this.outSize!;
     if (this.out8Cache) return this.out8Cache;
     if (!this.lens) return (this.out8Cache = nchwTo8bit(this.full!, s.w, s.h));
-    const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.viewSource()).data, n = s.w * s.h, out = new Uint8Array(n * 3);
-    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = v[i * 4 + c];
-    return (this.out8Cache = out);
+    return (this.out8Cache = wholeRgb(s.w, s.h, this.viewSource()));
   }
 
   /** The left pane's 8-bit picture at output size (bicubic, or the other model's output: with a
@@ -348,9 +338,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     if (this.leftOf === 'bicubic') return (this.left8Cache = bicubicUp4(this.input!).data);
     if (!this.left) return null;
     if (!this.lens) return (this.left8Cache = nchwTo8bit(this.left, s.w, s.h));
-    const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.leftSource()!).data, n = s.w * s.h, out = new Uint8Array(n * 3);
-    for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = v[i * 4 + c];
-    return (this.left8Cache = out);
+    return (this.left8Cache = wholeRgb(s.w, s.h, this.leftSource()!));
   }
 
   /** PSNR of the frame, or with a lens of its region only (the overlay says so); and the left pane's. */
@@ -411,14 +399,5 @@ export class CpuFrameProcessor implements FrameProcessor {
       return { model: psnrY(out, cropImage(gt, R4)), bicubic: psnrY(bicR, cropImage(gt, R4)) };
     }
     return { model: psnrY({ ...downscale4(out), channels: 3 }, cropImage(gt, r)), bicubic: NaN };
-  }
-
-  private rgba(img: Image): { width: number; height: number; rgba: Uint8Array } {
-    const n = img.width * img.height, out = new Uint8Array(n * 4);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < 3; c++) out[i * 4 + c] = img.data[i * img.channels + c];
-      out[i * 4 + 3] = 255;
-    }
-    return { width: img.width, height: img.height, rgba: out };
   }
 }
