@@ -110,14 +110,16 @@ async function pipelineRow(ctx, base, backend, clip, { frames = PIPE_FRAMES, len
     const frame_ms = n ? (end.t - start.t) / n : NaN;
     // the CPU path only: its own passes' main-thread time per frame (ingest, drawing, PSNR)
     const cf = (end.cost.frames ?? 0) - (start.cost.frames ?? 0);
+    const perFrame = (k) => (cf > 0 ? r3((end.cost[k] - start.cost[k]) / cf) : null);
     const passes_ms = cf > 0 ? (end.cost.passesMs - start.cost.passesMs) / cf : null;
+    const passes_split_ms = cf > 0 ? { ingest: perFrame('ingestMs'), present: perFrame('presentMs'), psnr: perFrame('psnrMs') } : null;
     const row = { engine: 'sr4x-player', backend, precision: end.dtype, input: end.input ? [end.input.width, end.input.height] : null,
       model_ms: r3(model_ms), frame_ms: r3(frame_ms), latency_ms: r3(latency_ms), fps: r3(1000 / frame_ms), model_clock: end.modelClock, player_engine: end.playerEngine, kind: 'pipeline', frames: n,
       overhead: r3(frame_ms / model_ms - 1), lens: end.lens,
-      passes_ms: passes_ms == null ? null : r3(passes_ms), passes_over_model: passes_ms == null ? null : r3(passes_ms / model_ms),
+      passes_ms: passes_ms == null ? null : r3(passes_ms), passes_split_ms, passes_over_model: passes_ms == null ? null : r3(passes_ms / model_ms),
       readback_bytes_per_frame: n ? (end.b - start.b) / n : null, readback_maps_per_frame: n ? (end.m - start.m) / n : null,
       stat_backend: end.backendText, stat_latency: end.latencyText, status: n > 0 ? 'ok' : 'no frames' };
-    log(`  ${label} ${end.dtype} ${row.input?.join('x')}: frame ${row.frame_ms} ms (${row.fps} fps, latency ${row.latency_ms}), model ${row.model_ms} ms (${row.player_engine}, ${row.model_clock}), overhead ${r3(row.overhead * 100)}%${passes_ms == null ? '' : ` (own passes ${row.passes_ms} ms = ${r3(row.passes_over_model * 100)}% of the model)`}, readback ${row.readback_bytes_per_frame} B/frame (${n} frames)`);
+    log(`  ${label} ${end.dtype} ${row.input?.join('x')}: frame ${row.frame_ms} ms (${row.fps} fps, latency ${row.latency_ms}), model ${row.model_ms} ms (${row.player_engine}, ${row.model_clock}), overhead ${r3(row.overhead * 100)}%${passes_ms == null ? '' : ` (own passes ${row.passes_ms} ms = ${r3(row.passes_over_model * 100)}% of the model: ingest ${passes_split_ms.ingest}, present ${passes_split_ms.present}, PSNR ${passes_split_ms.psnr} ms)`}, readback ${row.readback_bytes_per_frame} B/frame (${n} frames)`);
     return row;
   } catch (e) {
     log(`  ${label} error: ${e.message}`);

@@ -9,12 +9,10 @@ import type { CpuRunner, Runner } from '../inference/types';
 import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
-import { cropImage, toRgba, wholeRgb } from './cpuImage';
+import { cropImage, Pixels, toRgba, wholeRgb } from './cpuImage';
 import { drawView, renderView, type ViewSource } from './cpuView';
 import { sameRect, type LensRegions } from '../lens';
 import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
-
-type Rgba = { width: number; height: number; data: Uint8ClampedArray };
 
 const LENS_COLOUR = '#8ab4f8';
 
@@ -29,8 +27,10 @@ export class CpuFrameProcessor implements FrameProcessor {
   /** the A/B view's other model's output (on the lens's crop with a lens) */
   private left: Float32Array | null = null;
   private left8Cache: Uint8Array | null = null;
-  private frame: Rgba | null = null;
-  private input: Image | null = null;
+  /** the decoded frame, and the model's input (the frame, or in reference mode its 4x downscale):
+   *  read back from the canvas only as far as they are needed (a lens needs its crop) */
+  private frame: Pixels | null = null;
+  private input: Pixels | null = null;
   private inputNchw: Float32Array | null = null;
   private full: Float32Array | null = null;
   private low: Float32Array | null = null;
@@ -49,16 +49,18 @@ export class CpuFrameProcessor implements FrameProcessor {
 
   /** the main thread's time in this path's own passes (ingest, drawing, PSNR) over the frames
    *  processed: what `npm run bench` sets beside the model's time */
-  readonly cost = { passesMs: 0, frames: 0 };
+  readonly cost = { passesMs: 0, frames: 0, ingestMs: 0, presentMs: 0, psnrMs: 0 };
 
   constructor(private readonly targets: DisplayTargets | null) {}
 
-  private timed<T>(fn: () => T): T {
+  private timed<T>(pass: 'ingestMs' | 'presentMs' | 'psnrMs', fn: () => T): T {
     const t = performance.now();
     try {
       return fn();
     } finally {
-      this.cost.passesMs += performance.now() - t;
+      const dt = performance.now() - t;
+      this.cost.passesMs += dt;
+      this.cost[pass] += dt;
     }
   }
 
@@ -103,7 +105,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     const runner = this.runner;
     if (!runner) throw new Error('no model loaded');
     try {
-      this.timed(() => this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency'));
+      this.timed('ingestMs', () => this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency'));
       this.cost.frames++;
     } finally {
       f.close();
@@ -120,12 +122,12 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.left = left;
     this.leftOf = cmp;
     this.settings = s;
-    this.timed(() => this.present());
+    this.timed('presentMs', () => this.present());
     const mode: PsnrMode | null = s.psnr === null ? null : s.psnr === 'reference' && this.frame!.width >= 4 && this.frame!.height >= 4 ? 'reference' : 'consistency';
     // after this frame is on screen, in a task of its own (the picture paints first); it still runs
     // before the next frame's model is sent
     const psnr = mode
-      ? new Promise<PsnrResult | null>((resolve) => setTimeout(() => resolve(this.full === full ? { ...meta, mode, ...this.timed(() => this.psnr(mode)) } : null), 0))
+      ? new Promise<PsnrResult | null>((resolve) => setTimeout(() => resolve(this.full === full ? { ...meta, mode, ...this.timed('psnrMs', () => this.psnr(mode)) } : null), 0))
       : Promise.resolve(null);
     return { psnrMode: mode, modelMs: Promise.resolve(modelMs), psnr, done: Promise.resolve() };
   }
@@ -164,8 +166,8 @@ export class CpuFrameProcessor implements FrameProcessor {
     // the whole input in the model's layout is made only when the whole frame runs (with a lens,
     // 12 MB a 1024x1024 frame for nothing)
     const inp = lens
-      ? { data: toNchw(cropImage(this.input!, lens.crop)), w: lens.crop.width, h: lens.crop.height }
-      : { data: (this.inputNchw ??= toNchw(this.input!)), w: this.input!.width, h: this.input!.height };
+      ? { data: toNchw(this.input!.region(lens.crop)), w: lens.crop.width, h: lens.crop.height }
+      : { data: (this.inputNchw ??= toNchw(this.input!.whole())), w: this.input!.width, h: this.input!.height };
     const full = lowOnly ? this.full! : await runner.runCpu('full', inp.data, inp.w, inp.h);
     const low = withLow && runner.hasLow ? await runner.runCpu('low', inp.data, inp.w, inp.h) : null;
     return { full, low };
@@ -209,7 +211,7 @@ export class CpuFrameProcessor implements FrameProcessor {
   private leftSource(): ViewSource | null {
     const s = this.outSize!, inp = this.input!;
     if (!this.full || !this.leftOf || this.leftOf === 'original') return null;
-    if (this.leftOf === 'bicubic') return { kind: 'bicubic', input: inp };
+    if (this.leftOf === 'bicubic') return { kind: 'bicubic', input: inp.whole() };
     if (!this.left) return null;
     const v = { full: this.left, low: null, view: 'full', gain: 1 } as const;
     if (this.lens) return { kind: 'lens', input: inp, ...this.lens, ...v };
@@ -218,7 +220,7 @@ export class CpuFrameProcessor implements FrameProcessor {
 
   private viewSource(): ViewSource {
     const s = this.outSize!;
-    if (!this.full) return { kind: 'bicubic', input: this.input! };
+    if (!this.full) return { kind: 'bicubic', input: this.input!.whole() };
     const v = { full: this.full, low: this.low, view: this.low ? this.settings.view : 'full', gain: this.settings.gain } as const;
     if (this.lens) return { kind: 'lens', input: this.input!, ...this.lens, ...v };
     return { kind: 'tensor', width: s.w, height: s.h, ...v };
@@ -230,7 +232,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     const out = toRgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
     let w = s.w, data = out.rgba;
     if (kind === 'comparison') {
-      const bic = toRgba({ ...bicubicUp4(this.input!), channels: 3 }).rgba;
+      const bic = toRgba({ ...bicubicUp4(this.input!.whole()), channels: 3 }).rgba;
       w = 2 * s.w;
       data = new Uint8Array(w * s.h * 4);
       for (let y = 0; y < s.h; y++) {
@@ -244,8 +246,8 @@ export class CpuFrameProcessor implements FrameProcessor {
   async readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left') {
     if (!this.full) throw new Error('no frame yet');
     const s = this.outSize!, f = this.frame!;
-    if (which === 'frame') return toRgba({ width: f.width, height: f.height, channels: 4, data: f.data });
-    if (which === 'input') return toRgba(this.input!);
+    if (which === 'frame') return toRgba(f.whole());
+    if (which === 'input') return toRgba(this.input!.whole());
     if (which === 'output') return toRgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
     if (which === 'left') {
       const l = this.left8();
@@ -279,35 +281,42 @@ export class CpuFrameProcessor implements FrameProcessor {
   /** Frame -> RGBA on the CPU -> (reference: 4x downscale) -> the NCHW model input. */
   private ingest(p: Picture, mode: PsnrMode): void {
     const { width: w, height: h } = pictureSize(p);
+    this.frame?.detach();
+    let drawn = false;
     if ('rgba' in p) {
-      this.frame = { width: w, height: h, data: new Uint8ClampedArray(p.rgba.buffer, p.rgba.byteOffset, p.rgba.byteLength) };
+      this.frame = Pixels.of({ width: w, height: h, channels: 4, data: p.rgba });
     } else {
       if ('createView' in p) throw new Error('the CPU frame path takes decoded frames, not GPU textures');
-      this.scratch.width = w;
-      this.scratch.height = h;
+      // sized only when the size changes: resizing clears and reallocates the canvas (~2 ms at
+      // 1024x1024); 'copy' replaces the last frame where this one has alpha
+      if (this.scratch.width !== w || this.scratch.height !== h) {
+        this.scratch.width = w;
+        this.scratch.height = h;
+      }
       const g = this.scratch.getContext('2d', { willReadFrequently: true })!;
+      g.globalCompositeOperation = 'copy';
       g.drawImage(p, 0, 0, w, h);
-      this.frame = g.getImageData(0, 0, w, h);
+      this.frame = Pixels.canvas(g, w, h);
+      drawn = true;
     }
-    const f: Image = { width: w, height: h, channels: 4, data: this.frame.data };
-    this.input = mode === 'reference' ? { ...downscale4(f), channels: 3 } : f;
+    this.input = mode === 'reference' ? Pixels.of({ ...downscale4(this.frame.whole()), channels: 3 }) : this.frame;
     this.inputNchw = null;
     this.full = null;
     this.low = null;
     this.lens = null;
     this.out8Cache = null;
     this.left = this.left8Cache = this.leftOf = null;
-    this.drawInput();
+    this.drawInput(drawn && this.input === this.frame);
   }
 
-  /** The input as an image the canvases scale (the original pane; the bicubic around a lens). */
-  private drawInput(): void {
-    const inp = this.input!, m = inp.width * inp.height;
-    if (inp.data === this.frame!.data && this.frame instanceof ImageData) {
-      // the input is the frame, already in the scratch canvas it was read from
+  /** The input as an image the canvases scale (the original pane; the bicubic around a lens);
+   *  `inScratch`: it is the frame, drawn in the scratch canvas already. */
+  private drawInput(inScratch: boolean): void {
+    if (inScratch) {
       this.inputCanvas = this.scratch;
       return;
     }
+    const inp = this.input!.whole(), m = inp.width * inp.height;
     this.inputCanvas = this.inputImg;
     this.inputImg.width = inp.width;
     this.inputImg.height = inp.height;
@@ -335,7 +344,7 @@ export class CpuFrameProcessor implements FrameProcessor {
   private left8(): Uint8Array | null {
     const s = this.outSize!;
     if (this.left8Cache) return this.left8Cache;
-    if (this.leftOf === 'bicubic') return (this.left8Cache = bicubicUp4(this.input!).data);
+    if (this.leftOf === 'bicubic') return (this.left8Cache = bicubicUp4(this.input!.whole()).data);
     if (!this.left) return null;
     if (!this.lens) return (this.left8Cache = nchwTo8bit(this.left, s.w, s.h));
     return (this.left8Cache = wholeRgb(s.w, s.h, this.leftSource()!));
@@ -349,9 +358,8 @@ export class CpuFrameProcessor implements FrameProcessor {
   private psnrLeft(mode: PsnrMode): number {
     const r = this.lens?.region;
     if (r && this.left) {
-      const f = this.frame!, gt: Image = { width: f.width, height: f.height, channels: 4, data: f.data };
-      const R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height }, o = this.lensRegion8(this.left);
-      return mode === 'reference' ? psnrY(o, cropImage(gt, R4)) : psnrY({ ...downscale4(o), channels: 3 }, cropImage(gt, r));
+      const f = this.frame!, R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height }, o = this.lensRegion8(this.left);
+      return mode === 'reference' ? psnrY(o, f.region(R4)) : psnrY({ ...downscale4(o), channels: 3 }, f.region(r));
     }
     const l = this.left8();
     return l ? this.psnrOf(l, mode) : NaN;
@@ -360,12 +368,11 @@ export class CpuFrameProcessor implements FrameProcessor {
   /** An 8-bit output-size picture's PSNR in `mode` (with a lens, of its region). */
   private psnrOf(out8: Uint8Array, mode: PsnrMode): number {
     const s = this.outSize!, f = this.frame!, r = this.lens?.region;
-    const gt: Image = { width: f.width, height: f.height, channels: 4, data: f.data };
     const out: Image = { width: s.w, height: s.h, channels: 3, data: out8 };
-    if (!r) return mode === 'reference' ? psnrY(out, gt) : psnrY({ ...downscale4(out), channels: 3 }, gt);
+    if (!r) return mode === 'reference' ? psnrY(out, f.whole()) : psnrY({ ...downscale4(out), channels: 3 }, f.whole());
     const R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height };
     const o = cropImage(out, R4);
-    return mode === 'reference' ? psnrY(o, cropImage(gt, R4)) : psnrY({ ...downscale4(o), channels: 3 }, cropImage(gt, r));
+    return mode === 'reference' ? psnrY(o, f.region(R4)) : psnrY({ ...downscale4(o), channels: 3 }, f.region(r));
   }
 
   /** The 8-bit pixels of the lens's region (output pixels 4 x region) from a tensor made on its
@@ -384,20 +391,19 @@ export class CpuFrameProcessor implements FrameProcessor {
 
   private psnrModel(mode: PsnrMode): { model: number; bicubic: number } {
     const s = this.outSize!, f = this.frame!, r = this.lens?.region;
-    const gt: Image = { width: f.width, height: f.height, channels: 4, data: f.data };
     if (!r) {
-      const out: Image = { width: s.w, height: s.h, channels: 3, data: this.out8() };
-      if (mode === 'reference') return { model: psnrY(out, gt), bicubic: psnrY({ ...bicubicUp4(this.input!), channels: 3 }, gt) };
+      const out: Image = { width: s.w, height: s.h, channels: 3, data: this.out8() }, gt = f.whole();
+      if (mode === 'reference') return { model: psnrY(out, gt), bicubic: psnrY({ ...bicubicUp4(this.input!.whole()), channels: 3 }, gt) };
       return { model: psnrY({ ...downscale4(out), channels: 3 }, gt), bicubic: NaN };
     }
     // the region's output (output pixels 4 x region), against the frame's pixels under it
     const R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height };
     const out = this.lensRegion8(this.full!);
     if (mode === 'reference') {
-      const c = this.lens!.crop, bic = { ...bicubicUp4(cropImage(this.input!, c)), channels: 3 as const };
+      const c = this.lens!.crop, bic = { ...bicubicUp4(this.input!.region(c)), channels: 3 as const };
       const bicR = cropImage(bic, { x: 4 * (r.x - c.x), y: 4 * (r.y - c.y), width: R4.width, height: R4.height });
-      return { model: psnrY(out, cropImage(gt, R4)), bicubic: psnrY(bicR, cropImage(gt, R4)) };
+      return { model: psnrY(out, f.region(R4)), bicubic: psnrY(bicR, f.region(R4)) };
     }
-    return { model: psnrY({ ...downscale4(out), channels: 3 }, cropImage(gt, r)), bicubic: NaN };
+    return { model: psnrY({ ...downscale4(out), channels: 3 }, f.region(r)), bicubic: NaN };
   }
 }

@@ -1,8 +1,55 @@
 // Small pixel conversions of the CPU frame path (cpu.ts): crops, RGB <-> RGBA, a view's whole
-// picture at output size.
+// picture at output size; and the frame's pixels, read only as far as they are needed.
 import type { Image } from '../filters';
-import type { Rect } from '../lens';
+import { sameRect, type Rect } from '../lens';
 import { renderView, type ViewSource } from './cpuView';
+
+/** An image whose pixels are read when asked for, whole or a region at a time: a lens needs its crop
+ *  of the decoded frame (a few KB), not the whole 1024x1024 frame (4 MB, ~4 ms to read back from
+ *  the canvas each frame). */
+export class Pixels {
+  private all: Image | null;
+  private last: { r: Rect; img: Image } | null = null;
+
+  private constructor(readonly width: number, readonly height: number, private read: ((r: Rect) => Image) | null, all: Image | null) {
+    this.all = all;
+  }
+
+  static of(img: Image): Pixels {
+    return new Pixels(img.width, img.height, null, img);
+  }
+
+  /** The pixels drawn in `g` (w x h from its origin), as RGBA; valid until the canvas is drawn over
+   *  (then `detach`). */
+  static canvas(g: OffscreenCanvasRenderingContext2D, width: number, height: number): Pixels {
+    const read = (r: Rect): Image => ({ width: r.width, height: r.height, channels: 4, data: g.getImageData(r.x, r.y, r.width, r.height).data });
+    return new Pixels(width, height, read, null);
+  }
+
+  whole(): Image {
+    return (this.all ??= this.readRect({ x: 0, y: 0, width: this.width, height: this.height }));
+  }
+
+  /** The pixels in `r` (within the image); the last region asked for is kept (the lens's crop is
+   *  asked for by the model, the view and the PSNR). */
+  region(r: Rect): Image {
+    if (this.last && sameRect(this.last.r, r)) return this.last.img;
+    const img = this.all ? cropImage(this.all, r) : this.readRect(r);
+    this.last = { r: { ...r }, img };
+    return img;
+  }
+
+  /** The canvas holds another frame now: what was not read is gone (reading it throws, rather than
+   *  returning the next frame's pixels). */
+  detach(): void {
+    this.read = null;
+  }
+
+  private readRect(r: Rect): Image {
+    if (!this.read) throw new Error('the frame\'s pixels were not kept');
+    return this.read(r);
+  }
+}
 
 /** The pixels of `img` in `r` (within it), same channels. */
 export function cropImage(img: Image, r: Rect): Image {

@@ -12,11 +12,20 @@ import { footprintTaps, viewTransform, type Viewport } from '../passes/present';
 const CPU_TAPS = 4;
 const BG = [18, 18, 20];
 
+/** An input whose pixels are read when asked for (cpuImage.ts Pixels): a lens's view needs the
+ *  crop's, which the model read already, and the rest only where it shows more than that. */
+export interface InputPixels {
+  readonly width: number;
+  readonly height: number;
+  whole(): Image;
+  region(r: Rect): Image;
+}
+
 export type ViewSource =
   | { kind: 'tensor'; width: number; height: number; full: Float32Array; low: Float32Array | null; view: ViewMode; gain: number }
   | { kind: 'bicubic'; input: Image }
   /** the lens: the model's output on `crop` inside `region`, bicubic of `input` around it (input pixels) */
-  | { kind: 'lens'; input: Image; region: Rect; crop: Rect; full: Float32Array; low: Float32Array | null; view: ViewMode; gain: number };
+  | { kind: 'lens'; input: InputPixels; region: Rect; crop: Rect; full: Float32Array; low: Float32Array | null; view: ViewMode; gain: number };
 
 /** RGBA pixels of a cw x ch canvas showing `src` (of output size w x h) through the viewport; only
  *  those of `part` (canvas pixels, within the canvas) when given. */
@@ -102,14 +111,22 @@ function tensorSampler(s: Extract<ViewSource, { kind: 'tensor' }>, bilinear: boo
 
 /** Inside the lens's region (output pixels 4 x region) the model's output on the crop, else bicubic. */
 function lensSampler(s: Extract<ViewSource, { kind: 'lens' }>, bilinear: boolean): Sampler {
-  const { region: r, crop: c } = s;
+  const { region: r, crop: c } = s, W = s.input.width, H = s.input.height;
   const inner = tensorSampler({ kind: 'tensor', width: 4 * c.width, height: 4 * c.height, full: s.full, low: s.low, view: s.view, gain: s.gain }, bilinear);
-  const outer = bilinear ? bicubicSampler(s.input) : inputSampler(s.input);
   const x0 = 4 * r.x - 0.5, x1 = 4 * (r.x + r.width) - 0.5, y0 = 4 * r.y - 0.5, y1 = 4 * (r.y + r.height) - 0.5;
   const dx = 4 * c.x, dy = 4 * c.y;
+  // around the region: the crop's own pixels where every tap (bicubic: 2 input pixels either side)
+  // falls 3 pixels inside the crop, or clamps at the frame's edge as the crop's does; the whole input
+  // is read only for samples beyond that (a zoomed view wider than the crop)
+  const cropIn = s.input.region(c);
+  const near = bilinear ? bicubicSampler(cropIn) : inputSampler(cropIn);
+  const nx0 = c.x === 0 ? -Infinity : 4 * (c.x + 3), nx1 = c.x + c.width === W ? Infinity : 4 * (c.x + c.width - 4);
+  const ny0 = c.y === 0 ? -Infinity : 4 * (c.y + 3), ny1 = c.y + c.height === H ? Infinity : 4 * (c.y + c.height - 4);
+  let far: Sampler | null = null;
   return (x, y, out) => {
     if (x >= x0 && x < x1 && y >= y0 && y < y1) inner(x - dx, y - dy, out);
-    else outer(x, y, out);
+    else if (x >= nx0 && x <= nx1 && y >= ny0 && y <= ny1) near(x - dx, y - dy, out);
+    else (far ??= bilinear ? bicubicSampler(s.input.whole()) : inputSampler(s.input.whole()))(x, y, out);
   };
 }
 
