@@ -111,3 +111,40 @@ for (const filter of ['nearest', 'linear'] as const) {
     }
   });
 }
+
+// The CPU path (WASM) draws its panes with the browser's canvas scaling: minified, both the original
+// and the bicubic preview must average what each canvas pixel covers too (a one-pixel checkerboard
+// drawn with single nearest taps flickers between black and white). The image is a PNG, so no codec
+// blurs the checkerboard first.
+test('CPU path: minified ~2.3x, the original and the bicubic preview of a checkerboard stay grey', async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 700 });
+  const N = 1000;
+  const png = await page.evaluate(async (n) => {
+    const c = new OffscreenCanvas(n, n), g = c.getContext('2d')!, im = g.createImageData(n, n);
+    for (let i = 0; i < n * n; i++) {
+      const v = (((i % n) + Math.floor(i / n)) & 1) * 255;
+      im.data.set([v, v, v, 255], i * 4);
+    }
+    g.putImageData(im, 0, 0);
+    return Array.from(new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer()));
+  }, N);
+  await page.getByTestId('file-input').setInputFiles({ name: 'checker1000.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  // the original and the bicubic preview, before the model's frame (seconds at 1000x1000 on WASM)
+  await expect(page.getByTestId('preview-note')).toBeVisible({ timeout: 30_000 });
+  for (const pane of ['video-original', 'video-upscaled']) {
+    const r = await page.evaluate((id) => {
+      const c = document.querySelector(`[data-testid=${id}]`) as HTMLCanvasElement;
+      // the image's middle half: square, centred, as tall as the pane
+      const s = Math.min(c.width, c.height), x0 = Math.round(c.width / 2 - s / 4), y0 = Math.round(c.height / 2 - s / 4);
+      const d = c.getContext('2d')!.getImageData(x0, y0, Math.round(s / 2), Math.round(s / 2)).data;
+      let m = 0;
+      for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) m = Math.max(m, Math.abs(d[i + k] - 127.5));
+      return { m, side: s };
+    }, pane);
+    const f = N / r.side;
+    console.log(`${pane}: ${N}² in ${r.side}² (${f.toFixed(2)}x minified), checkerboard max |err| ${r.m}`);
+    expect(f).toBeGreaterThan(2);
+    // a box of width f: at most 0.5 / f² of 255 off grey; single taps: 127.5
+    expect(r.m).toBeLessThanOrEqual((255 * 0.5) / f ** 2 + 1);
+  }
+});

@@ -12,7 +12,7 @@
 //
 //   3. lens: the demo clip (1024x1024, 60 fps) on WASM, whole frame and lenses of growing side (issue 10);
 //   4. export: a 64x64 generated clip exported to MP4, frames per second beside the live rate (issue 9).
-// Options (env): BENCH_SIZES=16,32,64  BENCH_CLIPS=32,64  BENCH_FRAMES=10  BENCH_PIPE_FRAMES=8
+// Options (env): BENCH_SIZES=16,32,64  BENCH_CLIPS=32,64  BENCH_FRAMES=10  BENCH_PIPE_FRAMES=8  BENCH_LENS_FRAMES=30
 //   BENCH_LENS=16,32,64,128 (0: none)  BENCH_LENS_BACKEND=wasm  BENCH_EXPORT_CLIP=64
 //   BENCH_MAX_S=20 (per measurement)  BENCH_MACHINE=name  BENCH_BACKENDS=webgpu,wasm
 //   BENCH_HEADED_GPU=1 (launch without the SwiftShader flags, for a machine with a real GPU)
@@ -32,6 +32,8 @@ const SIZES = list(env.BENCH_SIZES, '16,32,64').map(Number);
 const CLIPS = list(env.BENCH_CLIPS, '32,64').map(Number);
 const FRAMES = Number(env.BENCH_FRAMES ?? 10);
 const PIPE_FRAMES = Number(env.BENCH_PIPE_FRAMES ?? 8);
+// a lens frame takes 50-150 ms on 2 cores: more of them, for figures that hold from run to run
+const LENS_FRAMES = Number(env.BENCH_LENS_FRAMES ?? 30);
 const MAX_MS = Number(env.BENCH_MAX_S ?? 20) * 1000;
 const BACKENDS = list(env.BENCH_BACKENDS, 'webgpu,wasm');
 const LENS_SIDES = list(env.BENCH_LENS, '16,32,64,128').map(Number).filter((x) => x > 0);
@@ -212,7 +214,7 @@ async function main() {
       const demo = path.join(ROOT, 'public/demo.mp4'), backend = env.BENCH_LENS_BACKEND ?? 'wasm';
       log(`lens on the demo (1024x1024, 60 fps), ${backend}: whole frame, then sides ${LENS_SIDES.join(', ')} ...`);
       results.push({ ...(await pipelineRow(ctx, base, backend, demo, { frames: 2 })), kind: 'lens', lens_side: null });
-      for (const side of LENS_SIDES) results.push({ ...(await pipelineRow(ctx, base, backend, demo, { lens: side })), kind: 'lens', lens_side: side });
+      for (const side of LENS_SIDES) results.push({ ...(await pipelineRow(ctx, base, backend, demo, { lens: side, frames: LENS_FRAMES })), kind: 'lens', lens_side: side });
     }
 
     // ---------------------------------------------------------------- export (issue 9)

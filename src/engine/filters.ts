@@ -54,24 +54,41 @@ export function downscale4(img: Image): { width: number; height: number; data: U
   const out = new Uint8Array(ow * oh * 3);
   // separable: each row's 16-tap sums first (what the 2-D loop summed for every output row that
   // reads that row, so the same values in the same order), then 16 of them down each column
-  const xs = Int32Array.from({ length: ow * 16 }, (_, i) => mirror(4 * Math.floor(i / 16) - 6 + (i % 16), W));
+  // tap offsets into `d` (mirrored columns, times the channels); each channel summed in tap order,
+  // three at a time
+  const xs = Int32Array.from({ length: ow * 16 }, (_, i) => mirror(4 * Math.floor(i / 16) - 6 + (i % 16), W) * C);
   const rows = new Float64Array(H * ow * 3);
   for (let y = 0; y < H; y++) {
+    const base = y * img.width * C;
     for (let ox = 0; ox < ow; ox++) {
-      for (let c = 0; c < 3; c++) {
-        let row = 0;
-        for (let kx = 0; kx < 16; kx++) row += w[kx] * d[(y * img.width + xs[ox * 16 + kx]) * C + c];
-        rows[(y * ow + ox) * 3 + c] = row;
+      let r = 0, g = 0, b = 0;
+      for (let kx = 0; kx < 16; kx++) {
+        const i = base + xs[ox * 16 + kx], wk = w[kx];
+        r += wk * d[i];
+        g += wk * d[i + 1];
+        b += wk * d[i + 2];
       }
+      const o = (y * ow + ox) * 3;
+      rows[o] = r;
+      rows[o + 1] = g;
+      rows[o + 2] = b;
     }
   }
+  const ys = new Int32Array(16);
   for (let oy = 0; oy < oh; oy++) {
+    for (let ky = 0; ky < 16; ky++) ys[ky] = mirror(4 * oy - 6 + ky, H) * ow * 3;
     for (let ox = 0; ox < ow; ox++) {
-      for (let c = 0; c < 3; c++) {
-        let acc = 0;
-        for (let ky = 0; ky < 16; ky++) acc += w[ky] * rows[(mirror(4 * oy - 6 + ky, H) * ow + ox) * 3 + c];
-        out[(oy * ow + ox) * 3 + c] = round8(acc / 255);
+      let r = 0, g = 0, b = 0;
+      for (let ky = 0; ky < 16; ky++) {
+        const i = ys[ky] + ox * 3, wk = w[ky];
+        r += wk * rows[i];
+        g += wk * rows[i + 1];
+        b += wk * rows[i + 2];
       }
+      const o = (oy * ow + ox) * 3;
+      out[o] = round8(r / 255);
+      out[o + 1] = round8(g / 255);
+      out[o + 2] = round8(b / 255);
     }
   }
   return { width: ow, height: oh, data: out };

@@ -108,7 +108,7 @@ export class ModelRunner implements Runner, CpuRunner {
       const options: ort.InferenceSession.SessionOptions =
         this.backend === 'webgpu'
           ? { executionProviders: [{ name: 'webgpu', device: this.device! }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' }
-          : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+          : { executionProviders: ['wasm'], graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } };
       let s: ort.InferenceSession;
       try {
         s = await ort.InferenceSession.create(bytes, options);

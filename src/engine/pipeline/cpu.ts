@@ -10,7 +10,7 @@ import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
 import { cropImage, Pixels, toRgba, wholeRgb } from './cpuImage';
-import { drawView, renderView, type ViewSource } from './cpuView';
+import { drawScaled, drawView, renderView, type ViewSource } from './cpuView';
 import { sameRect, type LensRegions } from '../lens';
 import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
 
@@ -177,7 +177,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     const s = this.outSize, t0 = this.targets, inp = this.input;
     if (!s || !t0 || !inp) return;
     const vp = t0.viewport;
-    // the original: the browser scales the (small) input image, pixels kept sharp; or (the A/B
+    // the original: the browser scales the input image (magnified, its pixels kept sharp); or (the A/B
     // view) bicubic or another model's output, drawn like the upscaled pane
     const o = t0.original, g = o.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
     const leftSrc = this.leftSource();
@@ -186,9 +186,8 @@ export class CpuFrameProcessor implements FrameProcessor {
       g.fillStyle = '#121214';
       g.fillRect(0, 0, o.width, o.height);
       const t = viewTransform(vp, o.width, o.height, s.w, s.h);
-      g.imageSmoothingEnabled = false;
       // image uv 0 sits at canvas u = -offset/scale; the whole image spans 1/scale of the canvas
-      g.drawImage(this.inputCanvas, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1]);
+      drawScaled(g, this.inputCanvas, inp.width, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1], 'pixelated');
     }
     // the upscaled pane: only its own pixels, from the model's output (or bicubic before it)
     const u = t0.upscaled, gu = u.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;

@@ -201,9 +201,7 @@ export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: Vi
   if (x1 <= x0 || y1 <= y0 || x1 - x0 > cw || y1 - y0 > ch) {
     if (inputImage && src.kind !== 'tensor') {
       background();
-      g.imageSmoothingEnabled = true;
-      g.imageSmoothingQuality = 'high';
-      g.drawImage(inputImage, px(0), py(0), px(w) - px(0), py(h) - py(0));
+      drawScaled(g, inputImage, src.input.width, px(0), py(0), px(w) - px(0), py(h) - py(0), 'smooth');
       if (src.kind === 'bicubic') return;
       // the lens's canvas pixels (those its region touches), from the model's output
       const r = src.region;
@@ -225,6 +223,19 @@ export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: Vi
   background();
   g.imageSmoothingEnabled = true;
   g.drawImage(scratch, px(x0), py(y0), px(x1) - px(x0), py(y1) - py(y0));
+}
+
+/** Draws `img` (`iw` pixels wide) into the rectangle (x, y, w, h) of a canvas. Minified, the
+ *  browser's mipmapped bilinear ('medium'): each canvas pixel averages its footprint, as the GPU
+ *  present's box of taps does; 'high' adds a cubic over the mipmaps that costs ~10 ms more a
+ *  1024x1024 frame on a 2-core machine (the canvas's deferred raster, not seen in the draw call),
+ *  for nothing visible at a footprint of several pixels. Magnified, `magnified`: the image's own
+ *  pixels, sharp ('pixelated', the original pane), or the browser's bicubic ('smooth'). */
+export function drawScaled(g: Ctx2d, img: CanvasImageSource, iw: number, x: number, y: number, w: number, h: number, magnified: 'pixelated' | 'smooth'): void {
+  const minified = Math.abs(w) < iw;
+  g.imageSmoothingEnabled = minified || magnified === 'smooth';
+  g.imageSmoothingQuality = minified ? 'medium' : 'high';
+  g.drawImage(img, x, y, w, h);
 }
 
 /** The output pixels of `src` in the rectangle (x, y, w, h), exact (one texel each), as RGBA. */
