@@ -11,10 +11,13 @@ import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
 import { cropImage, Pixels, toRgba, wholeRgb } from './cpuImage';
 import { drawScaled, drawView, renderView, type ViewSource } from './cpuView';
-import { sameRect, type LensRegions } from '../lens';
+import { sameRect, type LensRegions, type Rect } from '../lens';
 import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
 
 const LENS_COLOUR = '#8ab4f8';
+
+/** A rectangle of input pixels as output pixels. */
+const times4 = (r: Rect): Rect => ({ x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height });
 
 const isCpuRunner = (c: Compare | null): c is CpuRunner => typeof c === 'object' && c !== null && 'runCpu' in c;
 
@@ -351,27 +354,31 @@ export class CpuFrameProcessor implements FrameProcessor {
 
   /** PSNR of the frame, or with a lens of its region only (the overlay says so); and the left pane's. */
   private psnr(mode: PsnrMode): { model: number; bicubic: number; left: number } {
-    return { ...this.psnrModel(mode), left: this.psnrLeft(mode) };
-  }
-
-  private psnrLeft(mode: PsnrMode): number {
-    const r = this.lens?.region;
-    if (r && this.left) {
-      const f = this.frame!, R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height }, o = this.lensRegion8(this.left);
-      return mode === 'reference' ? psnrY(o, f.region(R4)) : psnrY({ ...downscale4(o), channels: 3 }, f.region(r));
+    const s = this.outSize!, r = this.lens?.region ?? null;
+    const whole = (d: Uint8Array): Image => ({ width: s.w, height: s.h, channels: 3, data: d });
+    // the pixels the PSNR is of: with a lens its region's (4 x region), else the whole output
+    const model = r ? this.lensRegion8(this.full!) : whole(this.out8());
+    let bicubic = NaN;
+    if (mode === 'reference') {
+      const c = this.lens?.crop;
+      const bic: Image = { ...bicubicUp4(c ? this.input!.region(c) : this.input!.whole()), channels: 3 };
+      bicubic = this.psnrAgainstFrame(r && c ? cropImage(bic, { x: 4 * (r.x - c.x), y: 4 * (r.y - c.y), width: 4 * r.width, height: 4 * r.height }) : bic, mode);
     }
-    const l = this.left8();
-    return l ? this.psnrOf(l, mode) : NaN;
+    let left = NaN;
+    if (r && this.left) left = this.psnrAgainstFrame(this.lensRegion8(this.left), mode);
+    else {
+      const l = this.left8();
+      if (l) left = this.psnrAgainstFrame(r ? cropImage(whole(l), times4(r)) : whole(l), mode);
+    }
+    return { model: this.psnrAgainstFrame(model, mode), bicubic, left };
   }
 
-  /** An 8-bit output-size picture's PSNR in `mode` (with a lens, of its region). */
-  private psnrOf(out8: Uint8Array, mode: PsnrMode): number {
-    const s = this.outSize!, f = this.frame!, r = this.lens?.region;
-    const out: Image = { width: s.w, height: s.h, channels: 3, data: out8 };
-    if (!r) return mode === 'reference' ? psnrY(out, f.whole()) : psnrY({ ...downscale4(out), channels: 3 }, f.whole());
-    const R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height };
-    const o = cropImage(out, R4);
-    return mode === 'reference' ? psnrY(o, f.region(R4)) : psnrY({ ...downscale4(o), channels: 3 }, f.region(r));
+  /** PSNR of output pixels (the lens's region x 4, or the whole output) against the frame under
+   *  them: reference mode, the frame at output size; consistency, 4x down against the frame. */
+  private psnrAgainstFrame(out: Image, mode: PsnrMode): number {
+    const f = this.frame!, r = this.lens?.region;
+    if (mode === 'reference') return psnrY(out, r ? f.region(times4(r)) : f.whole());
+    return psnrY({ ...downscale4(out), channels: 3 }, r ? f.region(r) : f.whole());
   }
 
   /** The 8-bit pixels of the lens's region (output pixels 4 x region) from a tensor made on its
@@ -386,23 +393,5 @@ export class CpuFrameProcessor implements FrameProcessor {
       out[(y * w + x) * 3 + k] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
     }
     return { width: w, height: h, channels: 3, data: out };
-  }
-
-  private psnrModel(mode: PsnrMode): { model: number; bicubic: number } {
-    const s = this.outSize!, f = this.frame!, r = this.lens?.region;
-    if (!r) {
-      const out: Image = { width: s.w, height: s.h, channels: 3, data: this.out8() }, gt = f.whole();
-      if (mode === 'reference') return { model: psnrY(out, gt), bicubic: psnrY({ ...bicubicUp4(this.input!.whole()), channels: 3 }, gt) };
-      return { model: psnrY({ ...downscale4(out), channels: 3 }, gt), bicubic: NaN };
-    }
-    // the region's output (output pixels 4 x region), against the frame's pixels under it
-    const R4 = { x: 4 * r.x, y: 4 * r.y, width: 4 * r.width, height: 4 * r.height };
-    const out = this.lensRegion8(this.full!);
-    if (mode === 'reference') {
-      const c = this.lens!.crop, bic = { ...bicubicUp4(this.input!.region(c)), channels: 3 as const };
-      const bicR = cropImage(bic, { x: 4 * (r.x - c.x), y: 4 * (r.y - c.y), width: R4.width, height: R4.height });
-      return { model: psnrY(out, f.region(R4)), bicubic: psnrY(bicR, f.region(R4)) };
-    }
-    return { model: psnrY({ ...downscale4(out), channels: 3 }, f.region(r)), bicubic: NaN };
   }
 }
