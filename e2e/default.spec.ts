@@ -4,7 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { canvasVariance, state } from './helpers';
 
-test('default URL on a software adapter: WASM with the reason in the header; the demo original within 2 s of opening, the bicubic preview, then the model', async ({ page }) => {
+test('default URL on a software adapter: WASM with the reason in the header; the demo original within 2 s of opening, the bicubic preview, then the model, then the lens by itself', async ({ page }) => {
   page.on('pageerror', (e) => console.log('[pageerror]', e.message));
   await page.goto('/');
   await expect(page.getByTestId('stat-backend')).toHaveText('wasm fp32', { timeout: 30_000 });
@@ -25,4 +25,10 @@ test('default URL on a software adapter: WASM with the reason in the header; the
   await expect(page.getByTestId('preview-note')).toHaveCount(0);
   expect(await canvasVariance(page, 'video-upscaled')).toBeGreaterThan(10);
   await expect(page.getByTestId('stat-model-clock')).toContainText('CPU');
+  // seconds a whole frame here, against the demo's 60 fps: the lens comes on by itself and says so
+  // (a frame that slow is the model's pace, not a stall)
+  await expect(page.getByTestId('notice')).toContainText(/falling behind: \d+% of frames dropped .*the lens is on/, { timeout: 120_000 });
+  await expect(page.getByTestId('stat-lens')).toContainText('on by itself');
+  const m3 = await page.evaluate(() => (window as any).__sr.marks());
+  console.log(`demo: the lens on by itself ${((performance.now() - m3.opened) / 1000).toFixed(1)} s after opening: ${await page.getByTestId('notice').textContent()}`);
 });

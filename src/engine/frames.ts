@@ -80,9 +80,7 @@ export class Frames {
     if (!f) return;
     const t = performance.now();
     await this.show(f);
-    // a stall (the first frame's engine pick, pipeline compiles, a hidden tab) is not the model's pace
-    if (performance.now() - t > this.pace.windowMs / 2) this.pace.reset();
-    this.pace.frame(performance.now(), true);
+    this.pace.shown(performance.now(), performance.now() - t);
     this.checkPace();
   }
 
@@ -170,7 +168,7 @@ export class Frames {
     const b = this.pace.behind(performance.now());
     if (!b) return;
     this.paceWarned = true;
-    let notice = behindNotice(b, this.pace.windowMs, media.info, model, this.host.models(), this.host.labels().where);
+    let notice = behindNotice(b, b.windowMs, media.info, model, this.host.models(), this.host.labels().where);
     const size = this.host.processor()?.sizes?.input, ms = this.stats.modelTime.percentile(50);
     if (!this.lens.on && size && ms > 0) notice += this.engageLens(media.info, size, ms);
     this.host.onState({ notice });

@@ -2,6 +2,7 @@
 // time (engine.ts, advance). The overlay counts them; this says it in words, once per video and
 // model, with the measured rate and the model from the manifest that would fit, since the models
 // are the same network at other widths and cost in proportion to their FLOPs.
+import { percentile } from './stats';
 
 export interface Costed {
   id: string;
@@ -19,9 +20,20 @@ export function cheaperModel(models: Costed[], currentId: string, need: number):
   return cheaper.find((m) => cur.flops! / m.flops! >= need) ?? cheaper[cheaper.length - 1];
 }
 
+/** The last eight of a series. */
+function keep(xs: number[], x: number): void {
+  xs.push(x);
+  if (xs.length > 8) xs.shift();
+}
+
 /** Shown and dropped frames over the last `windowMs` of real-time playback. */
 export class PaceWatch {
   private ev: Array<{ t: number; shown: boolean }> = [];
+  /** the last frames' work times (ms), to tell a stall from the model's own pace */
+  private took: number[] = [];
+  /** the last intervals between frames shown (ms), and when the last was shown */
+  private gaps: number[] = [];
+  private lastShown: number | null = null;
   constructor(
     readonly windowMs = 4000,
     /** behind when more than this share of the frames due were dropped */
@@ -34,23 +46,56 @@ export class PaceWatch {
     this.trim(now);
   }
 
-  /** The share dropped and the rate shown, once the window is full and too many were dropped. */
-  behind(now: number): { dropped: number; fps: number } | null {
+  /** A frame shown after `tookMs` of work. A stall (the first frame's engine pick, pipeline
+   *  compiles, a hidden tab) is not the model's pace and starts the window again: a frame over half
+   *  the window that took over 3x the frames before it (or is the first). A model that takes seconds
+   *  on every frame (a CPU on a large frame) is the pace, and falls behind. */
+  shown(now: number, tookMs: number): void {
+    const usual = percentile(this.took, 50);
+    if (tookMs > this.windowMs / 2 && !(tookMs < 3 * usual)) this.ev = [];
+    keep(this.took, tookMs);
+    if (this.lastShown !== null) keep(this.gaps, now - this.lastShown);
+    this.lastShown = now;
+    this.frame(now, true);
+  }
+
+  /** The window: `windowMs`, or 2.5 of this model's frame intervals where they are long (the frames
+   *  due meanwhile are dropped at once when one is done, so a shorter window would never hold two
+   *  frames and their drops). */
+  private get span(): number {
+    const gap = percentile(this.gaps, 50);
+    return gap > 0 ? Math.max(this.windowMs, 2.5 * gap) : this.windowMs;
+  }
+
+  /** The share dropped and the rate shown over the window (and its length), once the window is
+   *  full and too many were dropped. */
+  behind(now: number): { dropped: number; fps: number; windowMs: number } | null {
     this.trim(now);
-    const ev = this.ev;
-    if (ev.length < this.minFrames || now - ev[0].t < 0.75 * this.windowMs) return null;
-    let shown = 0;
-    for (const e of ev) if (e.shown) shown++;
+    const ev = this.ev, span = this.span;
+    if (ev.length < this.minFrames || now - ev[0].t < 0.75 * span) return null;
+    let shown = 0, first = NaN, last = NaN;
+    for (const e of ev) {
+      if (!e.shown) continue;
+      shown++;
+      if (Number.isNaN(first)) first = e.t;
+      last = e.t;
+    }
     const dropped = (ev.length - shown) / ev.length;
-    return dropped > this.maxDropped ? { dropped, fps: (shown * 1000) / this.windowMs } : null;
+    // the rate between the first and last frame shown (a window of a few slow frames holds both ends)
+    const fps = shown >= 2 && last > first ? ((shown - 1) * 1000) / (last - first) : (shown * 1000) / span;
+    return dropped > this.maxDropped ? { dropped, fps, windowMs: span } : null;
   }
 
   private trim(now: number): void {
-    while (this.ev.length && this.ev[0].t < now - this.windowMs) this.ev.shift();
+    const span = this.span;
+    while (this.ev.length && this.ev[0].t < now - span) this.ev.shift();
   }
 
   reset(): void {
     this.ev = [];
+    this.took = [];
+    this.gaps = [];
+    this.lastShown = null;
   }
 }
 
@@ -65,7 +110,7 @@ export function behindNotice(
 ): string {
   const vfps = video.fps, need = vfps / Math.max(b.fps, 1e-3);
   const cheaper = cheaperModel(models, model.id, need);
-  const what = `falling behind: ${Math.round(b.dropped * 100)}% of frames dropped over the last ${windowMs / 1000} s (${b.fps.toFixed(1)} of ${vfps.toFixed(vfps % 1 ? 2 : 0)} fps, ${video.width}x${video.height} with ${model.id} on this ${where})`;
+  const what = `falling behind: ${Math.round(b.dropped * 100)}% of frames dropped over the last ${+(windowMs / 1000).toFixed(1)} s (${b.fps.toFixed(1)} of ${vfps.toFixed(vfps % 1 ? 2 : 0)} fps, ${video.width}x${video.height} with ${model.id} on this ${where})`;
   const fix = cheaper ? `${cheaper.id} costs ${(model.flops! / cheaper.flops!).toFixed(1)}x less per frame: pick it in the model list` : models.length > 1 ? 'no cheaper model in the manifest' : '';
   return fix ? `${what}; ${fix}` : what;
 }
