@@ -7,6 +7,7 @@ import { cubic, type Image } from '../filters';
 import type { ViewMode } from '../params';
 import type { Rect } from '../lens';
 import { footprintTaps, viewTransform, type Viewport } from '../passes/present';
+import type { ScaledInput } from './scaledInput';
 
 /** At most this many taps per axis on the CPU (the GPU takes up to 8: MAX_TAPS). */
 const CPU_TAPS = 4;
@@ -182,12 +183,12 @@ type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 /** Draws `src` into a canvas through the viewport, computing as few pixels as it can: magnified
  *  (fewer output pixels visible than the canvas has), just the visible output pixels, exact, which
  *  the canvas then scales up with its own bilinear filter; minified, one box-filtered value per
- *  canvas pixel (renderView). `inputImage` (the input drawn in a canvas), when given, lets a
+ *  canvas pixel (renderView). `inputImage` (the input as the panes scale it: scaledInput.ts), when given, lets a
  *  minified bicubic view, and a lens's surroundings, be the browser's own high-quality scaling of
  *  the input: a canvas pixel then covers more than one pixel of the 4x upscale, which it averages
  *  anyway, and the CPU computes only the lens's own canvas pixels (on a 1024x1024 frame the whole
  *  view in JS cost ~150 ms a frame, more than the lens's model). */
-export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: ViewSource, scratch: OffscreenCanvas, inputImage?: CanvasImageSource): void {
+export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: ViewSource, scratch: OffscreenCanvas, inputImage?: ScaledInput): void {
   const w = src.kind === 'tensor' ? src.width : src.input.width * 4;
   const h = src.kind === 'tensor' ? src.height : src.input.height * 4;
   const t = viewTransform(vp, cw, ch, w, h);
@@ -201,7 +202,7 @@ export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: Vi
   if (x1 <= x0 || y1 <= y0 || x1 - x0 > cw || y1 - y0 > ch) {
     if (inputImage && src.kind !== 'tensor') {
       background();
-      drawScaled(g, inputImage, src.input.width, px(0), py(0), px(w) - px(0), py(h) - py(0), 'smooth');
+      inputImage.draw(g, px(0), py(0), px(w) - px(0), py(h) - py(0), 'smooth');
       if (src.kind === 'bicubic') return;
       // the lens's canvas pixels (those its region touches), from the model's output
       const r = src.region;
@@ -223,19 +224,6 @@ export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: Vi
   background();
   g.imageSmoothingEnabled = true;
   g.drawImage(scratch, px(x0), py(y0), px(x1) - px(x0), py(y1) - py(y0));
-}
-
-/** Draws `img` (`iw` pixels wide) into the rectangle (x, y, w, h) of a canvas. Minified, the
- *  browser's mipmapped bilinear ('medium'): each canvas pixel averages its footprint, as the GPU
- *  present's box of taps does; 'high' adds a cubic over the mipmaps that costs ~10 ms more a
- *  1024x1024 frame on a 2-core machine (the canvas's deferred raster, not seen in the draw call),
- *  for nothing visible at a footprint of several pixels. Magnified, `magnified`: the image's own
- *  pixels, sharp ('pixelated', the original pane), or the browser's bicubic ('smooth'). */
-export function drawScaled(g: Ctx2d, img: CanvasImageSource, iw: number, x: number, y: number, w: number, h: number, magnified: 'pixelated' | 'smooth'): void {
-  const minified = Math.abs(w) < iw;
-  g.imageSmoothingEnabled = minified || magnified === 'smooth';
-  g.imageSmoothingQuality = minified ? 'medium' : 'high';
-  g.drawImage(img, x, y, w, h);
 }
 
 /** The output pixels of `src` in the rectangle (x, y, w, h), exact (one texel each), as RGBA. */

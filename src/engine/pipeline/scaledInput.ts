@@ -1,0 +1,60 @@
+// The input as the CPU path's panes draw it: scaled by the browser's canvas (the original pane; the
+// bicubic preview and a lens's surroundings). The panes are rastered on the CPU (cpu.ts paneContext),
+// whose 'medium' and 'high' filters do not prefilter a minified image (a one-pixel checkerboard at
+// 2.4x: 32.5 levels off grey). So the input is halved first, once a frame for both panes, while it
+// is shown at half its size or less: the browser's bilinear at exactly 2x is a 2x2 box, and the last
+// draw then minifies by under 2x (the checkerboard: 0.5 off grey).
+
+type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+export class ScaledInput {
+  private src: CanvasImageSource | null = null;
+  private width = 0;
+  private height = 0;
+  /** halves of the current input; the first `built` are of this frame */
+  private readonly halves: OffscreenCanvas[] = [];
+  private built = 0;
+
+  /** A new input (a new frame): `src`, w x h. */
+  set(src: CanvasImageSource, width: number, height: number): void {
+    this.src = src;
+    this.width = width;
+    this.height = height;
+    this.built = 0;
+  }
+
+  /** Draws the input into the rectangle (x, y, w, h) of a canvas. Minified: from the half at which
+   *  it is shown at under 2x, with the browser's bilinear. Magnified: its own pixels, sharp
+   *  ('pixelated', the original pane), or the browser's bicubic ('smooth'). */
+  draw(g: Ctx2d, x: number, y: number, w: number, h: number, magnified: 'pixelated' | 'smooth'): void {
+    if (!this.src) return;
+    const minified = Math.abs(w) < this.width;
+    g.imageSmoothingEnabled = minified || magnified === 'smooth';
+    g.imageSmoothingQuality = minified ? 'medium' : 'high';
+    g.drawImage(minified ? this.level(Math.abs(w)) : this.src, x, y, w, h);
+  }
+
+  /** The input, halved while it would still be shown at half its size or less. */
+  private level(shownWidth: number): CanvasImageSource {
+    let img = this.src!, w = this.width, h = this.height;
+    for (let i = 0; w >= 2 * shownWidth && w >= 2 && h >= 2; i++) {
+      w >>= 1;
+      h >>= 1;
+      if (i >= this.built) {
+        const c = (this.halves[i] ??= new OffscreenCanvas(1, 1));
+        if (c.width !== w || c.height !== h) {
+          c.width = w;
+          c.height = h;
+        }
+        const g = c.getContext('2d', { willReadFrequently: true })!;
+        g.globalCompositeOperation = 'copy';
+        g.imageSmoothingEnabled = true;
+        g.imageSmoothingQuality = 'low';
+        g.drawImage(img, 0, 0, w, h);
+        this.built = i + 1;
+      }
+      img = this.halves[i];
+    }
+    return img;
+  }
+}
