@@ -34,12 +34,18 @@ export class PaceWatch {
   /** the last intervals between frames shown (ms), and when the last was shown */
   private gaps: number[] = [];
   private lastShown: number | null = null;
+  /** the window: `windowMs`, or 2.5 of this model's frame intervals where they are long (the frames
+   *  due meanwhile are dropped at once when one is done, so a shorter window would never hold two
+   *  frames and their drops) */
+  private span: number;
   constructor(
     readonly windowMs = 4000,
     /** behind when more than this share of the frames due were dropped */
     readonly maxDropped = 0.5,
     readonly minFrames = 8,
-  ) {}
+  ) {
+    this.span = windowMs;
+  }
 
   frame(now: number, shown: boolean): void {
     this.ev.push({ t: now, shown });
@@ -54,17 +60,12 @@ export class PaceWatch {
     const usual = percentile(this.took, 50);
     if (tookMs > this.windowMs / 2 && !(tookMs < 3 * usual)) this.ev = [];
     keep(this.took, tookMs);
-    if (this.lastShown !== null) keep(this.gaps, now - this.lastShown);
+    if (this.lastShown !== null) {
+      keep(this.gaps, now - this.lastShown);
+      this.span = Math.max(this.windowMs, 2.5 * percentile(this.gaps, 50));
+    }
     this.lastShown = now;
     this.frame(now, true);
-  }
-
-  /** The window: `windowMs`, or 2.5 of this model's frame intervals where they are long (the frames
-   *  due meanwhile are dropped at once when one is done, so a shorter window would never hold two
-   *  frames and their drops). */
-  private get span(): number {
-    const gap = percentile(this.gaps, 50);
-    return gap > 0 ? Math.max(this.windowMs, 2.5 * gap) : this.windowMs;
   }
 
   /** The share dropped and the rate shown over the window (and its length), once the window is
@@ -87,8 +88,7 @@ export class PaceWatch {
   }
 
   private trim(now: number): void {
-    const span = this.span;
-    while (this.ev.length && this.ev[0].t < now - span) this.ev.shift();
+    while (this.ev.length && this.ev[0].t < now - this.span) this.ev.shift();
   }
 
   reset(): void {
@@ -96,6 +96,7 @@ export class PaceWatch {
     this.took = [];
     this.gaps = [];
     this.lastShown = null;
+    this.span = this.windowMs;
   }
 }
 

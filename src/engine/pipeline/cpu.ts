@@ -9,7 +9,7 @@ import type { CpuRunner, Runner } from '../inference/types';
 import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
-import { cropImage, Pixels, toRgba, wholeRgb } from './cpuImage';
+import { cropImage, lensRegion8, Pixels, toRgba, wholeRgb } from './cpuImage';
 import { drawView, renderView, type ViewSource } from './cpuView';
 import { ScaledInput } from './scaledInput';
 import { sameRect, type LensRegions, type Rect } from '../lens';
@@ -325,16 +325,10 @@ export class CpuFrameProcessor implements FrameProcessor {
       this.scaledInput.set(this.scratch, this.input!.width, this.input!.height);
       return;
     }
-    const inp = this.input!.whole(), m = inp.width * inp.height;
+    const inp = this.input!.whole();
     this.inputImg.width = inp.width;
     this.inputImg.height = inp.height;
-    const irgba = inp.channels === 4 ? new Uint8ClampedArray(inp.data as Uint8ClampedArray) : new Uint8ClampedArray(m * 4);
-    if (inp.channels === 3) {
-      for (let i = 0; i < m; i++) {
-        for (let c = 0; c < 3; c++) irgba[i * 4 + c] = inp.data[i * 3 + c];
-        irgba[i * 4 + 3] = 255;
-      }
-    }
+    const irgba = new Uint8ClampedArray(inp.channels === 4 ? (inp.data as Uint8ClampedArray) : toRgba(inp).rgba);
     this.inputImg.getContext('2d')!.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
     this.scaledInput.set(this.inputImg, inp.width, inp.height);
   }
@@ -364,7 +358,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     const s = this.outSize!, r = this.lens?.region ?? null;
     const whole = (d: Uint8Array): Image => ({ width: s.w, height: s.h, channels: 3, data: d });
     // the pixels the PSNR is of: with a lens its region's (4 x region), else the whole output
-    const model = r ? this.lensRegion8(this.full!) : whole(this.out8());
+    const model = r ? lensRegion8(this.full!, this.lens!) : whole(this.out8());
     let bicubic = NaN;
     if (mode === 'reference') {
       const c = this.lens?.crop;
@@ -372,7 +366,7 @@ export class CpuFrameProcessor implements FrameProcessor {
       bicubic = this.psnrAgainstFrame(r && c ? cropImage(bic, { x: 4 * (r.x - c.x), y: 4 * (r.y - c.y), width: 4 * r.width, height: 4 * r.height }) : bic, mode);
     }
     let left = NaN;
-    if (r && this.left) left = this.psnrAgainstFrame(this.lensRegion8(this.left), mode);
+    if (r && this.left) left = this.psnrAgainstFrame(lensRegion8(this.left, this.lens!), mode);
     else {
       const l = this.left8();
       if (l) left = this.psnrAgainstFrame(r ? cropImage(whole(l), times4(r)) : whole(l), mode);
@@ -386,19 +380,5 @@ export class CpuFrameProcessor implements FrameProcessor {
     const f = this.frame!, r = this.lens?.region;
     if (mode === 'reference') return psnrY(out, r ? f.region(times4(r)) : f.whole());
     return psnrY({ ...downscale4(out), channels: 3 }, r ? f.region(r) : f.whole());
-  }
-
-  /** The 8-bit pixels of the lens's region (output pixels 4 x region) from a tensor made on its
-   *  crop: a few thousand pixels, where the composite at output size is 16.8 M for a 1024x1024 frame. */
-  private lensRegion8(t: Float32Array): Image {
-    const { region: r, crop: c } = this.lens!;
-    const W = 4 * c.width, n = W * 4 * c.height, x0 = 4 * (r.x - c.x), y0 = 4 * (r.y - c.y), w = 4 * r.width, h = 4 * r.height;
-    const out = new Uint8Array(w * h * 3);
-    // as nchwTo8bit does it (clamp, round), on the region's pixels only
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < 3; k++) {
-      const v = t[k * n + (y0 + y) * W + x0 + x];
-      out[(y * w + x) * 3 + k] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
-    }
-    return { width: w, height: h, channels: 3, data: out };
   }
 }
