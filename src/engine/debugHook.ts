@@ -65,6 +65,8 @@ export function debugHook(e: Engine) {
       e.loop.exclusive(async () => (await import('./selftest')).presentSelfTest(dev(), rgba, tw, th, cw, ch, filter, zoom)),
     packSelfTest: (a: Uint8Array, b: Uint8Array, w: number, h: number, dtype: 'fp16' | 'fp32') =>
       e.loop.exclusive(async () => (await import('./selftest')).packSelfTest(dev(), a, b, w, h, dtype)),
+    /** the CPU path's Y'CbCr conversion beside the browser's (e2e/yuv.spec.ts) */
+    yuvSelfTest: async (c: import('./pipeline/yuv/selftest').YuvCase) => (await import('./pipeline/yuv/selftest')).yuvSelfTest(c),
     pause: () => e.pause(),
     play: () => e.play(),
     /** false: every frame, no waiting for timestamps and no dropping (long-session tests) */

@@ -91,7 +91,7 @@ export class Frames {
     if (!f) return;
     const proc = this.host.processor();
     if (proc && (first || !proc.showing)) {
-      proc.preview(f, this.host.settings());
+      await proc.preview(f, this.host.settings());
       if (first) this.marks.preview = performance.now();
       this.host.onState({ previewSince: performance.now() });
     }

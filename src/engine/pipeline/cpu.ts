@@ -11,7 +11,9 @@ import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
 import { cropImage, lensRegion8, Pixels, toRgba, wholeRgb } from './cpuImage';
 import { drawView, renderView, type ViewSource } from './cpuView';
-import { ScaledInput } from './scaledInput';
+import { ScaledInput, type PaneInput } from './scaledInput';
+import { readPlanes, YuvKernel, type RawFrame } from './yuv';
+import { YuvPaneInput } from './yuv/pane';
 import { sameRect, type LensRegions, type Rect } from '../lens';
 import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
 
@@ -48,11 +50,14 @@ export class CpuFrameProcessor implements FrameProcessor {
   /** the lens the outputs were made for (null: the whole frame) */
   private lens: LensRegions | null = null;
   private settings: FrameSettings = { view: 'full', gain: 4, psnr: null };
+  /** the decoded frame's Y'CbCr planes (most videos), or the canvas it is drawn in (the rest) */
+  private readonly yuv = new YuvKernel();
   private readonly scratch = new OffscreenCanvas(1, 1);
   private readonly inputImg = new OffscreenCanvas(1, 1);
-  /** the input as the panes scale it: the decoded frame's own canvas where the input is the frame
-   *  (consistency mode), else inputImg */
   private readonly scaledInput = new ScaledInput();
+  /** the input as the panes draw it: where the input is the frame (consistency mode) the frame's
+   *  planes or its canvas; else the input's canvas (inputImg) */
+  private paneInput: PaneInput = this.scaledInput;
   /** the visible output pixels, before the canvas scales them (cpuView.drawView) */
   private readonly viewScratch = new OffscreenCanvas(1, 1);
   private readonly leftScratch = new OffscreenCanvas(1, 1);
@@ -65,13 +70,16 @@ export class CpuFrameProcessor implements FrameProcessor {
 
   private timed<T>(pass: 'ingestMs' | 'presentMs' | 'psnrMs', fn: () => T): T {
     const t = performance.now();
-    try {
-      return fn();
-    } finally {
+    const add = () => {
       const dt = performance.now() - t;
       this.cost.passesMs += dt;
       this.cost[pass] += dt;
-    }
+    };
+    const r = fn();
+    // an async pass counts until it is done (the ingest's copy of the planes is on the frame's way)
+    if (r instanceof Promise) return r.finally(add) as T;
+    add();
+    return r;
   }
 
   setRunner(r: Runner | CpuRunner | null): void {
@@ -105,8 +113,8 @@ export class CpuFrameProcessor implements FrameProcessor {
 
   /** The frame's original, and its bicubic upscale in the upscaled pane, at once (the model's
    *  frame may take seconds); does not close the frame. */
-  preview(f: InputFrame, s: FrameSettings): void {
-    this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency');
+  async preview(f: InputFrame, s: FrameSettings): Promise<void> {
+    await this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency');
     this.settings = s;
     this.present();
   }
@@ -115,7 +123,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     const runner = this.runner;
     if (!runner) throw new Error('no model loaded');
     try {
-      this.timed('ingestMs', () => this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency'));
+      await this.timed('ingestMs', () => this.ingest(f.frame, s.psnr === 'reference' ? 'reference' : 'consistency'));
       this.cost.frames++;
     } finally {
       f.close();
@@ -191,17 +199,17 @@ export class CpuFrameProcessor implements FrameProcessor {
     // view) bicubic or another model's output, drawn like the upscaled pane
     const o = t0.original, g = paneContext(o);
     const leftSrc = this.leftSource();
-    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch, this.scaledInput);
+    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch, this.paneInput);
     else if (g) {
       g.fillStyle = '#121214';
       g.fillRect(0, 0, o.width, o.height);
       const t = viewTransform(vp, o.width, o.height, s.w, s.h);
       // image uv 0 sits at canvas u = -offset/scale; the whole image spans 1/scale of the canvas
-      this.scaledInput.draw(g, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1], 'pixelated');
+      this.paneInput.draw(g, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1], 'pixelated');
     }
     // the upscaled pane: only its own pixels, from the model's output (or bicubic before it)
     const u = t0.upscaled, gu = paneContext(u);
-    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch, this.scaledInput);
+    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch, this.paneInput);
     // the lens, outlined in both panes
     const r = this.full && this.lens?.region;
     if (!r) return;
@@ -287,15 +295,22 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.compare = 'original';
   }
 
-  /** Frame -> RGBA on the CPU -> (reference: 4x downscale) -> the NCHW model input. */
-  private ingest(p: Picture, mode: PsnrMode): void {
+  /** Frame -> RGB on the CPU (its planes, converted as they are read; or drawn in a canvas) ->
+   *  (reference: 4x downscale) -> the model's input. The planes are copied before anything of the
+   *  last frame is let go: until then that frame is still the one shown. */
+  private async ingest(p: Picture, mode: PsnrMode): Promise<void> {
+    if ('createView' in p) throw new Error('the CPU frame path takes decoded frames, not GPU textures');
+    const raw: RawFrame | null = 'colorSpace' in p ? await readPlanes(p) : null;
     const { width: w, height: h } = pictureSize(p);
     this.frame?.detach();
-    let drawn = false;
+    let shown: PaneInput | null = null;
     if ('rgba' in p) {
       this.frame = Pixels.of({ width: w, height: h, channels: 4, data: p.rgba });
+    } else if (raw) {
+      const img = this.yuv.load(raw);
+      this.frame = Pixels.yuv(img);
+      shown = new YuvPaneInput(img);
     } else {
-      if ('createView' in p) throw new Error('the CPU frame path takes decoded frames, not GPU textures');
       // sized only when the size changes: resizing clears and reallocates the canvas (~2 ms at
       // 1024x1024); 'copy' replaces the last frame where this one has alpha
       if (this.scratch.width !== w || this.scratch.height !== h) {
@@ -306,7 +321,8 @@ export class CpuFrameProcessor implements FrameProcessor {
       g.globalCompositeOperation = 'copy';
       g.drawImage(p, 0, 0, w, h);
       this.frame = Pixels.canvas(g, w, h);
-      drawn = true;
+      this.scaledInput.set(this.scratch, w, h);
+      shown = this.scaledInput;
     }
     this.input = mode === 'reference' ? Pixels.of({ ...downscale4(this.frame.whole()), channels: 3 }) : this.frame;
     this.inputNchw = null;
@@ -315,22 +331,18 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.lens = null;
     this.out8Cache = null;
     this.left = this.left8Cache = this.leftOf = null;
-    this.drawInput(drawn && this.input === this.frame);
+    this.paneInput = shown && this.input === this.frame ? shown : this.inputImage();
   }
 
-  /** The input as an image the canvases scale (the original pane; the bicubic around a lens);
-   *  `inScratch`: it is the frame, drawn in the scratch canvas already. */
-  private drawInput(inScratch: boolean): void {
-    if (inScratch) {
-      this.scaledInput.set(this.scratch, this.input!.width, this.input!.height);
-      return;
-    }
+  /** The input (not the frame: its 4x downscale) in a canvas the panes scale. */
+  private inputImage(): PaneInput {
     const inp = this.input!.whole();
     this.inputImg.width = inp.width;
     this.inputImg.height = inp.height;
     const irgba = new Uint8ClampedArray(inp.channels === 4 ? (inp.data as Uint8ClampedArray) : toRgba(inp).rgba);
     this.inputImg.getContext('2d')!.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
     this.scaledInput.set(this.inputImg, inp.width, inp.height);
+    return this.scaledInput;
   }
 
   /** The 8-bit output (clamped, rounded), made when something needs it (PSNR, read-backs, export);

@@ -3,6 +3,7 @@
 import type { Image } from '../filters';
 import { sameRect, type LensRegions, type Rect } from '../lens';
 import { renderView, type ViewSource } from './cpuView';
+import type { YuvImage } from './yuv';
 
 /** An image whose pixels are read when asked for, whole or a region at a time: a lens needs its crop
  *  of the decoded frame (a few KB), not the whole 1024x1024 frame (4 MB, ~4 ms to read back from
@@ -24,6 +25,11 @@ export class Pixels {
   static canvas(g: OffscreenCanvasRenderingContext2D, width: number, height: number): Pixels {
     const read = (r: Rect): Image => ({ width: r.width, height: r.height, channels: 4, data: g.getImageData(r.x, r.y, r.width, r.height).data });
     return new Pixels(width, height, read, null);
+  }
+
+  /** A decoded frame's pixels, converted from its Y'CbCr planes as asked for (yuv/index.ts). */
+  static yuv(img: YuvImage): Pixels {
+    return new Pixels(img.width, img.height, (r) => img.region(r), null);
   }
 
   whole(): Image {

@@ -7,7 +7,7 @@ import { cubic, type Image } from '../filters';
 import type { ViewMode } from '../params';
 import type { Rect } from '../lens';
 import { footprintTaps, viewTransform, type Viewport } from '../passes/present';
-import type { ScaledInput } from './scaledInput';
+import type { Ctx2d, PaneInput } from './scaledInput';
 
 /** At most this many taps per axis on the CPU (the GPU takes up to 8: MAX_TAPS). */
 const CPU_TAPS = 4;
@@ -178,17 +178,15 @@ function bicubicSampler(img: Image): Sampler {
   };
 }
 
-type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
-
 /** Draws `src` into a canvas through the viewport, computing as few pixels as it can: magnified
  *  (fewer output pixels visible than the canvas has), just the visible output pixels, exact, which
  *  the canvas then scales up with its own bilinear filter; minified, one box-filtered value per
- *  canvas pixel (renderView). `inputImage` (the input as the panes scale it: scaledInput.ts), when given, lets a
+ *  canvas pixel (renderView). `inputImage` (the input as the panes draw it: scaledInput.ts), when given, lets a
  *  minified bicubic view, and a lens's surroundings, be the browser's own high-quality scaling of
  *  the input: a canvas pixel then covers more than one pixel of the 4x upscale, which it averages
  *  anyway, and the CPU computes only the lens's own canvas pixels (on a 1024x1024 frame the whole
  *  view in JS cost ~150 ms a frame, more than the lens's model). */
-export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: ViewSource, scratch: OffscreenCanvas, inputImage?: ScaledInput): void {
+export function drawView(g: Ctx2d, cw: number, ch: number, vp: Viewport, src: ViewSource, scratch: OffscreenCanvas, inputImage?: PaneInput): void {
   const w = src.kind === 'tensor' ? src.width : src.input.width * 4;
   const h = src.kind === 'tensor' ? src.height : src.input.height * 4;
   const t = viewTransform(vp, cw, ch, w, h);

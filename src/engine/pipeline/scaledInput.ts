@@ -5,9 +5,17 @@
 // is shown at half its size or less: the browser's bilinear at exactly 2x is a 2x2 box, and the last
 // draw then minifies by under 2x (the checkerboard: 0.5 off grey).
 
-type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+export type Ctx2d = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
-export class ScaledInput {
+/** The input as a pane draws it: the canvas's own scaling (ScaledInput), or the frame's Y'CbCr
+ *  planes converted where they are seen (yuv/pane.ts). */
+export interface PaneInput {
+  /** Draws the input into the rectangle (x, y, w, h) of a canvas. Magnified: its own pixels, sharp
+   *  ('pixelated', the original pane), or smoothly ('smooth', the bicubic around a lens). */
+  draw(g: Ctx2d, x: number, y: number, w: number, h: number, magnified: 'pixelated' | 'smooth'): void;
+}
+
+export class ScaledInput implements PaneInput {
   private src: CanvasImageSource | null = null;
   private width = 0;
   private height = 0;

@@ -82,7 +82,7 @@ export interface FrameProcessor {
   setCompare(c: Compare): void;
   /** Shows the frame's original, and its bicubic upscale in the upscaled pane, at once, before
    *  the model's frame (seconds away on a slow device); does not close the frame. */
-  preview(f: InputFrame, s: FrameSettings): void;
+  preview(f: InputFrame, s: FrameSettings): void | Promise<void>;
   /** Takes one decoded frame (and closes it) through the model into the current output. Resolves
    *  when the next frame may be given: on the GPU, at most this frame and the previous one are in
    *  flight. */

@@ -1,0 +1,111 @@
+// The CPU path converts decoded frames itself (src/engine/pipeline/yuv): it must show what the browser
+// shows. For each colour space it takes, its pixels are checked against the browser's own conversion
+// (drawImage of the same VideoFrame); for the ones it leaves to the browser, that it does.
+import { expect, test, type Page } from '@playwright/test';
+import { openPlayer } from './helpers';
+
+const W = 64, H = 48;
+
+/** I420 or NV12 planes of a smooth picture (gradients and waves; mostly inside the RGB gamut), or
+ *  of a grey one-pixel checkerboard (what a minified view aliases unless it averages). */
+function planes(format: 'I420' | 'NV12', checker = false): number[] {
+  const cw = W / 2, ch = H / 2, out = new Array<number>(W * H + 2 * cw * ch);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) out[y * W + x] = checker ? ((x + y) & 1 ? 235 : 16) : Math.round(30 + (180 * x) / W + 15 * Math.sin(y / 3));
+  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) {
+    const u = checker ? 128 : Math.round(128 + 35 * Math.cos(x / 4 + y / 7)), v = checker ? 128 : Math.round(128 + 35 * Math.sin(y / 5 - x / 9));
+    if (format === 'I420') {
+      out[W * H + y * cw + x] = u;
+      out[W * H + cw * ch + y * cw + x] = v;
+    } else {
+      out[W * H + 2 * (y * cw + x)] = u;
+      out[W * H + 2 * (y * cw + x) + 1] = v;
+    }
+  }
+  return out;
+}
+
+interface Result { browser: number[]; ours: number[] | null; paneOurs: number[] | null; paneBrowser: number[] | null }
+
+async function convert(page: Page, format: 'I420' | 'NV12', colorSpace: VideoColorSpaceInit, pane: { width: number; height: number }, checker = false): Promise<Result> {
+  return page.evaluate(async (c) => {
+    const r = await (window as any).__sr.yuvSelfTest({ ...c, planes: new Uint8Array(c.planes) });
+    const arr = (a: Uint8ClampedArray | Uint8Array | null) => (a ? Array.from(a) : null);
+    return { browser: arr(r.browser)!, ours: arr(r.ours), paneOurs: arr(r.paneOurs), paneBrowser: arr(r.paneBrowser) };
+  }, { format, width: W, height: H, planes: planes(format, checker), colorSpace, pane });
+}
+
+/** The frame's RGBA averaged over each pane pixel's footprint (frame pixels whose centres fall in it):
+ *  what a minified view should show, aliasing aside. */
+function boxAverage(rgba: number[], pw: number, ph: number): number[] {
+  const out = new Array<number>(pw * ph * 4).fill(255);
+  for (let j = 0; j < ph; j++) for (let i = 0; i < pw; i++) {
+    const x0 = Math.ceil((i * W) / pw - 0.5), x1 = Math.ceil(((i + 1) * W) / pw - 0.5), y0 = Math.ceil((j * H) / ph - 0.5), y1 = Math.ceil(((j + 1) * H) / ph - 0.5);
+    for (let k = 0; k < 3; k++) {
+      let sum = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += rgba[(y * W + x) * 4 + k];
+      out[(j * pw + i) * 4 + k] = sum / ((x1 - x0) * (y1 - y0));
+    }
+  }
+  return out;
+}
+
+/** Largest and mean |a - b| over the RGB of every pixel (alpha must be opaque in both). */
+function diff(a: number[], b: number[]) {
+  let max = 0, sum = 0, n = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    expect([a[i + 3], b[i + 3]]).toEqual([255, 255]);
+    for (let k = 0; k < 3; k++) {
+      const d = Math.abs(a[i + k] - b[i + k]);
+      max = Math.max(max, d);
+      sum += d;
+      n++;
+    }
+  }
+  return { max, mean: sum / n };
+}
+
+const OURS: [string, 'I420' | 'NV12', VideoColorSpaceInit][] = [
+  ['unspecified (the browser takes BT.601 limited)', 'I420', {}],
+  ['BT.601 (bt470bg) limited, as the demo clip', 'I420', { matrix: 'bt470bg', fullRange: false }],
+  ['BT.601 (smpte170m) limited, all three tagged', 'I420', { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false }],
+  ['BT.601 full range', 'I420', { matrix: 'bt470bg', fullRange: true }],
+  ['BT.709 full range', 'I420', { matrix: 'bt709', primaries: 'bt709', transfer: 'bt709', fullRange: true }],
+  ['NV12 (hardware decoders), BT.601 limited', 'NV12', { matrix: 'bt470bg', fullRange: false }],
+];
+
+test.describe('the CPU path\'s Y\'CbCr conversion', () => {
+  test.beforeEach(async ({ page }) => openPlayer(page, 'backend=wasm'));
+
+  for (const [name, format, cs] of OURS) {
+    test(`${name}: 1:1 within 2 levels of the browser's; a pane's picture as the browser scales it, and 2x smaller or more, the frame averaged`, async ({ page }) => {
+      // minified 1.7x: both are bilinear
+      const r = await convert(page, format, cs, { width: 38, height: 29 });
+      expect(r.ours, 'converted by the player').not.toBeNull();
+      const d = diff(r.ours!, r.browser), p = diff(r.paneOurs!, r.paneBrowser!);
+      console.log(`${name}: 1:1 max ${d.max} mean ${d.mean.toFixed(2)}; pane 38x29 against the browser's max ${p.max} mean ${p.mean.toFixed(2)}`);
+      expect(d.max).toBeLessThanOrEqual(2);
+      expect(p.max).toBeLessThanOrEqual(3);
+      // minified 3.2x: the player halves the frame first, then bilinear. Its picture must be the
+      // frame's (near the average over each pixel's footprint: a shifted or stretched picture is
+      // several levels off on the gradient), and must not alias: a one-pixel checkerboard is grey
+      const smooth = await convert(page, format, cs, { width: 20, height: 15 });
+      const near = diff(smooth.paneOurs!, boxAverage(smooth.browser, 20, 15));
+      const checker = await convert(page, format, cs, { width: 20, height: 15 }, true);
+      const mean = [0, 1, 2].map((k) => checker.browser.filter((_, i) => i % 4 === k).reduce((x, y) => x + y) / (W * H));
+      const grey = diff(checker.paneOurs!, checker.paneOurs!.map((_, i) => (i % 4 === 3 ? 255 : mean[i % 4])));
+      console.log(`${name}: pane 20x15 from the footprint's average: max ${near.max.toFixed(1)} mean ${near.mean.toFixed(2)}; checkerboard: max ${grey.max.toFixed(1)} from its mean`);
+      expect(near.mean).toBeLessThan(2);
+      expect(grey.max).toBeLessThan(3);
+    });
+  }
+
+  test('colour spaces the browser colour-manages are left to it', async ({ page }) => {
+    for (const cs of [
+      { matrix: 'bt709', primaries: 'bt709', transfer: 'bt709', fullRange: false },
+      { matrix: 'bt470bg', primaries: 'bt470bg', transfer: 'smpte170m', fullRange: false },
+    ] as VideoColorSpaceInit[]) {
+      const r = await convert(page, 'I420', cs, { width: 38, height: 29 });
+      expect(r.ours, JSON.stringify(cs)).toBeNull();
+    }
+  });
+});

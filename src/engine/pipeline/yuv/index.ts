@@ -1,0 +1,229 @@
+// The CPU frame path's own Y'CbCr -> RGB conversion (kernel.as.ts, WebAssembly). The browser's
+// (drawImage of a VideoFrame into a canvas) converts the whole 1024x1024 frame, ~5 ms a frame on
+// this project's 2-core VM, when a pane shows it at ~600x600 and a lens's model reads a few
+// thousand pixels of it. Here the raw planes are copied (~0.2 ms) and converted only where they are
+// seen: at the pane's size, or 1:1 for a crop. Used only for the colour spaces where it matches the
+// browser's own conversion (browserMatrix; e2e/yuv.spec.ts checks it against drawImage), so both
+// paths show the same pixels; every other frame takes the canvas.
+import type { Image } from '../../filters';
+import type { Rect } from '../../lens';
+import { KERNEL_WASM } from './kernel.wasm';
+
+/** The matrix in 16.16 fixed point (kernel.as.ts resample). */
+export interface Matrix {
+  yk: number;
+  yo: number;
+  kr: number;
+  kgu: number;
+  kgv: number;
+  kb: number;
+}
+
+const LUMA_WEIGHTS = { bt470bg: [0.299, 0.114], smpte170m: [0.299, 0.114], bt709: [0.2126, 0.0722] } as const;
+
+/** The fixed-point matrix for luma weights (kr, kb), limited (16-235, 16-240) or full range. */
+export function matrixOf(kr: number, kb: number, fullRange: boolean): Matrix {
+  const q = (x: number) => Math.round(x * 65536);
+  const kg = 1 - kr - kb, ys = fullRange ? 1 : 255 / 219, cs = fullRange ? 1 : 255 / 224;
+  return {
+    yk: q(ys), yo: fullRange ? 0 : 16,
+    kr: q(cs * 2 * (1 - kr)), kgu: q((-cs * 2 * (1 - kb) * kb) / kg), kgv: q((-cs * 2 * (1 - kr) * kr) / kg), kb: q(cs * 2 * (1 - kb)),
+  };
+}
+
+/** The matrix that reproduces the browser's conversion of a frame in this colour space, or null where
+ *  the browser does more (Chromium 156 maps other primaries and transfers to sRGB, and converts
+ *  limited-range BT.709 its own way: up to 10 levels from the matrix). Unspecified is BT.601
+ *  limited range, as the browser takes it. */
+export function browserMatrix(cs: VideoColorSpaceInit): Matrix | null {
+  const m = cs.matrix ?? 'bt470bg', full = cs.fullRange ?? false;
+  const is = (v: string | null | undefined, ...ok: string[]) => v == null || ok.includes(v);
+  if ((m === 'bt470bg' || m === 'smpte170m') && is(cs.primaries, 'smpte170m') && is(cs.transfer, 'smpte170m')) return matrixOf(...LUMA_WEIGHTS[m], full);
+  if (m === 'bt709' && full && is(cs.primaries, 'bt709') && is(cs.transfer, 'bt709')) return matrixOf(...LUMA_WEIGHTS.bt709, full);
+  return null;
+}
+
+interface Exports {
+  resample(...args: number[]): void;
+  halve(src: number, stride: number, step: number, w: number, h: number, dst: number): void;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+/** A plane in the kernel's memory: `width` x `height` samples, `step` bytes apart in rows `stride` apart. */
+interface Plane {
+  at: number;
+  stride: number;
+  step: number;
+  width: number;
+  height: number;
+}
+
+/** A frame's planes at some level (0: as decoded; k: luma halved k times). Chroma is at half the
+ *  luma's resolution as decoded (shift 1), at the luma's once it is halved (shift 0: the decoded
+ *  chroma at level 1, halved with the luma after that). */
+interface Planes {
+  y: Plane;
+  u: Plane;
+  v: Plane;
+  chromaShift: 0 | 1;
+}
+
+/** What a frame's raw copy holds, read with `readPlanes` before it goes into the kernel. */
+export interface RawFrame {
+  width: number;
+  height: number;
+  format: 'I420' | 'NV12';
+  bytes: Uint8Array;
+  layout: PlaneLayout[];
+  matrix: Matrix;
+}
+
+/** The raw planes of a decoded frame that the kernel converts like the browser, or null (another
+ *  pixel format, colour space, a rotated or anamorphic frame: the canvas takes those). */
+export async function readPlanes(f: VideoFrame): Promise<RawFrame | null> {
+  const format = f.format, r = f.visibleRect;
+  if ((format !== 'I420' && format !== 'NV12') || !r) return null;
+  const turned = f as VideoFrame & { rotation?: number; flip?: boolean };
+  if (turned.rotation || turned.flip || f.displayWidth !== r.width || f.displayHeight !== r.height) return null;
+  const matrix = browserMatrix(f.colorSpace.toJSON());
+  if (!matrix) return null;
+  const bytes = new Uint8Array(f.allocationSize());
+  const layout = await f.copyTo(bytes);
+  return { width: r.width, height: r.height, format, bytes, layout, matrix };
+}
+
+/** The kernel and its memory: the current frame's planes, their halves, and scratch. One frame at a
+ *  time: loading the next detaches the last (its YuvImage throws rather than show the new pixels). */
+export class YuvKernel {
+  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly fn: Exports;
+  private generation = 0;
+  private levels: Planes[] = [];
+  /** where the next level, then the scratch, may start */
+  private free = 0;
+
+  constructor() {
+    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(KERNEL_WASM), (c) => c.charCodeAt(0)));
+    this.fn = new WebAssembly.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as Exports;
+  }
+
+  /** The frame's planes into the kernel (~0.1 ms for 1024x1024): an image of it. */
+  load(raw: RawFrame): YuvImage {
+    const base = 65536, n = raw.bytes.length;
+    this.ensure(base + n);
+    new Uint8Array(this.memory.buffer, base, n).set(raw.bytes);
+    const [ly, lu, lv] = raw.layout, cw = (raw.width + 1) >> 1, ch = (raw.height + 1) >> 1;
+    const nv12 = raw.format === 'NV12';
+    this.levels = [{
+      y: { at: base + ly.offset, stride: ly.stride, step: 1, width: raw.width, height: raw.height },
+      u: { at: base + lu.offset, stride: lu.stride, step: nv12 ? 2 : 1, width: cw, height: ch },
+      v: nv12 ? { at: base + lu.offset + 1, stride: lu.stride, step: 2, width: cw, height: ch } : { at: base + lv.offset, stride: lv.stride, step: 1, width: cw, height: ch },
+      chromaShift: 1,
+    }];
+    this.free = base + n;
+    return new YuvImage(this, ++this.generation, raw.width, raw.height, raw.matrix);
+  }
+
+  /** The planes halved k times (made once per frame, when first asked for). */
+  private level(k: number): Planes {
+    while (this.levels.length <= k) {
+      const p = this.levels[this.levels.length - 1];
+      const half = (q: Plane) => ({ at: 0, stride: q.width >> 1, step: 1, width: q.width >> 1, height: q.height >> 1 });
+      const first = p.chromaShift === 1;
+      const next: Planes = { y: half(p.y), u: first ? p.u : half(p.u), v: first ? p.v : half(p.v), chromaShift: 0 };
+      for (const c of first ? (['y'] as const) : (['y', 'u', 'v'] as const)) {
+        const q = next[c];
+        q.at = this.free;
+        this.free += q.width * q.height;
+        this.ensure(this.free);
+        this.fn.halve(p[c].at, p[c].stride, p[c].step, p[c].width, p[c].height, q.at);
+      }
+      this.levels.push(next);
+    }
+    return this.levels[k];
+  }
+
+  /** dw x dh RGBA pixels of the frame `generation` at level k, bilinear at luma positions
+   *  x = x0 + (i + 0.5) sx - 0.5 (likewise y). */
+  resample(generation: number, m: Matrix, k: number, x0: number, sx: number, y0: number, sy: number, dw: number, dh: number): Uint8ClampedArray<ArrayBuffer> {
+    if (generation !== this.generation) throw new Error('the frame\'s pixels were not kept');
+    const p = this.level(k);
+    const tabAt = (this.free + 3) & ~3, tabBytes = 24 * (dw + dh), rows = tabAt + tabBytes;
+    const rowBytes = 4 * (p.y.width + 2 * p.u.width), dst = rows + rowBytes;
+    this.ensure(dst + 4 * dw * dh);
+    const tab = new Int32Array(this.memory.buffer, tabAt, 6 * (dw + dh));
+    const lumaX = taps(dw, x0, sx, p.y.width), lumaY = taps(dh, y0, sy, p.y.height);
+    const chromaX = chromaTaps(lumaX, p.u.width, p.chromaShift), chromaY = chromaTaps(lumaY, p.u.height, p.chromaShift);
+    tab.set(lumaX.a, 0); tab.set(lumaX.b, dw); tab.set(lumaX.w, 2 * dw);
+    tab.set(chromaX.a, 3 * dw); tab.set(chromaX.b, 4 * dw); tab.set(chromaX.w, 5 * dw);
+    const r = 6 * dw;
+    tab.set(lumaY.a, r); tab.set(lumaY.b, r + dh); tab.set(lumaY.w, r + 2 * dh);
+    tab.set(chromaY.a, r + 3 * dh); tab.set(chromaY.b, r + 4 * dh); tab.set(chromaY.w, r + 5 * dh);
+    this.fn.resample(
+      p.y.at, p.u.at, p.v.at, p.y.stride, p.u.stride, p.u.step,
+      dst, dw, dh, tabAt, rows,
+      lumaX.lo, lumaX.hi, chromaX.lo, chromaX.hi,
+      m.yk, m.yo, m.kr, m.kgu, m.kgv, m.kb,
+    );
+    return new Uint8ClampedArray(this.memory.buffer.slice(dst, dst + 4 * dw * dh));
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+  }
+}
+
+/** Bilinear taps of n samples at x0 + (i + 0.5) s - 0.5 over `size` (clamped at the edges), with the
+ *  columns they read [lo, hi). */
+function taps(n: number, x0: number, s: number, size: number) {
+  const a = new Int32Array(n), b = new Int32Array(n), w = new Int32Array(n);
+  let lo = size, hi = 0;
+  for (let i = 0; i < n; i++) {
+    const x = x0 + (i + 0.5) * s - 0.5, f = Math.floor(x);
+    a[i] = Math.min(size - 1, Math.max(0, f));
+    b[i] = Math.min(size - 1, Math.max(0, f + 1));
+    w[i] = Math.round((x - f) * 256);
+    lo = Math.min(lo, a[i]);
+    hi = Math.max(hi, b[i] + 1);
+  }
+  return { a, b, w, lo, hi };
+}
+
+/** Chroma taps for luma taps (`shift` 1: chroma at half the luma's resolution): each chroma sample
+ *  repeated over its 2x2 luma pixels, then the luma's bilinear weights, as the browser does (its
+ *  YUV->RGB repeats chroma; the canvas then scales RGB, and the matrix is linear). 1:1 that is the
+ *  chroma sample under each pixel. */
+function chromaTaps(luma: { a: Int32Array; b: Int32Array; w: Int32Array }, size: number, shift: 0 | 1) {
+  const a = luma.a.map((i) => Math.min(size - 1, i >> shift)), b = luma.b.map((i) => Math.min(size - 1, i >> shift));
+  let lo = size, hi = 0;
+  for (let i = 0; i < a.length; i++) {
+    lo = Math.min(lo, a[i]);
+    hi = Math.max(hi, b[i] + 1);
+  }
+  return { a, b, w: luma.w, lo, hi };
+}
+
+/** A decoded frame in the kernel: its pixels as RGB, 1:1 or resampled, made when asked for. */
+export class YuvImage {
+  constructor(private readonly kernel: YuvKernel, private readonly generation: number, readonly width: number, readonly height: number, private readonly matrix: Matrix) {}
+
+  /** The RGBA pixels of `r` (within the frame), 1:1: the browser's own conversion within 2 levels. */
+  region(r: Rect): Image {
+    return { width: r.width, height: r.height, channels: 4, data: this.sample(0, r.x, 1, r.y, 1, r.width, r.height) };
+  }
+
+  /** dw x dh RGBA pixels showing the frame's area (x, y, w, h) (frame pixels; may reach outside it,
+   *  clamped at its edges), bilinear; minified 2x or more, from the frame halved first. */
+  scaled(x: number, y: number, w: number, h: number, dw: number, dh: number): Uint8ClampedArray<ArrayBuffer> {
+    let k = 0;
+    while ((w / dw) >= 2 << k && this.width >> (k + 1) >= 1 && this.height >> (k + 1) >= 1) k++;
+    const f = 1 / (1 << k);
+    return this.sample(k, x * f, (w * f) / dw, y * f, (h * f) / dh, dw, dh);
+  }
+
+  private sample(k: number, x0: number, sx: number, y0: number, sy: number, dw: number, dh: number) {
+    return this.kernel.resample(this.generation, this.matrix, k, x0, sx, y0, sy, dw, dh);
+  }
+}

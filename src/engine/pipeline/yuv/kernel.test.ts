@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildKernel, kernelModule } from '../../../../scripts/build-wasm.mjs';
+import { browserMatrix, matrixOf, YuvKernel, type RawFrame } from './index';
+
+/** A w x h I420 or NV12 frame of smooth colour with some noise, packed, and its planes for a reference. */
+function frame(w: number, h: number, format: 'I420' | 'NV12', seed = 3) {
+  let s = seed;
+  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24) - 128;
+  const cw = (w + 1) >> 1, ch = (h + 1) >> 1;
+  const Y = new Uint8Array(w * h), U = new Uint8Array(cw * ch), V = new Uint8Array(cw * ch);
+  const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) Y[y * w + x] = clamp(40 + (170 * x) / w + 20 * Math.sin(y * 0.7) + rnd() / 8);
+  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) {
+    U[y * cw + x] = clamp(128 + 50 * Math.cos(x * 0.5 + y * 0.2) + rnd() / 16);
+    V[y * cw + x] = clamp(128 + 50 * Math.sin(y * 0.4 - x * 0.1) + rnd() / 16);
+  }
+  const bytes = new Uint8Array(w * h + 2 * cw * ch);
+  bytes.set(Y, 0);
+  if (format === 'I420') {
+    bytes.set(U, w * h);
+    bytes.set(V, w * h + cw * ch);
+  } else for (let i = 0; i < cw * ch; i++) { bytes[w * h + 2 * i] = U[i]; bytes[w * h + 2 * i + 1] = V[i]; }
+  const layout = format === 'I420'
+    ? [{ offset: 0, stride: w }, { offset: w * h, stride: cw }, { offset: w * h + cw * ch, stride: cw }]
+    : [{ offset: 0, stride: w }, { offset: w * h, stride: 2 * cw }];
+  return { Y, U, V, cw, ch, raw: (matrix = matrixOf(0.299, 0.114, false)): RawFrame => ({ width: w, height: h, format, bytes, layout, matrix }) };
+}
+
+/** The textbook conversion in floating point (BT.601 limited unless told), clamped and rounded. */
+function toRgb(Y: number, U: number, V: number, kr = 0.299, kb = 0.114, full = false): number[] {
+  const l = full ? Y / 255 : (Y - 16) / 219, pb = (U - 128) / (full ? 255 : 224), pr = (V - 128) / (full ? 255 : 224);
+  const R = l + 2 * (1 - kr) * pr, B = l + 2 * (1 - kb) * pb, G = (l - kr * R - kb * B) / (1 - kr - kb);
+  return [R, G, B].map((c) => Math.max(0, Math.min(255, Math.round(c * 255))));
+}
+
+/** Bilinear sample of a plane at (x, y) (sample centres at integers), clamped at the edges. */
+function bilinear(p: Uint8Array, w: number, h: number, x: number, y: number): number {
+  const x0 = Math.floor(x), y0 = Math.floor(y), fx = x - x0, fy = y - y0;
+  const at = (i: number, j: number) => p[Math.min(h - 1, Math.max(0, j)) * w + Math.min(w - 1, Math.max(0, i))];
+  return (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+}
+
+/** A plane halved by a 2x2 box (rounded), as the player's mip levels are. */
+function halve(p: Uint8Array, w: number, h: number) {
+  const hw = w >> 1, hh = h >> 1, out = new Uint8Array(hw * hh);
+  for (let y = 0; y < hh; y++) for (let x = 0; x < hw; x++) {
+    out[y * hw + x] = Math.round((p[2 * y * w + 2 * x] + p[2 * y * w + 2 * x + 1] + p[(2 * y + 1) * w + 2 * x] + p[(2 * y + 1) * w + 2 * x + 1]) / 4);
+  }
+  return { p: out, w: hw, h: hh };
+}
+
+describe('the Y\'CbCr kernel (WebAssembly)', () => {
+  it('the committed module is what kernel.as.ts builds to (npm run build:wasm)', async () => {
+    const committed = fs.readFileSync(new URL('./kernel.wasm.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(kernelModule(await buildKernel()));
+  });
+
+  for (const format of ['I420', 'NV12'] as const) {
+    it(`${format} 1:1: the textbook matrix with each chroma sample over its 2x2 luma, within 1 level`, () => {
+      const w = 37, h = 22, f = frame(w, h, format);
+      const img = new YuvKernel().load(f.raw()).region({ x: 0, y: 0, width: w, height: h });
+      expect([img.width, img.height, img.channels]).toEqual([w, h, 4]);
+      let worst = 0;
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const c = (y >> 1) * f.cw + (x >> 1), ref = toRgb(f.Y[y * w + x], f.U[c], f.V[c]);
+        for (let k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(img.data[(y * w + x) * 4 + k] - ref[k]));
+        expect(img.data[(y * w + x) * 4 + 3]).toBe(255);
+      }
+      expect(worst).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('a region is the same pixels as the whole frame there', () => {
+    const w = 30, h = 26, yuv = new YuvKernel().load(frame(w, h, 'I420').raw());
+    const all = yuv.region({ x: 0, y: 0, width: w, height: h }), r = { x: 7, y: 5, width: 11, height: 9 }, part = yuv.region(r);
+    for (let y = 0; y < r.height; y++) for (let x = 0; x < r.width * 4; x++) {
+      expect(part.data[y * r.width * 4 + x]).toBe(all.data[((r.y + y) * w + r.x) * 4 + x]);
+    }
+  });
+
+  it('full range and BT.709 follow their own matrices', () => {
+    const w = 16, h = 12, f = frame(w, h, 'I420');
+    const img = new YuvKernel().load(f.raw(matrixOf(0.2126, 0.0722, true))).region({ x: 0, y: 0, width: w, height: h });
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const c = (y >> 1) * f.cw + (x >> 1), ref = toRgb(f.Y[y * w + x], f.U[c], f.V[c], 0.2126, 0.0722, true);
+      for (let k = 0; k < 3; k++) expect(Math.abs(img.data[(y * w + x) * 4 + k] - ref[k])).toBeLessThanOrEqual(1);
+    }
+  });
+
+  for (const [shown, what] of [[0.6, 'minified under 2x: bilinear in Y\'CbCr, chroma repeated first'], [0.3, 'minified 3.3x: bilinear over the luma halved by a 2x2 box and the chroma as decoded'], [0.2, 'minified 5x: luma halved twice, chroma once']] as const) {
+    it(`scaled, ${what}, within 2 levels of a float reference`, () => {
+      const w = 64, h = 48, f = frame(w, h, 'I420');
+      const dw = Math.round(w * shown), dh = Math.round(h * shown);
+      const v = new YuvKernel().load(f.raw()).scaled(0, 0, w, h, dw, dh);
+      // the reference: the planes (halved where the view is 2x smaller or more), sampled at each pixel's centre
+      let Y = { p: f.Y, w, h }, U = { p: f.U, w: f.cw, h: f.ch }, V = { p: f.V, w: f.cw, h: f.ch };
+      // halved k times (k: while the view is still 2x smaller); once halved, the luma has the
+      // chroma's resolution, so the chroma is halved one time less
+      const k = shown < 0.25 ? 2 : shown < 0.5 ? 1 : 0;
+      for (let i = 0; i < k; i++) Y = halve(Y.p, Y.w, Y.h);
+      for (let i = 0; i < k - 1; i++) [U, V] = [halve(U.p, U.w, U.h), halve(V.p, V.w, V.h)];
+      // chroma as the browser takes it: each sample repeated over its 2x2 luma pixels (as decoded)
+      const s = k > 0 ? 0 : 1;
+      const repeat = (c: typeof U) => Uint8Array.from({ length: Y.w * Y.h }, (_, i) => c.p[Math.min(c.h - 1, Math.floor(i / Y.w) >> s) * c.w + Math.min(c.w - 1, (i % Y.w) >> s)]);
+      const Ur = repeat(U), Vr = repeat(V);
+      let worst = 0;
+      for (let j = 0; j < dh; j++) for (let i = 0; i < dw; i++) {
+        const x = ((i + 0.5) / dw) * Y.w, y = ((j + 0.5) / dh) * Y.h; // luma units of this level, edges at 0
+        const ref = toRgb(bilinear(Y.p, Y.w, Y.h, x - 0.5, y - 0.5), bilinear(Ur, Y.w, Y.h, x - 0.5, y - 0.5), bilinear(Vr, Y.w, Y.h, x - 0.5, y - 0.5));
+        for (let k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(v[(j * dw + i) * 4 + k] - ref[k]));
+      }
+      // the kernel rounds each plane's sample to a whole level before the matrix (1.16 levels of R, G, B)
+      expect(worst).toBeLessThanOrEqual(2);
+    });
+  }
+
+  it('a later frame detaches the last: its pixels are not silently the new frame\'s', () => {
+    const k = new YuvKernel(), a = k.load(frame(8, 8, 'I420').raw());
+    k.load(frame(8, 8, 'I420', 9).raw());
+    expect(() => a.region({ x: 0, y: 0, width: 2, height: 2 })).toThrow(/not kept/);
+  });
+
+  it('takes only the colour spaces whose browser conversion it reproduces', () => {
+    expect(browserMatrix({ matrix: 'bt470bg', fullRange: false })).toEqual(matrixOf(0.299, 0.114, false));
+    expect(browserMatrix({})).toEqual(matrixOf(0.299, 0.114, false));
+    expect(browserMatrix({ matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: true })).toEqual(matrixOf(0.299, 0.114, true));
+    expect(browserMatrix({ matrix: 'bt709', fullRange: true })).toEqual(matrixOf(0.2126, 0.0722, true));
+    expect(browserMatrix({ matrix: 'bt709', fullRange: false })).toBeNull();
+    expect(browserMatrix({ matrix: 'bt470bg', primaries: 'bt470bg', transfer: 'smpte170m' })).toBeNull();
+    expect(browserMatrix({ matrix: 'rgb', fullRange: true })).toBeNull();
+  });
+});
