@@ -68,6 +68,7 @@ const OURS: [string, 'I420' | 'NV12', VideoColorSpaceInit][] = [
   ['unspecified (the browser takes BT.601 limited)', 'I420', {}],
   ['BT.601 (bt470bg) limited, as the demo clip', 'I420', { matrix: 'bt470bg', fullRange: false }],
   ['BT.601 (smpte170m) limited, all three tagged', 'I420', { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false }],
+  ['BT.601 with BT.709 primaries and transfer (how the browser reports the demo clip)', 'I420', { matrix: 'bt470bg', primaries: 'bt709', transfer: 'bt709', fullRange: false }],
   ['BT.601 full range', 'I420', { matrix: 'bt470bg', fullRange: true }],
   ['BT.709 full range', 'I420', { matrix: 'bt709', primaries: 'bt709', transfer: 'bt709', fullRange: true }],
   ['NV12 (hardware decoders), BT.601 limited', 'NV12', { matrix: 'bt470bg', fullRange: false }],

@@ -14,7 +14,7 @@ const TARGET = path.join(root, 'src/engine/pipeline/yuv/kernel.wasm.ts');
 export async function buildKernel() {
   let wasm = null;
   const { error, stderr } = await asc.main(
-    [KERNEL_SOURCE, '-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--noExportMemory', '--outFile', 'kernel.wasm'],
+    [KERNEL_SOURCE, '-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--noExportMemory', '--enable', 'simd', '--outFile', 'kernel.wasm'],
     { writeFile: (name, contents) => { if (name.endsWith('.wasm')) wasm = contents; } },
   );
   if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);

@@ -12,7 +12,7 @@ import { pictureSize, type Picture } from '../passes/upload';
 import { cropImage, lensRegion8, Pixels, toRgba, wholeRgb } from './cpuImage';
 import { drawView, renderView, type ViewSource } from './cpuView';
 import { ScaledInput, type PaneInput } from './scaledInput';
-import { readPlanes, YuvKernel, type RawFrame } from './yuv';
+import { convertible, readPlanes, YuvKernel, type RawFrame } from './yuv';
 import { YuvPaneInput } from './yuv/pane';
 import { sameRect, type LensRegions, type Rect } from '../lens';
 import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
@@ -55,6 +55,8 @@ export class CpuFrameProcessor implements FrameProcessor {
   private readonly scratch = new OffscreenCanvas(1, 1);
   private readonly inputImg = new OffscreenCanvas(1, 1);
   private readonly scaledInput = new ScaledInput();
+  private readonly yuvInput = new YuvPaneInput();
+  private planesBuffer: Uint8Array | null = null;
   /** the input as the panes draw it: where the input is the frame (consistency mode) the frame's
    *  planes or its canvas; else the input's canvas (inputImg) */
   private paneInput: PaneInput = this.scaledInput;
@@ -300,7 +302,14 @@ export class CpuFrameProcessor implements FrameProcessor {
    *  last frame is let go: until then that frame is still the one shown. */
   private async ingest(p: Picture, mode: PsnrMode): Promise<void> {
     if ('createView' in p) throw new Error('the CPU frame path takes decoded frames, not GPU textures');
-    const raw: RawFrame | null = 'colorSpace' in p ? await readPlanes(p) : null;
+    const matrix = 'colorSpace' in p ? convertible(p) : null;
+    let raw: RawFrame | null = null;
+    if (matrix) {
+      // the planes' array is kept for the next frame (unless a second ingest is under way)
+      const buffer = this.planesBuffer ?? undefined;
+      this.planesBuffer = null;
+      raw = await readPlanes(p as VideoFrame, matrix, buffer);
+    }
     const { width: w, height: h } = pictureSize(p);
     this.frame?.detach();
     let shown: PaneInput | null = null;
@@ -308,8 +317,9 @@ export class CpuFrameProcessor implements FrameProcessor {
       this.frame = Pixels.of({ width: w, height: h, channels: 4, data: p.rgba });
     } else if (raw) {
       const img = this.yuv.load(raw);
+      this.planesBuffer = new Uint8Array(raw.bytes.buffer);
       this.frame = Pixels.yuv(img);
-      shown = new YuvPaneInput(img);
+      shown = this.yuvInput.set(img);
     } else {
       // sized only when the size changes: resizing clears and reallocates the canvas (~2 ms at
       // 1024x1024); 'copy' replaces the last frame where this one has alpha

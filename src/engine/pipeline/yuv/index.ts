@@ -32,14 +32,17 @@ export function matrixOf(kr: number, kb: number, fullRange: boolean): Matrix {
 }
 
 /** The matrix that reproduces the browser's conversion of a frame in this colour space, or null where
- *  the browser does more (Chromium 156 maps other primaries and transfers to sRGB, and converts
- *  limited-range BT.709 its own way: up to 10 levels from the matrix). Unspecified is BT.601
- *  limited range, as the browser takes it. */
+ *  the browser does more. Chromium 156 applies the matrix alone for BT.709 or SMPTE 170M primaries
+ *  with a BT.709, SMPTE 170M or sRGB transfer (it reports the demo clip, tagged BT.601 only, as
+ *  BT.601 matrix, BT.709 primaries and transfer); it maps other primaries (BT.470BG's: up to 58
+ *  levels) and transfers to sRGB, and converts limited-range BT.709 its own way (up to 11 levels
+ *  from the matrix). Unspecified is BT.601 limited range, as the browser takes it. */
 export function browserMatrix(cs: VideoColorSpaceInit): Matrix | null {
   const m = cs.matrix ?? 'bt470bg', full = cs.fullRange ?? false;
   const is = (v: string | null | undefined, ...ok: string[]) => v == null || ok.includes(v);
-  if ((m === 'bt470bg' || m === 'smpte170m') && is(cs.primaries, 'smpte170m') && is(cs.transfer, 'smpte170m')) return matrixOf(...LUMA_WEIGHTS[m], full);
-  if (m === 'bt709' && full && is(cs.primaries, 'bt709') && is(cs.transfer, 'bt709')) return matrixOf(...LUMA_WEIGHTS.bt709, full);
+  if (!is(cs.primaries, 'bt709', 'smpte170m') || !is(cs.transfer, 'bt709', 'smpte170m', 'iec61966-2-1')) return null;
+  if (m === 'bt470bg' || m === 'smpte170m') return matrixOf(...LUMA_WEIGHTS[m], full);
+  if (m === 'bt709' && full) return matrixOf(...LUMA_WEIGHTS.bt709, full);
   return null;
 }
 
@@ -49,6 +52,9 @@ interface Exports {
 }
 
 let compiled: WebAssembly.Module | null = null;
+
+/** Bytes the kernel may read past a row's end (it blends rows 8 samples at a time). */
+const ROW_SLACK = 16;
 
 /** A plane in the kernel's memory: `width` x `height` samples, `step` bytes apart in rows `stride` apart. */
 interface Plane {
@@ -79,18 +85,21 @@ export interface RawFrame {
   matrix: Matrix;
 }
 
-/** The raw planes of a decoded frame that the kernel converts like the browser, or null (another
- *  pixel format, colour space, a rotated or anamorphic frame: the canvas takes those). */
-export async function readPlanes(f: VideoFrame): Promise<RawFrame | null> {
-  const format = f.format, r = f.visibleRect;
-  if ((format !== 'I420' && format !== 'NV12') || !r) return null;
-  const turned = f as VideoFrame & { rotation?: number; flip?: boolean };
+/** The matrix for a decoded frame that the kernel converts like the browser, or null (another pixel
+ *  format or colour space, a rotated or anamorphic frame: the canvas takes those). */
+export function convertible(f: VideoFrame): Matrix | null {
+  const r = f.visibleRect, turned = f as VideoFrame & { rotation?: number; flip?: boolean };
+  if ((f.format !== 'I420' && f.format !== 'NV12') || !r) return null;
   if (turned.rotation || turned.flip || f.displayWidth !== r.width || f.displayHeight !== r.height) return null;
-  const matrix = browserMatrix(f.colorSpace.toJSON());
-  if (!matrix) return null;
-  const bytes = new Uint8Array(f.allocationSize());
+  return browserMatrix(f.colorSpace.toJSON());
+}
+
+/** The raw planes of a frame that is `convertible`; in `into` where it is large enough (1.5 MB a
+ *  1024x1024 frame: allocated every frame, it keeps the garbage collector busy). */
+export async function readPlanes(f: VideoFrame, matrix: Matrix, into?: Uint8Array): Promise<RawFrame> {
+  const r = f.visibleRect!, n = f.allocationSize(), bytes = into && into.length >= n ? into.subarray(0, n) : new Uint8Array(n);
   const layout = await f.copyTo(bytes);
-  return { width: r.width, height: r.height, format, bytes, layout, matrix };
+  return { width: r.width, height: r.height, format: f.format as RawFrame['format'], bytes, layout, matrix };
 }
 
 /** The kernel and its memory: the current frame's planes, their halves, and scratch. One frame at a
@@ -145,28 +154,31 @@ export class YuvKernel {
   }
 
   /** dw x dh RGBA pixels of the frame `generation` at level k, bilinear at luma positions
-   *  x = x0 + (i + 0.5) sx - 0.5 (likewise y). */
-  resample(generation: number, m: Matrix, k: number, x0: number, sx: number, y0: number, sy: number, dw: number, dh: number): Uint8ClampedArray<ArrayBuffer> {
+   *  x = x0 + (i + 0.5) sx - 0.5 (likewise y); in `into` where it has their size (a new array
+   *  costs ~0.5 ms a pane: allocated and zeroed). */
+  resample(generation: number, m: Matrix, k: number, x0: number, sx: number, y0: number, sy: number, dw: number, dh: number, into?: Uint8ClampedArray<ArrayBuffer>): Uint8ClampedArray<ArrayBuffer> {
     if (generation !== this.generation) throw new Error('the frame\'s pixels were not kept');
     const p = this.level(k);
-    const tabAt = (this.free + 3) & ~3, tabBytes = 24 * (dw + dh), rows = tabAt + tabBytes;
-    const rowBytes = 4 * (p.y.width + 2 * p.u.width), dst = rows + rowBytes;
+    // the kernel reads and writes rows 8 samples at a time: up to 7 past their ends (ROW_SLACK)
+    const tabAt = (this.free + ROW_SLACK + 15) & ~15, tabBytes = 12 * (dw + dh), rows = tabAt + tabBytes;
+    const rowBytes = 2 * (p.y.width + 8) + 4 * (p.u.width + 8) + 32, dst = rows + rowBytes;
     this.ensure(dst + 4 * dw * dh);
-    const tab = new Int32Array(this.memory.buffer, tabAt, 6 * (dw + dh));
-    const lumaX = taps(dw, x0, sx, p.y.width), lumaY = taps(dh, y0, sy, p.y.height);
-    const chromaX = chromaTaps(lumaX, p.u.width, p.chromaShift), chromaY = chromaTaps(lumaY, p.u.height, p.chromaShift);
-    tab.set(lumaX.a, 0); tab.set(lumaX.b, dw); tab.set(lumaX.w, 2 * dw);
-    tab.set(chromaX.a, 3 * dw); tab.set(chromaX.b, 4 * dw); tab.set(chromaX.w, 5 * dw);
-    const r = 6 * dw;
-    tab.set(lumaY.a, r); tab.set(lumaY.b, r + dh); tab.set(lumaY.w, r + 2 * dh);
-    tab.set(chromaY.a, r + 3 * dh); tab.set(chromaY.b, r + 4 * dh); tab.set(chromaY.w, r + 5 * dh);
+    const tab = new Int32Array(this.memory.buffer, tabAt, 3 * (dw + dh));
+    const x = taps(dw, x0, sx, p.y.width), y = taps(dh, y0, sy, p.y.height);
+    tab.set(x.a, 0);
+    tab.set(x.b, dw);
+    tab.set(x.w, 2 * dw);
+    tab.set(y.a, 3 * dw);
+    tab.set(y.b, 3 * dw + dh);
+    tab.set(y.w, 3 * dw + 2 * dh);
     this.fn.resample(
-      p.y.at, p.u.at, p.v.at, p.y.stride, p.u.stride, p.u.step,
-      dst, dw, dh, tabAt, rows,
-      lumaX.lo, lumaX.hi, chromaX.lo, chromaX.hi,
+      p.y.at, p.u.at, p.v.at, p.y.stride, p.u.stride, p.u.step, p.chromaShift,
+      dst, dw, dh, tabAt, rows, x.lo, x.hi,
       m.yk, m.yo, m.kr, m.kgu, m.kgv, m.kb,
     );
-    return new Uint8ClampedArray(this.memory.buffer.slice(dst, dst + 4 * dw * dh));
+    const out = into && into.length === 4 * dw * dh ? into : new Uint8ClampedArray(4 * dw * dh);
+    out.set(new Uint8ClampedArray(this.memory.buffer, dst, 4 * dw * dh));
+    return out;
   }
 
   private ensure(bytes: number): void {
@@ -191,20 +203,6 @@ function taps(n: number, x0: number, s: number, size: number) {
   return { a, b, w, lo, hi };
 }
 
-/** Chroma taps for luma taps (`shift` 1: chroma at half the luma's resolution): each chroma sample
- *  repeated over its 2x2 luma pixels, then the luma's bilinear weights, as the browser does (its
- *  YUV->RGB repeats chroma; the canvas then scales RGB, and the matrix is linear). 1:1 that is the
- *  chroma sample under each pixel. */
-function chromaTaps(luma: { a: Int32Array; b: Int32Array; w: Int32Array }, size: number, shift: 0 | 1) {
-  const a = luma.a.map((i) => Math.min(size - 1, i >> shift)), b = luma.b.map((i) => Math.min(size - 1, i >> shift));
-  let lo = size, hi = 0;
-  for (let i = 0; i < a.length; i++) {
-    lo = Math.min(lo, a[i]);
-    hi = Math.max(hi, b[i] + 1);
-  }
-  return { a, b, w: luma.w, lo, hi };
-}
-
 /** A decoded frame in the kernel: its pixels as RGB, 1:1 or resampled, made when asked for. */
 export class YuvImage {
   constructor(private readonly kernel: YuvKernel, private readonly generation: number, readonly width: number, readonly height: number, private readonly matrix: Matrix) {}
@@ -216,14 +214,14 @@ export class YuvImage {
 
   /** dw x dh RGBA pixels showing the frame's area (x, y, w, h) (frame pixels; may reach outside it,
    *  clamped at its edges), bilinear; minified 2x or more, from the frame halved first. */
-  scaled(x: number, y: number, w: number, h: number, dw: number, dh: number): Uint8ClampedArray<ArrayBuffer> {
+  scaled(x: number, y: number, w: number, h: number, dw: number, dh: number, into?: Uint8ClampedArray<ArrayBuffer>): Uint8ClampedArray<ArrayBuffer> {
     let k = 0;
     while ((w / dw) >= 2 << k && this.width >> (k + 1) >= 1 && this.height >> (k + 1) >= 1) k++;
     const f = 1 / (1 << k);
-    return this.sample(k, x * f, (w * f) / dw, y * f, (h * f) / dh, dw, dh);
+    return this.sample(k, x * f, (w * f) / dw, y * f, (h * f) / dh, dw, dh, into);
   }
 
-  private sample(k: number, x0: number, sx: number, y0: number, sy: number, dw: number, dh: number) {
-    return this.kernel.resample(this.generation, this.matrix, k, x0, sx, y0, sy, dw, dh);
+  private sample(k: number, x0: number, sx: number, y0: number, sy: number, dw: number, dh: number, into?: Uint8ClampedArray<ArrayBuffer>) {
+    return this.kernel.resample(this.generation, this.matrix, k, x0, sx, y0, sy, dw, dh, into);
   }
 }

@@ -3,52 +3,57 @@
 // the model's crop. AssemblyScript, built by `npm run build:wasm` into kernel.wasm.ts.
 // All pointers are byte offsets into the module's memory; the caller lays the memory out.
 
+/** Two rows of n bytes blended (a * w0 + b * w1, w0 + w1 = 256) into n u16 at `dst`, 8 at a time
+ *  (SIMD; n rounded up to 8: the caller leaves room). */
+function blend(a: usize, b: usize, n: i32, w0: i32, w1: i32, dst: usize): void {
+  const W0 = i16x8.splat(<i16>w0), W1 = i16x8.splat(<i16>w1);
+  for (let x: i32 = 0; x < n; x += 8) {
+    const k = <usize>x;
+    v128.store(dst + (k << 1), i16x8.add(i16x8.mul(v128.load8x8_u(a + k), W0), i16x8.mul(v128.load8x8_u(b + k), W1)));
+  }
+}
+
 /** Bilinear resampling in Y'CbCr, then the matrix, into dw x dh RGBA pixels at `dst`.
- *  `tab` holds i32 taps, dw entries each: x index a, x index b, x weight (0..256) for luma, then the
- *  same for chroma; then dh entries each of the same six for rows. `rows` is scratch for one row
- *  of each plane, blended vertically over the columns [lo, hi) the taps read.
- *  Chroma sample k of a row is at u + k * cStep (1: I420's planes; 2: NV12's interleaved plane).
+ *  `tab` holds i32 taps: for each of the dw columns, index a (x dw), index b (x dw), weight of b
+ *  0..256 (x dw); then the same for the dh rows. Chroma is read at the luma's index >> `shift`
+ *  (1: chroma at half the luma's resolution) with the luma's weights, as the browser repeats it.
+ *  `rows` is scratch for one row of each plane, blended vertically over the luma columns [lo, hi).
+ *  Chroma: `cStep` 1 (I420: u and v are planes) or 2 (NV12: v = u + 1, interleaved).
  *  Matrix in 16.16 fixed point: R = yk (Y - yo) + kr V, G = .. + kgu U + kgv V, B = .. + kb U. */
 export function resample(
-  y: usize, u: usize, v: usize, yStride: i32, cStride: i32, cStep: i32,
-  dst: usize, dw: i32, dh: i32, tab: usize, rows: usize,
-  yLo: i32, yHi: i32, cLo: i32, cHi: i32,
+  y: usize, u: usize, v: usize, yStride: i32, cStride: i32, cStep: i32, shift: i32,
+  dst: usize, dw: i32, dh: i32, tab: usize, rows: usize, lo: i32, hi: i32,
   yk: i32, yo: i32, kr: i32, kgu: i32, kgv: i32, kb: i32,
 ): void {
   const n = <usize>dw << 2, m = <usize>dh << 2;
-  const xa = tab, xb = xa + n, xw = xb + n, ca = xw + n, cb = ca + n, cw = cb + n;
-  const ya = cw + n, yb = ya + m, yw = yb + m, cya = yw + m, cyb = cya + m, cyw = cyb + m;
-  const ry = rows, ru = ry + (<usize>yHi << 2), rv = ru + (<usize>cHi << 2);
+  const xa = tab, xb = xa + n, xw = xb + n, ya = xw + n, yb = ya + m, yw = yb + m;
+  const lo8 = lo & ~7, clo = (lo >> shift) & ~7, chi = ((hi - 1) >> shift) + 1;
+  // u16 rows: luma; then chroma, I420 as two rows (u, v), NV12 as one interleaved
+  const ry = rows, ru = ry + (<usize>(hi + 8) << 1), cs = <usize>(cStep << 1);
+  const rv = cStep == 2 ? ru + 2 : ru + (<usize>(chi + 8) << 1);
   for (let j: i32 = 0; j < dh; j++) {
     const jo = <usize>j << 2;
-    // this row's planes, blended vertically (x256)
-    const r0 = y + <usize>(load<i32>(ya + jo) * yStride), r1 = y + <usize>(load<i32>(yb + jo) * yStride);
-    let w1 = load<i32>(yw + jo), w0 = 256 - w1;
-    for (let x = yLo; x < yHi; x++) store<i32>(ry + (<usize>x << 2), <i32>load<u8>(r0 + x) * w0 + <i32>load<u8>(r1 + x) * w1);
-    const c0 = <usize>(load<i32>(cya + jo) * cStride), c1 = <usize>(load<i32>(cyb + jo) * cStride);
-    w1 = load<i32>(cyw + jo);
-    w0 = 256 - w1;
-    for (let x = cLo; x < cHi; x++) {
-      const k = <usize>(x * cStep);
-      store<i32>(ru + (<usize>x << 2), <i32>load<u8>(u + c0 + k) * w0 + <i32>load<u8>(u + c1 + k) * w1);
-      store<i32>(rv + (<usize>x << 2), <i32>load<u8>(v + c0 + k) * w0 + <i32>load<u8>(v + c1 + k) * w1);
-    }
+    const A = load<i32>(ya + jo), B = load<i32>(yb + jo), w1 = load<i32>(yw + jo), w0 = 256 - w1;
+    blend(y + <usize>(A * yStride + lo8), y + <usize>(B * yStride + lo8), hi - lo8, w0, w1, ry + (<usize>lo8 << 1));
+    const c0 = <usize>((A >> shift) * cStride), c1 = <usize>((B >> shift) * cStride), cl = <usize>(clo * cStep);
+    blend(u + c0 + cl, u + c1 + cl, (chi - clo) * cStep, w0, w1, ru + (cl << 1));
+    if (cStep == 1) blend(v + c0 + cl, v + c1 + cl, chi - clo, w0, w1, rv + (cl << 1));
     // then horizontally, and the matrix
     let o = dst + (<usize>j * <usize>dw << 2);
     for (let i: i32 = 0; i < dw; i++, o += 4) {
       const io = <usize>i << 2;
-      const wx = load<i32>(xw + io), wc = load<i32>(cw + io);
-      const a = <usize>load<i32>(xa + io) << 2, b = <usize>load<i32>(xb + io) << 2;
-      const p = <usize>load<i32>(ca + io) << 2, q = <usize>load<i32>(cb + io) << 2;
-      const Y = (load<i32>(ry + a) * (256 - wx) + load<i32>(ry + b) * wx + 32768) >> 16;
-      const U = ((load<i32>(ru + p) * (256 - wc) + load<i32>(ru + q) * wc + 32768) >> 16) - 128;
-      const V = ((load<i32>(rv + p) * (256 - wc) + load<i32>(rv + q) * wc + 32768) >> 16) - 128;
+      const w = <u32>load<i32>(xw + io), iw = 256 - w;
+      const a = load<i32>(xa + io), b = load<i32>(xb + io);
+      const p = <usize>(a >> shift) * cs, q = <usize>(b >> shift) * cs;
+      const Y = <i32>((<u32>load<u16>(ry + (<usize>a << 1)) * iw + <u32>load<u16>(ry + (<usize>b << 1)) * w + 32768) >> 16);
+      const U = <i32>((<u32>load<u16>(ru + p) * iw + <u32>load<u16>(ru + q) * w + 32768) >> 16) - 128;
+      const V = <i32>((<u32>load<u16>(rv + p) * iw + <u32>load<u16>(rv + q) * w + 32768) >> 16) - 128;
       const l = (Y - yo) * yk + 32768;
-      let R = (l + kr * V) >> 16, G = (l + kgu * U + kgv * V) >> 16, B = (l + kb * U) >> 16;
+      let R = (l + kr * V) >> 16, G = (l + kgu * U + kgv * V) >> 16, Bl = (l + kb * U) >> 16;
       R = R < 0 ? 0 : R > 255 ? 255 : R;
       G = G < 0 ? 0 : G > 255 ? 255 : G;
-      B = B < 0 ? 0 : B > 255 ? 255 : B;
-      store<u32>(o, 0xff000000 | (<u32>B << 16) | (<u32>G << 8) | <u32>R);
+      Bl = Bl < 0 ? 0 : Bl > 255 ? 255 : Bl;
+      store<u32>(o, 0xff000000 | (<u32>Bl << 16) | (<u32>G << 8) | <u32>R);
     }
   }
 }

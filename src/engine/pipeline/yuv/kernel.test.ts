@@ -127,7 +127,9 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
     expect(browserMatrix({ matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: true })).toEqual(matrixOf(0.299, 0.114, true));
     expect(browserMatrix({ matrix: 'bt709', fullRange: true })).toEqual(matrixOf(0.2126, 0.0722, true));
     expect(browserMatrix({ matrix: 'bt709', fullRange: false })).toBeNull();
+    expect(browserMatrix({ matrix: 'bt470bg', primaries: 'bt709', transfer: 'bt709', fullRange: false })).toEqual(matrixOf(0.299, 0.114, false));
     expect(browserMatrix({ matrix: 'bt470bg', primaries: 'bt470bg', transfer: 'smpte170m' })).toBeNull();
+    expect(browserMatrix({ matrix: 'bt470bg', primaries: 'bt709', transfer: 'pq' as VideoTransferCharacteristics })).toBeNull();
     expect(browserMatrix({ matrix: 'rgb', fullRange: true })).toBeNull();
   });
 });

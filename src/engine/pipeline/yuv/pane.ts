@@ -9,13 +9,21 @@ import type { YuvImage } from './index';
 const MARGIN = 2;
 
 export class YuvPaneInput implements PaneInput {
-  private last: { key: string; pixels: ImageData } | null = null;
+  private frame: YuvImage | null = null;
+  /** the last minified picture (its rectangle as key: '' after a new frame), its array kept for the next */
+  private last = { key: '', pixels: null as ImageData | null };
   private readonly visible = new OffscreenCanvas(1, 1);
 
-  constructor(private readonly frame: YuvImage) {}
+  /** A new frame. */
+  set(frame: YuvImage): this {
+    this.frame = frame;
+    this.last.key = '';
+    return this;
+  }
 
   draw(g: Ctx2d, x: number, y: number, w: number, h: number, magnified: 'pixelated' | 'smooth'): void {
     const f = this.frame, cw = g.canvas.width, ch = g.canvas.height;
+    if (!f) return;
     // the canvas pixels whose centres the picture covers
     const x0 = Math.max(0, Math.ceil(x - 0.5)), x1 = Math.min(cw, Math.ceil(x + w - 0.5));
     const y0 = Math.max(0, Math.ceil(y - 0.5)), y1 = Math.min(ch, Math.ceil(y + h - 0.5));
@@ -23,11 +31,14 @@ export class YuvPaneInput implements PaneInput {
     const sx = f.width / w, sy = f.height / h; // frame pixels per canvas pixel
     if (w < f.width) {
       const key = `${x0},${y0},${x1},${y1},${x},${y},${w},${h}`;
-      if (this.last?.key !== key) {
-        const data = f.scaled((x0 - x) * sx, (y0 - y) * sy, (x1 - x0) * sx, (y1 - y0) * sy, x1 - x0, y1 - y0);
-        this.last = { key, pixels: new ImageData(data, x1 - x0, y1 - y0) };
+      const last = this.last;
+      if (last.key !== key) {
+        const dw = x1 - x0, dh = y1 - y0, reuse = last.pixels?.width === dw && last.pixels.height === dh ? last.pixels.data : undefined;
+        const data = f.scaled((x0 - x) * sx, (y0 - y) * sy, dw * sx, dh * sy, dw, dh, reuse);
+        if (data !== reuse) last.pixels = new ImageData(data, dw, dh);
+        last.key = key;
       }
-      g.putImageData(this.last.pixels, x0, y0);
+      g.putImageData(last.pixels!, x0, y0);
       return;
     }
     const fx0 = Math.max(0, Math.floor((x0 - x) * sx) - MARGIN), fx1 = Math.min(f.width, Math.ceil((x1 - x) * sx) + MARGIN);

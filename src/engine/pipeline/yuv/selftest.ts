@@ -1,6 +1,6 @@
 // The player's Y'CbCr conversion beside the browser's own, on a frame made from given planes (tests
 // only: e2e/yuv.spec.ts). Loaded lazily by the debug hook.
-import { readPlanes, YuvKernel } from './index';
+import { convertible, readPlanes, YuvKernel } from './index';
 import { YuvPaneInput } from './pane';
 
 export interface YuvCase {
@@ -21,16 +21,16 @@ export async function yuvSelfTest(c: YuvCase) {
     const canvas = new OffscreenCanvas(c.width, c.height), g = canvas.getContext('2d', { willReadFrequently: true })!;
     g.drawImage(frame, 0, 0);
     const browser = g.getImageData(0, 0, c.width, c.height).data;
-    const raw = await readPlanes(frame);
-    if (!raw) return { browser, ours: null, paneOurs: null, paneBrowser: null };
-    const img = new YuvKernel().load(raw);
+    const matrix = convertible(frame);
+    if (!matrix) return { browser, ours: null, paneOurs: null, paneBrowser: null };
+    const img = new YuvKernel().load(await readPlanes(frame, matrix));
     const ours = img.region({ x: 0, y: 0, width: c.width, height: c.height }).data;
     const pane = (draw: (g: OffscreenCanvasRenderingContext2D) => void) => {
       const p = new OffscreenCanvas(c.pane.width, c.pane.height), pg = p.getContext('2d', { willReadFrequently: true })!;
       draw(pg);
       return pg.getImageData(0, 0, p.width, p.height).data;
     };
-    const paneOurs = pane((pg) => new YuvPaneInput(img).draw(pg, 0, 0, c.pane.width, c.pane.height, 'pixelated'));
+    const paneOurs = pane((pg) => new YuvPaneInput().set(img).draw(pg, 0, 0, c.pane.width, c.pane.height, 'pixelated'));
     const paneBrowser = pane((pg) => {
       pg.imageSmoothingQuality = 'medium';
       pg.drawImage(canvas, 0, 0, c.pane.width, c.pane.height);
