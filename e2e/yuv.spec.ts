@@ -71,6 +71,7 @@ const OURS: [string, 'I420' | 'NV12', VideoColorSpaceInit][] = [
   ['BT.601 with BT.709 primaries and transfer (how the browser reports the demo clip)', 'I420', { matrix: 'bt470bg', primaries: 'bt709', transfer: 'bt709', fullRange: false }],
   ['BT.601 full range', 'I420', { matrix: 'bt470bg', fullRange: true }],
   ['BT.709 full range', 'I420', { matrix: 'bt709', primaries: 'bt709', transfer: 'bt709', fullRange: true }],
+  ['BT.709 limited range (most HD video)', 'I420', { matrix: 'bt709', primaries: 'bt709', transfer: 'bt709', fullRange: false }],
   ['NV12 (hardware decoders), BT.601 limited', 'NV12', { matrix: 'bt470bg', fullRange: false }],
 ];
 
@@ -78,14 +79,16 @@ test.describe('the CPU path\'s Y\'CbCr conversion', () => {
   test.beforeEach(async ({ page }) => openPlayer(page, 'backend=wasm'));
 
   for (const [name, format, cs] of OURS) {
-    test(`${name}: 1:1 within 2 levels of the browser's; a pane's picture as the browser scales it, and 2x smaller or more, the frame averaged`, async ({ page }) => {
+    test(`${name}: 1:1 within 2 levels of the browser's; a pane's picture within 4 of the browser's scaling, and 2x smaller or more, the frame averaged`, async ({ page }) => {
       // minified 1.7x: both are bilinear
       const r = await convert(page, format, cs, { width: 38, height: 29 });
       expect(r.ours, 'converted by the player').not.toBeNull();
       const d = diff(r.ours!, r.browser), p = diff(r.paneOurs!, r.paneBrowser!);
       console.log(`${name}: 1:1 max ${d.max} mean ${d.mean.toFixed(2)}; pane 38x29 against the browser's max ${p.max} mean ${p.mean.toFixed(2)}`);
       expect(d.max).toBeLessThanOrEqual(2);
-      expect(p.max).toBeLessThanOrEqual(3);
+      // the browser scales RGB (clamped), the player Y'CbCr: a few levels apart where a pixel clamps
+      expect(p.max).toBeLessThanOrEqual(4);
+      expect(p.mean).toBeLessThan(1);
       // minified 3.2x: the player halves the frame first, then bilinear. Its picture must be the
       // frame's (near the average over each pixel's footprint: a shifted or stretched picture is
       // several levels off on the gradient), and must not alias: a one-pixel checkerboard is grey
@@ -102,8 +105,9 @@ test.describe('the CPU path\'s Y\'CbCr conversion', () => {
 
   test('colour spaces the browser colour-manages are left to it', async ({ page }) => {
     for (const cs of [
-      { matrix: 'bt709', primaries: 'bt709', transfer: 'bt709', fullRange: false },
       { matrix: 'bt470bg', primaries: 'bt470bg', transfer: 'smpte170m', fullRange: false },
+      { matrix: 'bt709', primaries: 'bt709', transfer: 'linear', fullRange: false },
+      { matrix: 'rgb', fullRange: true },
     ] as VideoColorSpaceInit[]) {
       const r = await convert(page, 'I420', cs, { width: 38, height: 29 });
       expect(r.ours, JSON.stringify(cs)).toBeNull();

@@ -51,8 +51,8 @@ export function debugHook(e: Engine) {
     readTensor: (which: 'full' | 'low' | 'left') => e.loop.exclusive(async () => ({ ...(await proc().readTensor(which)), frameIndex: e.frames.shown.frameIndex })),
     /** Resolves when the frame loop is idle (nothing in flight). */
     idle: async () => {
-      // a view/gain change is applied by the next animation frame: wait for it, then for the work
-      for (let i = 0; i < 120 && e.needRerender && e.processor?.hasFrame; i++) await new Promise((r) => requestAnimationFrame(r));
+      // a view, gain, zoom or lens change is applied on the loop's next turn: wait for it, then for the work
+      for (let i = 0; i < 120 && ((e.needRerender && e.processor?.hasFrame) || (e.viewPending && e.processor?.showing)); i++) await new Promise((r) => requestAnimationFrame(r));
       await e.loop.exclusive(async () => undefined);
       await e.processor?.settle();
     },

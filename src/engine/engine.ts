@@ -53,6 +53,10 @@ export class Engine {
   private viewport: ViewportController | null = null;
   private canvases: HTMLCanvasElement[] = [];
   private viewDirty = false;
+  /** a zoom, pan or lens change waits for the loop's next turn (the debug hook's idle waits for it) */
+  get viewPending(): boolean {
+    return this.viewDirty;
+  }
   private lastPush = 0;
   private disposed = false;
   /** opening files and answering every drop, the newest winning (opening.ts, drops.ts) */

@@ -11,7 +11,7 @@ import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
 import { cropImage, lensRegion8, Pixels, toRgba, wholeRgb } from './cpuImage';
 import { drawView, renderView, type ViewSource } from './cpuView';
-import { ScaledInput, type PaneInput } from './scaledInput';
+import { CanvasInput, type PaneInput } from './scaledInput';
 import { convertible, readPlanes, YuvKernel, type RawFrame } from './yuv';
 import { YuvPaneInput } from './yuv/pane';
 import { sameRect, type LensRegions, type Rect } from '../lens';
@@ -52,14 +52,12 @@ export class CpuFrameProcessor implements FrameProcessor {
   private settings: FrameSettings = { view: 'full', gain: 4, psnr: null };
   /** the decoded frame's Y'CbCr planes (most videos), or the canvas it is drawn in (the rest) */
   private readonly yuv = new YuvKernel();
-  private readonly scratch = new OffscreenCanvas(1, 1);
-  private readonly inputImg = new OffscreenCanvas(1, 1);
-  private readonly scaledInput = new ScaledInput();
+  private readonly canvasInput = new CanvasInput();
   private readonly yuvInput = new YuvPaneInput();
   private planesBuffer: Uint8Array | null = null;
   /** the input as the panes draw it: where the input is the frame (consistency mode) the frame's
-   *  planes or its canvas; else the input's canvas (inputImg) */
-  private paneInput: PaneInput = this.scaledInput;
+   *  planes or its canvas; else a canvas of the input's pixels */
+  private paneInput: PaneInput | null = null;
   /** the visible output pixels, before the canvas scales them (cpuView.drawView) */
   private readonly viewScratch = new OffscreenCanvas(1, 1);
   private readonly leftScratch = new OffscreenCanvas(1, 1);
@@ -201,17 +199,17 @@ export class CpuFrameProcessor implements FrameProcessor {
     // view) bicubic or another model's output, drawn like the upscaled pane
     const o = t0.original, g = paneContext(o);
     const leftSrc = this.leftSource();
-    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch, this.paneInput);
+    if (g && leftSrc && o.width > 0 && o.height > 0) drawView(g, o.width, o.height, vp, leftSrc, this.leftScratch, this.paneInput ?? undefined);
     else if (g) {
       g.fillStyle = '#121214';
       g.fillRect(0, 0, o.width, o.height);
       const t = viewTransform(vp, o.width, o.height, s.w, s.h);
       // image uv 0 sits at canvas u = -offset/scale; the whole image spans 1/scale of the canvas
-      this.paneInput.draw(g, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1], 'pixelated');
+      this.paneInput?.draw(g, (-t.offset[0] / t.scale[0]) * o.width, (-t.offset[1] / t.scale[1]) * o.height, o.width / t.scale[0], o.height / t.scale[1], 'pixelated');
     }
     // the upscaled pane: only its own pixels, from the model's output (or bicubic before it)
     const u = t0.upscaled, gu = paneContext(u);
-    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch, this.paneInput);
+    if (gu && u.width > 0 && u.height > 0) drawView(gu, u.width, u.height, vp, this.viewSource(), this.viewScratch, this.paneInput ?? undefined);
     // the lens, outlined in both panes
     const r = this.full && this.lens?.region;
     if (!r) return;
@@ -321,18 +319,9 @@ export class CpuFrameProcessor implements FrameProcessor {
       this.frame = Pixels.yuv(img);
       shown = this.yuvInput.set(img);
     } else {
-      // sized only when the size changes: resizing clears and reallocates the canvas (~2 ms at
-      // 1024x1024); 'copy' replaces the last frame where this one has alpha
-      if (this.scratch.width !== w || this.scratch.height !== h) {
-        this.scratch.width = w;
-        this.scratch.height = h;
-      }
-      const g = this.scratch.getContext('2d', { willReadFrequently: true })!;
-      g.globalCompositeOperation = 'copy';
-      g.drawImage(p, 0, 0, w, h);
-      this.frame = Pixels.canvas(g, w, h);
-      this.scaledInput.set(this.scratch, w, h);
-      shown = this.scaledInput;
+      const drawn = this.canvasInput.draw(p, w, h);
+      this.frame = Pixels.canvas(drawn.g, w, h);
+      shown = drawn.shown;
     }
     this.input = mode === 'reference' ? Pixels.of({ ...downscale4(this.frame.whole()), channels: 3 }) : this.frame;
     this.inputNchw = null;
@@ -341,18 +330,12 @@ export class CpuFrameProcessor implements FrameProcessor {
     this.lens = null;
     this.out8Cache = null;
     this.left = this.left8Cache = this.leftOf = null;
-    this.paneInput = shown && this.input === this.frame ? shown : this.inputImage();
-  }
-
-  /** The input (not the frame: its 4x downscale) in a canvas the panes scale. */
-  private inputImage(): PaneInput {
-    const inp = this.input!.whole();
-    this.inputImg.width = inp.width;
-    this.inputImg.height = inp.height;
-    const irgba = new Uint8ClampedArray(inp.channels === 4 ? (inp.data as Uint8ClampedArray) : toRgba(inp).rgba);
-    this.inputImg.getContext('2d')!.putImageData(new ImageData(irgba, inp.width, inp.height), 0, 0);
-    this.scaledInput.set(this.inputImg, inp.width, inp.height);
-    return this.scaledInput;
+    if (shown && this.input === this.frame) this.paneInput = shown;
+    else {
+      // the input is not the frame (its 4x downscale), or pixels in memory
+      const inp = this.input.whole();
+      this.paneInput = this.canvasInput.put(new Uint8ClampedArray(inp.channels === 4 ? (inp.data as Uint8ClampedArray) : toRgba(inp).rgba), inp.width, inp.height);
+    }
   }
 
   /** The 8-bit output (clamped, rounded), made when something needs it (PSNR, read-backs, export);

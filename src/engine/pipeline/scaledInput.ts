@@ -66,3 +66,37 @@ export class ScaledInput implements PaneInput {
     return img;
   }
 }
+
+/** Pictures the browser converts and scales: a decoded frame drawn into a canvas (formats and colour
+ *  spaces the Y'CbCr kernel leaves to the browser), or pixels already in memory (the input in
+ *  reference mode, its 4x downscale). */
+export class CanvasInput {
+  private readonly scratch = new OffscreenCanvas(1, 1);
+  private readonly pixels = new OffscreenCanvas(1, 1);
+  private readonly scaled = new ScaledInput();
+
+  /** The frame drawn (the browser's YUV -> RGB); its context, to read pixels back from, and the
+   *  input for the panes. Valid until the next draw. */
+  draw(p: CanvasImageSource, w: number, h: number): { g: OffscreenCanvasRenderingContext2D; shown: PaneInput } {
+    // sized only when the size changes: resizing clears and reallocates the canvas (~2 ms at
+    // 1024x1024); 'copy' replaces the last frame where this one has alpha
+    if (this.scratch.width !== w || this.scratch.height !== h) {
+      this.scratch.width = w;
+      this.scratch.height = h;
+    }
+    const g = this.scratch.getContext('2d', { willReadFrequently: true })!;
+    g.globalCompositeOperation = 'copy';
+    g.drawImage(p, 0, 0, w, h);
+    this.scaled.set(this.scratch, w, h);
+    return { g, shown: this.scaled };
+  }
+
+  /** RGBA pixels as the input for the panes. */
+  put(rgba: Uint8ClampedArray<ArrayBuffer>, w: number, h: number): PaneInput {
+    this.pixels.width = w;
+    this.pixels.height = h;
+    this.pixels.getContext('2d')!.putImageData(new ImageData(rgba, w, h), 0, 0);
+    this.scaled.set(this.pixels, w, h);
+    return this.scaled;
+  }
+}

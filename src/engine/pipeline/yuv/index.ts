@@ -21,13 +21,16 @@ export interface Matrix {
 
 const LUMA_WEIGHTS = { bt470bg: [0.299, 0.114], smpte170m: [0.299, 0.114], bt709: [0.2126, 0.0722] } as const;
 
-/** The fixed-point matrix for luma weights (kr, kb), limited (16-235, 16-240) or full range. */
+/** The fixed-point matrix for luma weights (kr, kb), limited (16-235, 16-240) or full range, as
+ *  Chromium applies it (libyuv): each chroma coefficient rounded to 1/64, and Cb -> B capped at 2
+ *  (BT.601's 2.017 and BT.709's 2.112 become 2: saturated blues a few levels darker than the
+ *  textbook). Fitted to Chromium 156's drawImage, whose pixels these are to within rounding. */
 export function matrixOf(kr: number, kb: number, fullRange: boolean): Matrix {
-  const q = (x: number) => Math.round(x * 65536);
+  const q = (x: number) => Math.round(x * 65536), c = (x: number) => Math.round(x * 64) / 64;
   const kg = 1 - kr - kb, ys = fullRange ? 1 : 255 / 219, cs = fullRange ? 1 : 255 / 224;
   return {
     yk: q(ys), yo: fullRange ? 0 : 16,
-    kr: q(cs * 2 * (1 - kr)), kgu: q((-cs * 2 * (1 - kb) * kb) / kg), kgv: q((-cs * 2 * (1 - kr) * kr) / kg), kb: q(cs * 2 * (1 - kb)),
+    kr: q(c(cs * 2 * (1 - kr))), kgu: q(-c((cs * 2 * (1 - kb) * kb) / kg)), kgv: q(-c((cs * 2 * (1 - kr) * kr) / kg)), kb: q(Math.min(2, c(cs * 2 * (1 - kb)))),
   };
 }
 
@@ -35,15 +38,14 @@ export function matrixOf(kr: number, kb: number, fullRange: boolean): Matrix {
  *  the browser does more. Chromium 156 applies the matrix alone for BT.709 or SMPTE 170M primaries
  *  with a BT.709, SMPTE 170M or sRGB transfer (it reports the demo clip, tagged BT.601 only, as
  *  BT.601 matrix, BT.709 primaries and transfer); it maps other primaries (BT.470BG's: up to 58
- *  levels) and transfers to sRGB, and converts limited-range BT.709 its own way (up to 11 levels
- *  from the matrix). Unspecified is BT.601 limited range, as the browser takes it. */
+ *  levels) and transfers to sRGB. Unspecified is BT.601 limited range, as the browser takes it. */
 export function browserMatrix(cs: VideoColorSpaceInit): Matrix | null {
-  const m = cs.matrix ?? 'bt470bg', full = cs.fullRange ?? false;
+  const m = cs.matrix ?? 'bt470bg';
   const is = (v: string | null | undefined, ...ok: string[]) => v == null || ok.includes(v);
   if (!is(cs.primaries, 'bt709', 'smpte170m') || !is(cs.transfer, 'bt709', 'smpte170m', 'iec61966-2-1')) return null;
-  if (m === 'bt470bg' || m === 'smpte170m') return matrixOf(...LUMA_WEIGHTS[m], full);
-  if (m === 'bt709' && full) return matrixOf(...LUMA_WEIGHTS.bt709, full);
-  return null;
+  if (m !== 'bt470bg' && m !== 'smpte170m' && m !== 'bt709') return null;
+  const [kr, kb] = LUMA_WEIGHTS[m];
+  return matrixOf(kr, kb, cs.fullRange ?? false);
 }
 
 interface Exports {

@@ -27,11 +27,15 @@ function frame(w: number, h: number, format: 'I420' | 'NV12', seed = 3) {
   return { Y, U, V, cw, ch, raw: (matrix = matrixOf(0.299, 0.114, false)): RawFrame => ({ width: w, height: h, format, bytes, layout, matrix }) };
 }
 
-/** The textbook conversion in floating point (BT.601 limited unless told), clamped and rounded. */
+/** The conversion in floating point (BT.601 limited unless told), clamped and rounded, with the
+ *  chroma coefficients as Chromium's libyuv has them: the textbook's rounded to 1/64, Cb -> B capped
+ *  at 2 (for BT.601 limited: 102, 25, 52 and 128 sixty-fourths). */
 function toRgb(Y: number, U: number, V: number, kr = 0.299, kb = 0.114, full = false): number[] {
-  const l = full ? Y / 255 : (Y - 16) / 219, pb = (U - 128) / (full ? 255 : 224), pr = (V - 128) / (full ? 255 : 224);
-  const R = l + 2 * (1 - kr) * pr, B = l + 2 * (1 - kb) * pb, G = (l - kr * R - kb * B) / (1 - kr - kb);
-  return [R, G, B].map((c) => Math.max(0, Math.min(255, Math.round(c * 255))));
+  const six = (x: number) => Math.round(x * 64) / 64, kg = 1 - kr - kb, s = full ? 1 : 255 / 224;
+  const l = full ? Y : ((Y - 16) * 255) / 219, u = U - 128, v = V - 128;
+  const R = l + six(s * 2 * (1 - kr)) * v, B = l + Math.min(2, six(s * 2 * (1 - kb))) * u;
+  const G = l - six((s * 2 * (1 - kb) * kb) / kg) * u - six((s * 2 * (1 - kr) * kr) / kg) * v;
+  return [R, G, B].map((c) => Math.max(0, Math.min(255, Math.round(c))));
 }
 
 /** Bilinear sample of a plane at (x, y) (sample centres at integers), clamped at the edges. */
@@ -79,13 +83,22 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
     }
   });
 
-  it('full range and BT.709 follow their own matrices', () => {
-    const w = 16, h = 12, f = frame(w, h, 'I420');
-    const img = new YuvKernel().load(f.raw(matrixOf(0.2126, 0.0722, true))).region({ x: 0, y: 0, width: w, height: h });
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-      const c = (y >> 1) * f.cw + (x >> 1), ref = toRgb(f.Y[y * w + x], f.U[c], f.V[c], 0.2126, 0.0722, true);
-      for (let k = 0; k < 3; k++) expect(Math.abs(img.data[(y * w + x) * 4 + k] - ref[k])).toBeLessThanOrEqual(1);
-    }
+  for (const full of [true, false]) {
+    it(`BT.709 ${full ? 'full' : 'limited'} range follows its own matrix`, () => {
+      const w = 16, h = 12, f = frame(w, h, 'I420');
+      const img = new YuvKernel().load(f.raw(matrixOf(0.2126, 0.0722, full))).region({ x: 0, y: 0, width: w, height: h });
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const c = (y >> 1) * f.cw + (x >> 1), ref = toRgb(f.Y[y * w + x], f.U[c], f.V[c], 0.2126, 0.0722, full);
+        for (let k = 0; k < 3; k++) expect(Math.abs(img.data[(y * w + x) * 4 + k] - ref[k])).toBeLessThanOrEqual(1);
+      }
+    });
+  }
+
+  it('the matrix is libyuv\'s as Chromium uses it (fitted to its drawImage): BT.601 limited 102, 25, 52, 128 sixty-fourths', () => {
+    const m = matrixOf(0.299, 0.114, false), q = (x: number) => Math.round((x / 64) * 65536);
+    expect([m.kr, m.kgu, m.kgv, m.kb]).toEqual([q(102), q(-25), q(-52), q(128)]);
+    const h = matrixOf(0.2126, 0.0722, false);
+    expect([h.kr, h.kgu, h.kgv, h.kb]).toEqual([q(115), q(-14), q(-34), q(128)]);
   });
 
   for (const [shown, what] of [[0.6, 'minified under 2x: bilinear in Y\'CbCr, chroma repeated first'], [0.3, 'minified 3.3x: bilinear over the luma halved by a 2x2 box and the chroma as decoded'], [0.2, 'minified 5x: luma halved twice, chroma once']] as const) {
@@ -126,7 +139,7 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
     expect(browserMatrix({})).toEqual(matrixOf(0.299, 0.114, false));
     expect(browserMatrix({ matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: true })).toEqual(matrixOf(0.299, 0.114, true));
     expect(browserMatrix({ matrix: 'bt709', fullRange: true })).toEqual(matrixOf(0.2126, 0.0722, true));
-    expect(browserMatrix({ matrix: 'bt709', fullRange: false })).toBeNull();
+    expect(browserMatrix({ matrix: 'bt709', fullRange: false })).toEqual(matrixOf(0.2126, 0.0722, false));
     expect(browserMatrix({ matrix: 'bt470bg', primaries: 'bt709', transfer: 'bt709', fullRange: false })).toEqual(matrixOf(0.299, 0.114, false));
     expect(browserMatrix({ matrix: 'bt470bg', primaries: 'bt470bg', transfer: 'smpte170m' })).toBeNull();
     expect(browserMatrix({ matrix: 'bt470bg', primaries: 'bt709', transfer: 'pq' as VideoTransferCharacteristics })).toBeNull();
