@@ -121,7 +121,7 @@ test('falling behind, the lens comes on by itself, sized for the rate, and says 
   await expect(page.getByTestId('notice')).toContainText('the lens is on', { timeout: 60_000 });
   const notice = await page.getByTestId('notice').textContent();
   console.log(`notice: ${notice}`);
-  expect(notice).toMatch(/falling behind: \d+% of frames dropped.*the lens is on: the model runs only on a \d+x\d+ region at the centre of the view/);
+  expect(notice).toMatch(/falling behind: \d+% of frames dropped.*the lens is on: the model runs only on a region at the centre of the view .*\d+x\d+ to start, resized to hold 60 fps \(the overlay shows its size\)/);
   await expect(page.getByTestId('stat-lens')).toContainText('on by itself');
   const from = (await state(page)).framesProcessed;
   await waitFrames(page, 3, from);

@@ -179,6 +179,8 @@ export class Frames {
     this.host.viewChanged();
     this.pace.reset();
     const side = Math.min(this.lens.maxSide, size.width, size.height);
-    return `; the lens is on: the model runs only on a ${side}x${side} region at the centre of the view (bicubic around it), sized for ${info.fps.toFixed(0)} fps; zoom and pan move it, L turns it off`;
+    // the lens is refitted to the measured rate frame by frame: the notice gives its first size, the
+    // overlay its current one
+    return `; the lens is on: the model runs only on a region at the centre of the view (bicubic around it), ${side}x${side} to start, resized to hold ${info.fps.toFixed(0)} fps (the overlay shows its size); zoom and pan move it, L turns it off`;
   }
 }
