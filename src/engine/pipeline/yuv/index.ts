@@ -44,9 +44,14 @@ export function browserMatrix(cs: VideoColorSpaceInit): Matrix | null {
   const is = (v: string | null | undefined, ...ok: string[]) => v == null || ok.includes(v);
   if (!is(cs.primaries, 'bt709', 'smpte170m') || !is(cs.transfer, 'bt709', 'smpte170m', 'iec61966-2-1')) return null;
   if (m !== 'bt470bg' && m !== 'smpte170m' && m !== 'bt709') return null;
-  const [kr, kb] = LUMA_WEIGHTS[m];
-  return matrixOf(kr, kb, cs.fullRange ?? false);
+  const full = cs.fullRange ?? false, key = `${m} ${full}`;
+  // asked for on every frame: made once per colour space
+  let mat = matrices.get(key);
+  if (!mat) matrices.set(key, (mat = matrixOf(LUMA_WEIGHTS[m][0], LUMA_WEIGHTS[m][1], full)));
+  return mat;
 }
+
+const matrices = new Map<string, Matrix>();
 
 interface Exports {
   resample(...args: number[]): void;
@@ -166,7 +171,7 @@ export class YuvKernel {
     const rowBytes = 2 * (p.y.width + 8) + 4 * (p.u.width + 8) + 32, dst = rows + rowBytes;
     this.ensure(dst + 4 * dw * dh);
     const tab = new Int32Array(this.memory.buffer, tabAt, 3 * (dw + dh));
-    const x = taps(dw, x0, sx, p.y.width), y = taps(dh, y0, sy, p.y.height);
+    const x = this.taps(dw, x0, sx, p.y.width), y = this.taps(dh, y0, sy, p.y.height);
     tab.set(x.a, 0);
     tab.set(x.b, dw);
     tab.set(x.w, 2 * dw);
@@ -183,15 +188,36 @@ export class YuvKernel {
     return out;
   }
 
+  /** taps() for a geometry, kept: a pane and a lens's crop ask for the same ones frame after frame */
+  private taps(n: number, x0: number, s: number, size: number): Taps {
+    const key = `${n} ${x0} ${s} ${size}`;
+    let t = this.tapCache.get(key);
+    if (!t) {
+      if (this.tapCache.size >= 16) this.tapCache.clear();
+      this.tapCache.set(key, (t = taps(n, x0, s, size)));
+    }
+    return t;
+  }
+
+  private readonly tapCache = new Map<string, Taps>();
+
   private ensure(bytes: number): void {
     const have = this.memory.buffer.byteLength;
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
   }
 }
 
+interface Taps {
+  a: Int32Array;
+  b: Int32Array;
+  w: Int32Array;
+  lo: number;
+  hi: number;
+}
+
 /** Bilinear taps of n samples at x0 + (i + 0.5) s - 0.5 over `size` (clamped at the edges), with the
  *  columns they read [lo, hi). */
-function taps(n: number, x0: number, s: number, size: number) {
+function taps(n: number, x0: number, s: number, size: number): Taps {
   const a = new Int32Array(n), b = new Int32Array(n), w = new Int32Array(n);
   let lo = size, hi = 0;
   for (let i = 0; i < n; i++) {
@@ -210,7 +236,7 @@ export class YuvImage {
   constructor(private readonly kernel: YuvKernel, private readonly generation: number, readonly width: number, readonly height: number, private readonly matrix: Matrix) {}
 
   /** The RGBA pixels of `r` (within the frame), 1:1: the browser's own conversion within 2 levels. */
-  region(r: Rect): Image {
+  region(r: Rect): Image & { data: Uint8ClampedArray<ArrayBuffer> } {
     return { width: r.width, height: r.height, channels: 4, data: this.sample(0, r.x, 1, r.y, 1, r.width, r.height) };
   }
 

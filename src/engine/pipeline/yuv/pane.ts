@@ -10,7 +10,8 @@ const MARGIN = 2;
 
 export class YuvPaneInput implements PaneInput {
   private frame: YuvImage | null = null;
-  /** the last minified picture (its rectangle as key: '' after a new frame), its array kept for the next */
+  /** the last minified picture (its rectangle and canvas size as key: '' after a new frame), its
+   *  array kept for the next */
   private last = { key: '', pixels: null as ImageData | null };
   private readonly visible = new OffscreenCanvas(1, 1);
 
@@ -30,7 +31,7 @@ export class YuvPaneInput implements PaneInput {
     if (x1 <= x0 || y1 <= y0 || w <= 0 || h <= 0) return;
     const sx = f.width / w, sy = f.height / h; // frame pixels per canvas pixel
     if (w < f.width) {
-      const key = `${x0},${y0},${x1},${y1},${x},${y},${w},${h}`;
+      const key = `${x},${y},${w},${h},${cw},${ch}`;
       const last = this.last;
       if (last.key !== key) {
         const dw = x1 - x0, dh = y1 - y0, reuse = last.pixels?.width === dw && last.pixels.height === dh ? last.pixels.data : undefined;
@@ -48,7 +49,7 @@ export class YuvPaneInput implements PaneInput {
       c.width = r.width;
       c.height = r.height;
     }
-    c.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(r.data), r.width, r.height), 0, 0);
+    c.getContext('2d')!.putImageData(new ImageData(r.data, r.width, r.height), 0, 0);
     g.imageSmoothingEnabled = magnified === 'smooth';
     g.imageSmoothingQuality = 'high';
     g.drawImage(c, x + fx0 / sx, y + fy0 / sy, r.width / sx, r.height / sy);
