@@ -167,10 +167,10 @@ export class YuvKernel {
     if (generation !== this.generation) throw new Error('the frame\'s pixels were not kept');
     const p = this.level(k);
     // the kernel reads and writes rows 8 samples at a time: up to 7 past their ends (ROW_SLACK)
-    const tabAt = (this.free + ROW_SLACK + 15) & ~15, tabBytes = 12 * (dw + dh), rows = tabAt + tabBytes;
+    const tabAt = (this.free + ROW_SLACK + 15) & ~15, tabBytes = 12 * (dw + dh) + 80 * (dw >> 2), rows = tabAt + tabBytes;
     const rowBytes = 2 * (p.y.width + 8) + 4 * (p.u.width + 8) + 32, dst = rows + rowBytes;
     this.ensure(dst + 4 * dw * dh);
-    const tab = new Int32Array(this.memory.buffer, tabAt, 3 * (dw + dh));
+    const tab = new Int32Array(this.memory.buffer, tabAt, 3 * (dw + dh) + 4 * (dw >> 2));
     const x = this.taps(dw, x0, sx, p.y.width), y = this.taps(dh, y0, sy, p.y.height);
     tab.set(x.a, 0);
     tab.set(x.b, dw);
@@ -178,6 +178,9 @@ export class YuvKernel {
     tab.set(y.a, 3 * dw);
     tab.set(y.b, 3 * dw + dh);
     tab.set(y.w, 3 * dw + 2 * dh);
+    const g = windows(x, p.chromaShift, p.u.step);
+    tab.set(g.offsets, 3 * (dw + dh));
+    new Uint8Array(this.memory.buffer, tabAt + 12 * (dw + dh) + 16 * (dw >> 2), g.shuffles.length).set(g.shuffles);
     this.fn.resample(
       p.y.at, p.u.at, p.v.at, p.y.stride, p.u.stride, p.u.step, p.chromaShift,
       dst, dw, dh, tabAt, rows, x.lo, x.hi,
@@ -213,11 +216,49 @@ interface Taps {
   w: Int32Array;
   lo: number;
   hi: number;
+  /** windows() for a chroma layout, kept with the taps */
+  windows?: { key: string; offsets: Int32Array; shuffles: Uint8Array };
+}
+
+/** For each group of 4 columns, the 16-byte windows of the blended rows (u16 samples; chroma 2 x
+ *  `step` bytes apart, at the luma's index >> `shift`) that hold all their taps, and the byte
+ *  shuffles that pick taps a and b out of them as i32 lanes (kernel.as.ts resample): one load and a
+ *  shuffle where 4 loads one by one were. A group whose taps spread wider (minified 2x or more: the
+ *  kernel halves first; NV12's interleaved chroma at ~2x) is marked -1 and read one by one. */
+export function windows(t: Taps, shift: number, step: number): { offsets: Int32Array; shuffles: Uint8Array } {
+  const key = `${shift} ${step}`;
+  if (t.windows?.key === key) return t.windows;
+  const G = t.a.length >> 2, offsets = new Int32Array(4 * G), shuffles = new Uint8Array(64 * G).fill(0x80);
+  const cb = 2 * step; // bytes per chroma sample in the blended row
+  for (let g = 0; g < G; g++) {
+    let la = Infinity, lb = -Infinity;
+    for (let k = 0; k < 4; k++) {
+      la = Math.min(la, t.a[4 * g + k]);
+      lb = Math.max(lb, t.b[4 * g + k]);
+    }
+    const ca = la >> shift, cbHi = lb >> shift;
+    if (2 * (lb - la) + 2 > 16 || cb * (cbHi - ca) + 2 > 16) {
+      offsets[4 * g] = -1;
+      continue;
+    }
+    offsets[4 * g] = 2 * la;
+    offsets[4 * g + 1] = cb * ca;
+    for (let k = 0; k < 4; k++) {
+      const picks = [2 * (t.a[4 * g + k] - la), 2 * (t.b[4 * g + k] - la), cb * ((t.a[4 * g + k] >> shift) - ca), cb * ((t.b[4 * g + k] >> shift) - ca)];
+      // set m: lane k's low two bytes from the window, its high two zero (0x80: out of range)
+      picks.forEach((at, m) => {
+        shuffles[64 * g + 16 * m + 4 * k] = at;
+        shuffles[64 * g + 16 * m + 4 * k + 1] = at + 1;
+      });
+    }
+  }
+  t.windows = { key, offsets, shuffles };
+  return t.windows;
 }
 
 /** Bilinear taps of n samples at x0 + (i + 0.5) s - 0.5 over `size` (clamped at the edges), with the
  *  columns they read [lo, hi). */
-function taps(n: number, x0: number, s: number, size: number): Taps {
+export function taps(n: number, x0: number, s: number, size: number): Taps {
   const a = new Int32Array(n), b = new Int32Array(n), w = new Int32Array(n);
   let lo = size, hi = 0;
   for (let i = 0; i < n; i++) {

@@ -16,7 +16,10 @@ function blend(a: usize, b: usize, n: i32, w0: i32, w1: i32, dst: usize): void {
 /** Bilinear resampling in Y'CbCr, then the matrix, into dw x dh RGBA pixels at `dst` (rows blended
  *  vertically 8 samples at a time, then 4 pixels at a time horizontally: SIMD).
  *  `tab` holds i32 taps: for each of the dw columns, index a (x dw), index b (x dw), weight of b
- *  0..256 (x dw); then the same for the dh rows. Chroma is read at the luma's index >> `shift`
+ *  0..256 (x dw); then the same for the dh rows; then, for each group of 4 columns (dw >> 2), the
+ *  byte offsets of the luma and chroma windows their taps fall in (2 x i32, and 2 unused; luma -1:
+ *  they do not fit one 16-byte window, read one by one), then each group's 4 byte-shuffles picking
+ *  taps a and b out of the luma window and out of the chroma window. Chroma is read at the luma's index >> `shift`
  *  (1: chroma at half the luma's resolution) with the luma's weights, as the browser repeats it.
  *  `rows` is scratch for one row of each plane, blended vertically over the luma columns [lo, hi).
  *  Chroma: `cStep` 1 (I420: u and v are planes) or 2 (NV12: v = u + 1, interleaved).
@@ -28,6 +31,7 @@ export function resample(
 ): void {
   const n = <usize>dw << 2, m = <usize>dh << 2;
   const xa = tab, xb = xa + n, xw = xb + n, ya = xw + n, yb = ya + m, yw = yb + m;
+  const gOff = yw + m, gMask = gOff + (<usize>(dw >> 2) << 4);
   const lo8 = lo & ~7, clo = (lo >> shift) & ~7, chi = ((hi - 1) >> shift) + 1;
   // u16 rows: luma; then chroma, I420 as two rows (u, v), NV12 as one interleaved
   const ry = rows, ru = ry + (<usize>(hi + 8) << 1), cs = <usize>(cStep << 1);
@@ -49,11 +53,32 @@ export function resample(
     for (; i + 4 <= dw; i += 4, o += 16) {
       const io = <usize>i << 2;
       const w = v128.load(xw + io), iw = i32x4.sub(c256, w);
-      const ta = v128.load(xa + io), tb = v128.load(xb + io);
-      const Y = i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(gather(ry, 1, ta), iw), i32x4.mul(gather(ry, 1, tb), w)), half), 16);
-      const pa = i32x4.mul(i32x4.shr_s(ta, shift), vcs), pb = i32x4.mul(i32x4.shr_s(tb, shift), vcs);
-      const U = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(gather(ru, 0, pa), iw), i32x4.mul(gather(ru, 0, pb), w)), half), 16), c128);
-      const V = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(gather(rv, 0, pa), iw), i32x4.mul(gather(rv, 0, pb), w)), half), 16), c128);
+      let Ya: v128, Yb: v128, Ua: v128, Ub: v128, Va: v128, Vb: v128;
+      const lw = load<i32>(gOff + io);
+      if (lw >= 0) {
+        // the group's taps in one 16-byte window of each row: a load and a shuffle per tap set
+        const cw = <usize>load<i32>(gOff + io, 4), g = gMask + (<usize>i << 4);
+        const L = v128.load(ry + <usize>lw), Cu = v128.load(ru + cw), Cv = v128.load(rv + cw);
+        const la = v128.load(g), lb = v128.load(g, 16), ca = v128.load(g, 32), cb = v128.load(g, 48);
+        Ya = i8x16.swizzle(L, la);
+        Yb = i8x16.swizzle(L, lb);
+        Ua = i8x16.swizzle(Cu, ca);
+        Ub = i8x16.swizzle(Cu, cb);
+        Va = i8x16.swizzle(Cv, ca);
+        Vb = i8x16.swizzle(Cv, cb);
+      } else {
+        const ta = v128.load(xa + io), tb = v128.load(xb + io);
+        const pa = i32x4.mul(i32x4.shr_s(ta, shift), vcs), pb = i32x4.mul(i32x4.shr_s(tb, shift), vcs);
+        Ya = gather(ry, 1, ta);
+        Yb = gather(ry, 1, tb);
+        Ua = gather(ru, 0, pa);
+        Ub = gather(ru, 0, pb);
+        Va = gather(rv, 0, pa);
+        Vb = gather(rv, 0, pb);
+      }
+      const Y = i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Ya, iw), i32x4.mul(Yb, w)), half), 16);
+      const U = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Ua, iw), i32x4.mul(Ub, w)), half), 16), c128);
+      const V = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Va, iw), i32x4.mul(Vb, w)), half), 16), c128);
       const l = i32x4.add(i32x4.mul(i32x4.sub(Y, vyo), vyk), half);
       const R = i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(l, i32x4.mul(vkr, V)), 16), zero), c255);
       const G = i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(i32x4.add(l, i32x4.mul(vkgu, U)), i32x4.mul(vkgv, V)), 16), zero), c255);

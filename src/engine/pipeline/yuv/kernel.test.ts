@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildKernel, kernelModule } from '../../../../scripts/build-wasm.mjs';
-import { browserMatrix, matrixOf, YuvKernel, type RawFrame } from './index';
+import { browserMatrix, matrixOf, taps, windows, YuvKernel, type RawFrame } from './index';
 
 /** A w x h I420 or NV12 frame of smooth colour with some noise, packed, and its planes for a reference. */
 function frame(w: number, h: number, format: 'I420' | 'NV12', seed = 3) {
@@ -101,9 +101,11 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
     expect([h.kr, h.kgu, h.kgv, h.kb]).toEqual([q(115), q(-14), q(-34), q(128)]);
   });
 
-  for (const [shown, what] of [[0.6, 'minified under 2x: bilinear in Y\'CbCr, chroma repeated first'], [0.3, 'minified 3.3x: bilinear over the luma halved by a 2x2 box and the chroma as decoded'], [0.2, 'minified 5x: luma halved twice, chroma once']] as const) {
-    it(`scaled, ${what}, within 2 levels of a float reference`, () => {
-      const w = 64, h = 48, f = frame(w, h, 'I420');
+  const scales = [[0.6, 'minified under 2x: bilinear in Y\'CbCr, chroma repeated first'], [0.3, 'minified 3.3x: bilinear over the luma halved by a 2x2 box and the chroma as decoded'], [0.2, 'minified 5x: luma halved twice, chroma once']] as const;
+  // NV12 at 1.9x: the groups its interleaved chroma spreads too wide for are read one by one
+  for (const [[shown, what], format] of [...scales.map((s) => [s, 'I420'] as const), [[0.52, 'minified 1.9x, chroma interleaved'], 'NV12'] as const]) {
+    it(`${format} scaled, ${what}, within 2 levels of a float reference`, () => {
+      const w = 64, h = 48, f = frame(w, h, format);
       const dw = Math.round(w * shown), dh = Math.round(h * shown);
       const v = new YuvKernel().load(f.raw()).scaled(0, 0, w, h, dw, dh);
       // the reference: the planes (halved where the view is 2x smaller or more), sampled at each pixel's centre
@@ -127,6 +129,17 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
       expect(worst).toBeLessThanOrEqual(2);
     });
   }
+
+  it('reads each group of 4 columns with one shuffle where its taps fit a 16-byte window, one by one where not', () => {
+    const at = (shown: number) => taps(Math.round(64 * shown), 0, 1 / shown, 64);
+    // 1:1 and 1.9x smaller, I420: every group fits (luma 2 x 7 + 2 bytes at most, chroma less)
+    expect([...windows(at(1), 1, 1).offsets].filter((o, i) => i % 4 === 0 && o < 0)).toEqual([]);
+    expect([...windows(at(0.52), 1, 1).offsets].filter((o, i) => i % 4 === 0 && o < 0)).toEqual([]);
+    // NV12 at 1.9x: the interleaved chroma (4 bytes a sample) spreads over more than 16 bytes in some
+    const nv = windows(at(0.52), 1, 2).offsets, slow = nv.filter((o, i) => i % 4 === 0 && o < 0).length;
+    expect(slow).toBeGreaterThan(0);
+    expect(slow).toBeLessThan(nv.length / 4);
+  });
 
   it('a later frame detaches the last: its pixels are not silently the new frame\'s', () => {
     const k = new YuvKernel(), a = k.load(frame(8, 8, 'I420').raw());
