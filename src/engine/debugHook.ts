@@ -40,7 +40,7 @@ export function debugHook(e: Engine) {
         modelClock: p?.sizes ? p.modelClock : null,
         model: m?.id ?? null,
         /** the left pane: 'original', 'bicubic' or a model id (the A/B view) */
-        compare: e.compareShown,
+        compare: e.panes.compareId,
       };
     },
     counters: () => ({ ...counters }),

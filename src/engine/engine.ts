@@ -1,25 +1,28 @@
 // The engine: React-free. It owns the platform (GPU device or CPU), the model runner, the frame
 // processor, the open media and its own loop, and reports to the UI through `onState` patches a
 // few times a second. One frame's path lives in pipeline/ (gpu.ts or cpu.ts, chosen once); this
-// file says when frames go through it: commands, real-time pacing, stats.
+// file says when frames go through it: commands, real-time pacing, stats. Its parts (panes,
+// transport, frames, export, recovery, opening) are made and wired in parts.ts.
 import { AudioOutput } from './audio';
 import { choosePlatform, recreatePlatform, type Platform } from './backend';
 import { PlaybackClock } from './clock';
 import { debugHook } from './debugHook';
-import { DeviceRecovery } from './recovery';
+import type { DeviceRecovery } from './recovery';
 import type { CpuRunner, Runner } from './inference/types';
-import { Exporter } from './export';
+import type { Exporter } from './export';
 import type { ExportChoice } from './export/run';
 import { JobLoop, type Job } from './loop';
+import type { MediaInfo } from './media';
 import { ModelChoice, type ModelAssets } from './models';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
+import { makeParts, type EngineCore } from './parts';
 import { createFrameProcessor, type FrameProcessor, type FrameSettings } from './pipeline';
-import { Panes } from './panes';
+import type { Panes } from './panes';
 import type { EnginePatch } from './snapshot';
 import { emptyStats, type EngineStats } from './stats';
-import { Frames } from './frames';
-import { FileOpener } from './opening';
-import { Transport } from './transport';
+import type { Frames } from './frames';
+import type { FileOpener } from './opening';
+import type { Transport } from './transport';
 import { ViewportController } from './viewport';
 import type { Viewport } from './passes/present';
 
@@ -29,8 +32,7 @@ export type { EnginePatch, EngineSnapshot } from './snapshot';
 /** The picture's latency counted ahead of the sound at most (a first frame's engine pick is not its pace). */
 const MAX_AV_LEAD_S = 0.25;
 
-
-export class Engine {
+export class Engine implements EngineCore {
   /** @internal (the debug hook reads these) */
   platform: Platform | null = null;
   /** the models the panes run (the right pane's, and the left's in the A/B view) */
@@ -58,12 +60,13 @@ export class Engine {
     return this.viewDirty;
   }
   private lastPush = 0;
-  private disposed = false;
+  /** @internal (parts.ts) */
+  disposed = false;
   /** opening files and answering every drop, the newest winning (opening.ts, drops.ts) */
   private readonly opener: FileOpener;
   /** resolves once the platform is chosen and the loop runs: a file dropped before waits for it */
   private started!: () => void;
-  private readonly canOpen = new Promise<void>((r) => (this.started = r));
+  readonly canOpen = new Promise<void>((r) => (this.started = r));
   readonly exporter: Exporter;
 
   constructor(
@@ -74,120 +77,66 @@ export class Engine {
     this.view = params.view ?? 'full';
     this.psnrMode = params.psnr ?? 'consistency';
     this.models = new ModelChoice(assets, params.engine);
-    this.panes = new Panes(this.models, assets, {
-      platform: () => this.platform,
-      processor: () => this.processor,
-      remakeProcessor: () => {
-        this.processor?.dispose();
-        this.processor = this.makeProcessor(this.platform!);
-      },
-      exclusive: (fn) => this.loop.exclusive(fn),
-      modelChanged: () => this.frames.modelChanged(),
-      showCurrent: () => {
-        if (this.transport.media) this.seek(this.lastTimestamp);
-      },
-      viewFull: () => {
-        if (this.view !== 'full') this.setView('full');
-      },
-      rerender: () => (this.needRerender = true),
-      onState: (p) => this.onState(p),
-      say: (msg) => this.say(msg),
-      fail: (msg) => this.fail(msg),
-      clearError: () => this.clearError(),
-    });
-    this.transport = new Transport(this.clock, {
-      notice: (msg) => this.onState({ notice: msg }),
-      stop: () => this.setPlaying(false),
-      playing: () => this.playing,
-      shownAny: () => this.frames.stats.framesProcessed > 0,
-      failed: (msg) => this.opener.mediaFailed(msg),
-      looped: (media, end, first) => {
-        this.clock.loop(end, first, this.playing);
-        this.audio.loop(media, end, first);
-      },
-    });
+    ({ panes: this.panes, transport: this.transport, frames: this.frames, exporter: this.exporter, recovery: this.recovery, opener: this.opener } = makeParts(this, assets));
     // Frames are taken when due and shown a frame's latency later: with sound, the picture's clock
     // runs that much ahead of what is heard, so each frame appears with its sound.
-    this.frames = new Frames(this.transport, {
-      processor: () => this.processor,
-      modelReady: () => this.runner !== null,
-      settings: () => this.settings(),
-      psnrFallback: (m) => {
-        const f = this.processor?.sizes?.frame;
-        this.psnrMode = m ?? 'consistency';
-        this.onState({ psnrMode: this.psnrMode, notice: `${f?.width}x${f?.height} is too small for reference mode (it downscales 4x): using consistency` });
-      },
-      realtime: () => this.loop.realtime,
-      audioTime: () => this.audio.contextTime(),
-      model: () => this.models.model,
-      models: () => this.models.manifest?.models ?? [],
-      labels: () => {
-        const r = this.runner, p = this.platform;
-        return { engine: r && 'engine' in r ? r.engine : 'ort', backend: p ? `${p.backend} ${p.dtype}` : '', model: this.models.model?.id ?? '', where: p?.backend === 'webgpu' ? 'GPU' : 'CPU' };
-      },
-      viewChanged: () => (this.viewDirty = true),
-      onState: (p) => this.onState(p),
-    });
     this.clock.follow(() => {
       const heard = this.audio.now();
       return heard === null ? null : heard + Math.min(MAX_AV_LEAD_S, (this.frames.stats.latency.percentile(50) || 0) / 1000);
     });
     this.audio.onError = (msg) => this.onState({ notice: `the sound stopped: its audio could not be decoded (${msg}); the picture goes on` });
-    this.exporter = new Exporter({
-      media: () => this.transport.media,
-      platform: () => this.platform,
-      runner: () => this.runner,
-      exclusive: (fn) => this.loop.exclusive(fn),
-      pause: () => {
-        const was = this.playing;
-        this.setPlaying(false);
-        return was;
-      },
-      play: () => this.play(),
-      report: (p) => this.onState(p),
-      fail: (msg) => this.fail(msg),
-    });
-    this.recovery = new DeviceRecovery({
-      current: () => this.platform?.gpu?.device ?? null,
-      disposed: () => this.disposed,
-      notice: (msg) => this.onState({ notice: msg }),
-      fail: (msg) => this.fail(msg),
-      rebuild: async () => {
-        const compare = this.panes.compareId;
-        await this.loop.exclusive(async () => {
-          await this.panes.dropRunner();
-          await this.panes.dropCompare();
-          this.processor?.dispose();
-          this.processor = null;
-          this.platform = await recreatePlatform(this.platform!);
-          this.processor = this.makeProcessor(this.platform);
-        });
-        if (this.models.model) await this.panes.load(this.models.model);
-        await this.panes.setCompare(compare);
-        this.clearError();
-        return this.platform!.gpu!.device;
-      },
-    });
-    this.opener = new FileOpener(this.transport, this.frames, {
-      platformReady: this.canOpen,
-      platform: () => this.platform,
-      channels: () => this.models.model?.channels ?? 64,
-      exporting: () => this.exporter.running,
-      modelError: () => this.panes.modelError,
-      exclusive: (fn) => this.loop.exclusive(fn),
-      opened: (info, opened) => {
-        this.frames.reset(opened);
-        // where a model that arrives later (start-up, a switch, a recovered device) picks it up
-        this.frames.shown = { frameIndex: 0, timestamp: info.firstTimestamp };
-        this.viewport?.reset();
-        this.onState({ stats: emptyStats(this.psnrMode) });
-      },
-      canShow: () => this.processor !== null,
-      setPlaying: (p) => this.setPlaying(p),
-      say: (msg) => this.say(msg),
-      onState: (p) => this.onState(p),
-    });
     this.loop = new JobLoop((now) => this.pushStats(now), () => this.nextJob(), (e) => this.fail(e instanceof Error ? e.message : String(e)));
+  }
+
+  // ---------------------------------------------------------------- what the parts call (parts.ts EngineCore)
+
+  report(p: EnginePatch): void {
+    this.onState(p);
+  }
+
+  rerender(): void {
+    this.needRerender = true;
+  }
+
+  viewChanged(): void {
+    this.viewDirty = true;
+  }
+
+  remakeProcessor(): void {
+    this.processor?.dispose();
+    this.processor = this.makeProcessor(this.platform!);
+  }
+
+  async rebuildDevice(): Promise<GPUDevice> {
+    const compare = this.panes.compareId;
+    await this.loop.exclusive(async () => {
+      await this.panes.dropRunner();
+      await this.panes.dropCompare();
+      this.processor?.dispose();
+      this.processor = null;
+      this.platform = await recreatePlatform(this.platform!);
+      this.processor = this.makeProcessor(this.platform);
+    });
+    if (this.models.model) await this.panes.load(this.models.model);
+    await this.panes.setCompare(compare);
+    this.clearError();
+    return this.platform!.gpu!.device;
+  }
+
+  /** reference mode asked of a frame too small for it */
+  psnrFellBack(m: PsnrMode | null): void {
+    const f = this.processor?.sizes?.frame;
+    this.psnrMode = m ?? 'consistency';
+    this.onState({ psnrMode: this.psnrMode, notice: `${f?.width}x${f?.height} is too small for reference mode (it downscales 4x): using consistency` });
+  }
+
+  /** a file has opened: its figures start afresh */
+  opened(info: MediaInfo, opened: number): void {
+    this.frames.reset(opened);
+    // where a model that arrives later (start-up, a switch, a recovered device) picks it up
+    this.frames.shown = { frameIndex: 0, timestamp: info.firstTimestamp };
+    this.viewport?.reset();
+    this.onState({ stats: emptyStats(this.psnrMode) });
   }
 
   /** every drop's answer (tests read it: window.__sr.engine.drops) */
@@ -198,11 +147,6 @@ export class Engine {
   /** the right pane's model runner (null while none is loaded) */
   get runner(): Runner | CpuRunner | null {
     return this.panes.runner;
-  }
-
-  /** what the left pane is set to show ('original', 'bicubic' or a model id; the debug hook) */
-  get compareShown(): string {
-    return this.panes.compareId;
   }
 
   /** The left pane: 'original', 'bicubic' or a model id (panes.ts). */
@@ -273,14 +217,14 @@ export class Engine {
   }
 
   /** A file's message, in the banner (drops.ts decided that it may). */
-  private say(msg: string): void {
+  say(msg: string): void {
     console.warn('[sr4x]', msg);
     this.onState({ error: msg });
   }
 
   /** The model or the device is back: its error goes, a file's message stays (until a newer file
    *  opens or it is dismissed). */
-  private clearError(): void {
+  clearError(): void {
     if (!this.drops.holdsBanner) this.onState({ error: null });
   }
 
@@ -371,15 +315,7 @@ export class Engine {
 
   /** Canvas backing sizes follow their CSS size (called by the UI on resize). */
   resizeCanvases(): void {
-    for (const c of this.canvases) {
-      const dpr = Math.min(2, window.devicePixelRatio || 1);
-      const w = Math.max(1, Math.round(c.clientWidth * dpr)), h = Math.max(1, Math.round(c.clientHeight * dpr));
-      if (c.width !== w || c.height !== h) {
-        c.width = w;
-        c.height = h;
-      }
-    }
-    this.viewDirty = true;
+    this.viewport?.fitCanvases();
   }
 
   /** Export (export/index.ts) with the URL's save mode; call from the click that starts it. */
@@ -412,7 +348,7 @@ export class Engine {
     return null;
   }
 
-  private settings(): FrameSettings {
+  settings(): FrameSettings {
     const size = this.processor?.sizes?.input, c = this.canvases[1];
     const lens = size && c ? this.frames.lens.regions(this.viewport!.view, c.width, c.height, size.width, size.height) : null;
     return { view: this.view, gain: this.gain, psnr: this.psnrMode, lens };
@@ -423,7 +359,7 @@ export class Engine {
     this.frames.toggleLens();
   }
 
-  private setPlaying(p: boolean): void {
+  setPlaying(p: boolean): void {
     this.playing = p;
     this.frames.pace.reset();
     this.syncAudio(this.transport.nextTimestamp ?? this.lastTimestamp);
@@ -442,7 +378,7 @@ export class Engine {
     return this.frames.stats.snapshot(now, this.psnrMode, this.processor?.sizes ? this.processor.modelClock : null);
   }
 
-  private fail(msg: string): void {
+  fail(msg: string): void {
     console.warn('[sr4x]', msg);
     this.drops.released();
     this.onState({ error: msg });

@@ -1,4 +1,4 @@
-// Shared zoom/pan for the two canvases: wheel zooms about the cursor, drag pans. Both canvases show
+// The two canvases' size and shared zoom/pan: wheel zooms about the cursor, drag pans. Both canvases show
 // the same normalised image region, so the original and the 4x output stay in step.
 import { viewTransform, type Viewport } from './passes/present';
 
@@ -31,6 +31,19 @@ export class ViewportController {
       c.addEventListener('pointercancel', end, o);
       c.addEventListener('dblclick', () => this.reset(), o);
     }
+  }
+
+  /** Canvas backing sizes follow their CSS size (at most 2 device pixels to a CSS pixel). */
+  fitCanvases(): void {
+    const dpr = Math.min(2, window.devicePixelRatio || 1);
+    for (const c of this.canvases) {
+      const w = Math.max(1, Math.round(c.clientWidth * dpr)), h = Math.max(1, Math.round(c.clientHeight * dpr));
+      if (c.width !== w || c.height !== h) {
+        c.width = w;
+        c.height = h;
+      }
+    }
+    this.onChange();
   }
 
   reset(): void {
