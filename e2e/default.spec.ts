@@ -15,6 +15,10 @@ test('default URL on a software adapter: WASM with the reason in the header; the
   console.log(`demo: opened at ${m.opened.toFixed(0)} ms, original and bicubic preview on screen ${(m.preview - m.opened).toFixed(0)} ms later`);
   expect(m.preview - m.opened).toBeLessThan(2000);
   expect(await canvasVariance(page, 'video-original')).toBeGreaterThan(10);
+  // side by side: both panes level and the same size (their captions differ: a menu on the left), so
+  // a detail sits at the same height in both
+  const [a, b] = await Promise.all(['video-original', 'video-upscaled'].map((id) => page.getByTestId(id).boundingBox()));
+  expect([b!.y, b!.width, b!.height]).toEqual([a!.y, a!.width, a!.height]);
   // the upscaled pane is not black while the model works: the bicubic preview, labelled
   expect(await canvasVariance(page, 'video-upscaled')).toBeGreaterThan(10);
   await expect(page.getByTestId('preview-note')).toContainText(/bicubic preview · (upscaling the first frame|loading the model): \d+\.\d s/);
