@@ -1,18 +1,28 @@
-// The CPU path converts decoded frames itself (src/engine/pipeline/yuv): it must show what the browser
-// shows. For each colour space it takes, its pixels are checked against the browser's own conversion
-// (drawImage of the same VideoFrame); for the ones it leaves to the browser, that it does.
+// The CPU path converts decoded frames itself (src/engine/pipeline/yuv): it must give the model and
+// the panes what the WebGPU path gets. For each colour space it takes, its pixels are checked against
+// the browser's own conversion of the same VideoFrame as the WebGPU path uploads it
+// (copyExternalImageToTexture, read back); for the ones it leaves to the browser, that it does.
 import { expect, test, type Page } from '@playwright/test';
 import { openPlayer } from './helpers';
 
 const W = 64, H = 48;
 
-/** I420 or NV12 planes of a smooth picture (gradients and waves; mostly inside the RGB gamut), or
- *  of a grey one-pixel checkerboard (what a minified view aliases unless it averages). */
-function planes(format: 'I420' | 'NV12', checker = false): number[] {
+type Content = 'smooth' | 'checker' | 'blocks';
+
+/** I420 or NV12 planes of a smooth picture (gradients and waves; mostly inside the RGB gamut), of a
+ *  grey one-pixel checkerboard (what a minified view aliases unless it averages), or of blocks of
+ *  strong colour, 6 pixels a side (sharp chroma edges: how the chroma is interpolated shows there). */
+function planes(format: 'I420' | 'NV12', content: Content = 'smooth'): number[] {
   const cw = W / 2, ch = H / 2, out = new Array<number>(W * H + 2 * cw * ch);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) out[y * W + x] = checker ? ((x + y) & 1 ? 235 : 16) : Math.round(30 + (180 * x) / W + 15 * Math.sin(y / 3));
+  const block = (x: number, y: number) => Math.floor(x / 6) * 7 + Math.floor(y / 6) * 3;
+  const chroma = [16, 240, 60, 200, 128, 90];
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    out[y * W + x] = content === 'checker' ? ((x + y) & 1 ? 235 : 16) : content === 'blocks' ? 40 + ((block(x, y) * 37) % 160) : Math.round(30 + (180 * x) / W + 15 * Math.sin(y / 3));
+  }
   for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) {
-    const u = checker ? 128 : Math.round(128 + 35 * Math.cos(x / 4 + y / 7)), v = checker ? 128 : Math.round(128 + 35 * Math.sin(y / 5 - x / 9));
+    const b = block(2 * x, 2 * y);
+    const u = content === 'checker' ? 128 : content === 'blocks' ? chroma[b % 6] : Math.round(128 + 35 * Math.cos(x / 4 + y / 7));
+    const v = content === 'checker' ? 128 : content === 'blocks' ? chroma[(b + 2) % 6] : Math.round(128 + 35 * Math.sin(y / 5 - x / 9));
     if (format === 'I420') {
       out[W * H + y * cw + x] = u;
       out[W * H + cw * ch + y * cw + x] = v;
@@ -26,12 +36,12 @@ function planes(format: 'I420' | 'NV12', checker = false): number[] {
 
 interface Result { browser: number[]; ours: number[] | null; paneOurs: number[] | null; paneBrowser: number[] | null }
 
-async function convert(page: Page, format: 'I420' | 'NV12', colorSpace: VideoColorSpaceInit, pane: { width: number; height: number }, checker = false): Promise<Result> {
+async function convert(page: Page, format: 'I420' | 'NV12', colorSpace: VideoColorSpaceInit, pane: { width: number; height: number }, content: Content = 'smooth'): Promise<Result> {
   return page.evaluate(async (c) => {
     const r = await (window as any).__sr.yuvSelfTest({ ...c, planes: new Uint8Array(c.planes) });
     const arr = (a: Uint8ClampedArray | Uint8Array | null) => (a ? Array.from(a) : null);
     return { browser: arr(r.browser)!, ours: arr(r.ours), paneOurs: arr(r.paneOurs), paneBrowser: arr(r.paneBrowser) };
-  }, { format, width: W, height: H, planes: planes(format, checker), colorSpace, pane });
+  }, { format, width: W, height: H, planes: planes(format, content), colorSpace, pane });
 }
 
 /** The frame's RGBA averaged over each pane pixel's footprint (frame pixels whose centres fall in it):
@@ -67,7 +77,7 @@ function diff(a: number[], b: number[]) {
 const OURS: [string, 'I420' | 'NV12', VideoColorSpaceInit][] = [
   ['unspecified (the browser takes BT.601 limited)', 'I420', {}],
   ['BT.601 (bt470bg) limited, as the demo clip', 'I420', { matrix: 'bt470bg', fullRange: false }],
-  ['BT.601 (smpte170m) limited, all three tagged', 'I420', { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false }],
+  ['BT.601 (smpte170m) limited, SMPTE 170M transfer', 'I420', { matrix: 'smpte170m', transfer: 'smpte170m', fullRange: false }],
   ['BT.601 with BT.709 primaries and transfer (how the browser reports the demo clip)', 'I420', { matrix: 'bt470bg', primaries: 'bt709', transfer: 'bt709', fullRange: false }],
   ['BT.601 full range', 'I420', { matrix: 'bt470bg', fullRange: true }],
   ['BT.709 full range', 'I420', { matrix: 'bt709', primaries: 'bt709', transfer: 'bt709', fullRange: true }],
@@ -94,18 +104,26 @@ test.describe('the CPU path\'s Y\'CbCr conversion', () => {
       // several levels off on the gradient), and must not alias: a one-pixel checkerboard is grey
       const smooth = await convert(page, format, cs, { width: 20, height: 15 });
       const near = diff(smooth.paneOurs!, boxAverage(smooth.browser, 20, 15));
-      const checker = await convert(page, format, cs, { width: 20, height: 15 }, true);
+      const checker = await convert(page, format, cs, { width: 20, height: 15 }, 'checker');
       const mean = [0, 1, 2].map((k) => checker.browser.filter((_, i) => i % 4 === k).reduce((x, y) => x + y) / (W * H));
       const grey = diff(checker.paneOurs!, checker.paneOurs!.map((_, i) => (i % 4 === 3 ? 255 : mean[i % 4])));
       console.log(`${name}: pane 20x15 from the footprint's average: max ${near.max.toFixed(1)} mean ${near.mean.toFixed(2)}; checkerboard: max ${grey.max.toFixed(1)} from its mean`);
       expect(near.mean).toBeLessThan(2);
       expect(grey.max).toBeLessThan(3);
+      // sharp chroma edges: each chroma sample sits at the centre of its 2x2 pixels and the browser
+      // interpolates between them (repeating it instead put edge pixels up to 164 levels off). The
+      // pane is only printed: at 1.7x smaller the two scalings part most at such edges
+      const blocks = await convert(page, format, cs, { width: 38, height: 29 }, 'blocks');
+      const e = diff(blocks.ours!, blocks.browser), ep = diff(blocks.paneOurs!, blocks.paneBrowser!);
+      console.log(`${name}: colour blocks 1:1 max ${e.max} mean ${e.mean.toFixed(2)}; pane 38x29 max ${ep.max} mean ${ep.mean.toFixed(2)}`);
+      expect(e.max).toBeLessThanOrEqual(2);
     });
   }
 
   test('colour spaces the browser colour-manages are left to it', async ({ page }) => {
     for (const cs of [
       { matrix: 'bt470bg', primaries: 'bt470bg', transfer: 'smpte170m', fullRange: false },
+      { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false },
       { matrix: 'bt709', primaries: 'bt709', transfer: 'linear', fullRange: false },
       { matrix: 'rgb', fullRange: true },
     ] as VideoColorSpaceInit[]) {

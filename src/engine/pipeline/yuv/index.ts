@@ -2,9 +2,13 @@
 // (drawImage of a VideoFrame into a canvas) converts the whole 1024x1024 frame, ~5 ms a frame on
 // this project's 2-core VM, when a pane shows it at ~600x600 and a lens's model reads a few
 // thousand pixels of it. Here the raw planes are copied (~0.2 ms) and converted only where they are
-// seen: at the pane's size, or 1:1 for a crop. Used only for the colour spaces where it matches the
-// browser's own conversion (browserMatrix; e2e/yuv.spec.ts checks it against drawImage), so both
-// paths show the same pixels; every other frame takes the canvas.
+// seen: at the pane's size, or 1:1 for a crop. The pixels are the browser's GPU conversion, the one
+// the WebGPU path's upload gets (copyExternalImageToTexture): the textbook matrix, and chroma
+// interpolated between samples centred on their 2x2 pixels, so both paths give the model the same
+// input. (A canvas rastered on the CPU converts otherwise: libyuv, chroma repeated over its 2x2
+// pixels, coefficients in 1/64; the frames this kernel leaves to the canvas path get that.) Used only
+// for the colour spaces the GPU converts with the matrix alone (browserMatrix; e2e/yuv.spec.ts checks
+// it against the WebGPU path's upload).
 import type { Image } from '../../filters';
 import type { Rect } from '../../lens';
 import { KERNEL_WASM } from './kernel.wasm';
@@ -21,28 +25,28 @@ export interface Matrix {
 
 const LUMA_WEIGHTS = { bt470bg: [0.299, 0.114], smpte170m: [0.299, 0.114], bt709: [0.2126, 0.0722] } as const;
 
-/** The fixed-point matrix for luma weights (kr, kb), limited (16-235, 16-240) or full range, as
- *  Chromium applies it (libyuv): each chroma coefficient rounded to 1/64, and Cb -> B capped at 2
- *  (BT.601's 2.017 and BT.709's 2.112 become 2: saturated blues a few levels darker than the
- *  textbook). Fitted to Chromium 156's drawImage, whose pixels these are to within rounding. */
+/** The fixed-point matrix for luma weights (kr, kb), limited (16-235, 16-240) or full range: the
+ *  textbook's, which Chromium 156's GPU conversion applies (within 1 level on random colours,
+ *  saturated ones included). */
 export function matrixOf(kr: number, kb: number, fullRange: boolean): Matrix {
-  const q = (x: number) => Math.round(x * 65536), c = (x: number) => Math.round(x * 64) / 64;
+  const q = (x: number) => Math.round(x * 65536);
   const kg = 1 - kr - kb, ys = fullRange ? 1 : 255 / 219, cs = fullRange ? 1 : 255 / 224;
   return {
     yk: q(ys), yo: fullRange ? 0 : 16,
-    kr: q(c(cs * 2 * (1 - kr))), kgu: q(-c((cs * 2 * (1 - kb) * kb) / kg)), kgv: q(-c((cs * 2 * (1 - kr) * kr) / kg)), kb: q(Math.min(2, c(cs * 2 * (1 - kb)))),
+    kr: q(cs * 2 * (1 - kr)), kgu: q(-(cs * 2 * (1 - kb) * kb) / kg), kgv: q(-(cs * 2 * (1 - kr) * kr) / kg), kb: q(cs * 2 * (1 - kb)),
   };
 }
 
 /** The matrix that reproduces the browser's conversion of a frame in this colour space, or null where
- *  the browser does more. Chromium 156 applies the matrix alone for BT.709 or SMPTE 170M primaries
- *  with a BT.709, SMPTE 170M or sRGB transfer (it reports the demo clip, tagged BT.601 only, as
- *  BT.601 matrix, BT.709 primaries and transfer); it maps other primaries (BT.470BG's: up to 58
- *  levels) and transfers to sRGB. Unspecified is BT.601 limited range, as the browser takes it. */
+ *  the browser does more. Chromium 156's GPU conversion applies the matrix alone for BT.709 primaries
+ *  (or none given) with a BT.709, SMPTE 170M or sRGB transfer (it reports the demo clip, tagged
+ *  BT.601 only, as BT.601 matrix, BT.709 primaries and transfer); it maps other primaries (SMPTE
+ *  170M's: up to 62 levels; BT.470BG's) and transfers to sRGB. Unspecified is BT.601 limited
+ *  range, as the browser takes it. */
 export function browserMatrix(cs: VideoColorSpaceInit): Matrix | null {
   const m = cs.matrix ?? 'bt470bg';
   const is = (v: string | null | undefined, ...ok: string[]) => v == null || ok.includes(v);
-  if (!is(cs.primaries, 'bt709', 'smpte170m') || !is(cs.transfer, 'bt709', 'smpte170m', 'iec61966-2-1')) return null;
+  if (!is(cs.primaries, 'bt709') || !is(cs.transfer, 'bt709', 'smpte170m', 'iec61966-2-1')) return null;
   if (m !== 'bt470bg' && m !== 'smpte170m' && m !== 'bt709') return null;
   const full = cs.fullRange ?? false, key = `${m} ${full}`;
   // asked for on every frame: made once per colour space
@@ -74,7 +78,8 @@ interface Plane {
 
 /** A frame's planes at some level (0: as decoded; k: luma halved k times). Chroma is at half the
  *  luma's resolution as decoded (shift 1), at the luma's once it is halved (shift 0: the decoded
- *  chroma at level 1, halved with the luma after that). */
+ *  chroma at level 1, halved with the luma after that; a halved luma sample and a 4:2:0 chroma
+ *  sample both centre on the same 2x2 pixels). */
 interface Planes {
   y: Plane;
   u: Plane;
@@ -167,23 +172,28 @@ export class YuvKernel {
     if (generation !== this.generation) throw new Error('the frame\'s pixels were not kept');
     const p = this.level(k);
     // the kernel reads and writes rows 8 samples at a time: up to 7 past their ends (ROW_SLACK)
-    const tabAt = (this.free + ROW_SLACK + 15) & ~15, tabBytes = 12 * (dw + dh) + 80 * (dw >> 2), rows = tabAt + tabBytes;
+    const tabAt = (this.free + ROW_SLACK + 15) & ~15, tabBytes = 24 * (dw + dh) + 80 * (dw >> 2), rows = tabAt + tabBytes;
     const rowBytes = 2 * (p.y.width + 8) + 4 * (p.u.width + 8) + 32, dst = rows + rowBytes;
     this.ensure(dst + 4 * dw * dh);
-    const tab = new Int32Array(this.memory.buffer, tabAt, 3 * (dw + dh) + 4 * (dw >> 2));
+    const tab = new Int32Array(this.memory.buffer, tabAt, 6 * (dw + dh) + 4 * (dw >> 2));
+    // chroma as an image of its own over the same area: as decoded (4:2:0) half the luma's
+    // resolution, each sample centred on its 2x2 luma pixels; once the luma is halved, the same
+    const r = p.chromaShift ? 0.5 : 1;
     const x = this.taps(dw, x0, sx, p.y.width), y = this.taps(dh, y0, sy, p.y.height);
-    tab.set(x.a, 0);
-    tab.set(x.b, dw);
-    tab.set(x.w, 2 * dw);
-    tab.set(y.a, 3 * dw);
-    tab.set(y.b, 3 * dw + dh);
-    tab.set(y.w, 3 * dw + 2 * dh);
-    const g = windows(x, p.chromaShift, p.u.step);
-    tab.set(g.offsets, 3 * (dw + dh));
-    new Uint8Array(this.memory.buffer, tabAt + 12 * (dw + dh) + 16 * (dw >> 2), g.shuffles.length).set(g.shuffles);
+    const cx = this.taps(dw, x0 * r, sx * r, p.u.width), cy = this.taps(dh, y0 * r, sy * r, p.u.height);
+    let at = 0;
+    for (const [t, len] of [[x, dw], [cx, dw], [y, dh], [cy, dh]] as const) {
+      tab.set(t.a, at);
+      tab.set(t.b, at + len);
+      tab.set(t.w, at + 2 * len);
+      at += 3 * len;
+    }
+    const g = windows(x, cx, p.u.step);
+    tab.set(g.offsets, at);
+    new Uint8Array(this.memory.buffer, tabAt + 4 * at + 16 * (dw >> 2), g.shuffles.length).set(g.shuffles);
     this.fn.resample(
-      p.y.at, p.u.at, p.v.at, p.y.stride, p.u.stride, p.u.step, p.chromaShift,
-      dst, dw, dh, tabAt, rows, x.lo, x.hi,
+      p.y.at, p.u.at, p.v.at, p.y.stride, p.u.stride, p.u.step,
+      dst, dw, dh, tabAt, rows, x.lo, x.hi, cx.lo, cx.hi,
       m.yk, m.yo, m.kr, m.kgu, m.kgv, m.kb,
     );
     const out = into && into.length === 4 * dw * dh ? into : new Uint8ClampedArray(4 * dw * dh);
@@ -196,7 +206,7 @@ export class YuvKernel {
     const key = `${n} ${x0} ${s} ${size}`;
     let t = this.tapCache.get(key);
     if (!t) {
-      if (this.tapCache.size >= 16) this.tapCache.clear();
+      if (this.tapCache.size >= 32) this.tapCache.clear();
       this.tapCache.set(key, (t = taps(n, x0, s, size)));
     }
     return t;
@@ -217,26 +227,29 @@ interface Taps {
   lo: number;
   hi: number;
   /** windows() for a chroma layout, kept with the taps */
-  windows?: { key: string; offsets: Int32Array; shuffles: Uint8Array };
+  windows?: { key: string; chroma: Taps; offsets: Int32Array; shuffles: Uint8Array };
 }
 
 /** For each group of 4 columns, the 16-byte windows of the blended rows (u16 samples; chroma 2 x
- *  `step` bytes apart, at the luma's index >> `shift`) that hold all their taps, and the byte
+ *  `step` bytes apart) that hold all their luma taps (`l`) and chroma taps (`c`), and the byte
  *  shuffles that pick taps a and b out of them as i32 lanes (kernel.as.ts resample): one load and a
  *  shuffle where 4 loads one by one were. A group whose taps spread wider (minified 2x or more: the
- *  kernel halves first; NV12's interleaved chroma at ~2x) is marked -1 and read one by one. */
-export function windows(t: Taps, shift: number, step: number): { offsets: Int32Array; shuffles: Uint8Array } {
-  const key = `${shift} ${step}`;
-  if (t.windows?.key === key) return t.windows;
-  const G = t.a.length >> 2, offsets = new Int32Array(4 * G), shuffles = new Uint8Array(64 * G).fill(0x80);
+ *  kernel halves first; NV12's interleaved chroma near 2x) is marked -1 and read one by one. */
+export function windows(l: Taps, c: Taps, step: number): { offsets: Int32Array; shuffles: Uint8Array } {
+  const key = `${step}`;
+  if (l.windows?.key === key && l.windows.chroma === c) return l.windows;
+  const G = l.a.length >> 2, offsets = new Int32Array(4 * G), shuffles = new Uint8Array(64 * G).fill(0x80);
   const cb = 2 * step; // bytes per chroma sample in the blended row
-  for (let g = 0; g < G; g++) {
-    let la = Infinity, lb = -Infinity;
+  const span = (t: Taps, g: number) => {
+    let a = Infinity, b = -Infinity;
     for (let k = 0; k < 4; k++) {
-      la = Math.min(la, t.a[4 * g + k]);
-      lb = Math.max(lb, t.b[4 * g + k]);
+      a = Math.min(a, t.a[4 * g + k]);
+      b = Math.max(b, t.b[4 * g + k]);
     }
-    const ca = la >> shift, cbHi = lb >> shift;
+    return [a, b];
+  };
+  for (let g = 0; g < G; g++) {
+    const [la, lb] = span(l, g), [ca, cbHi] = span(c, g);
     if (2 * (lb - la) + 2 > 16 || cb * (cbHi - ca) + 2 > 16) {
       offsets[4 * g] = -1;
       continue;
@@ -244,7 +257,7 @@ export function windows(t: Taps, shift: number, step: number): { offsets: Int32A
     offsets[4 * g] = 2 * la;
     offsets[4 * g + 1] = cb * ca;
     for (let k = 0; k < 4; k++) {
-      const picks = [2 * (t.a[4 * g + k] - la), 2 * (t.b[4 * g + k] - la), cb * ((t.a[4 * g + k] >> shift) - ca), cb * ((t.b[4 * g + k] >> shift) - ca)];
+      const i = 4 * g + k, picks = [2 * (l.a[i] - la), 2 * (l.b[i] - la), cb * (c.a[i] - ca), cb * (c.b[i] - ca)];
       // set m: lane k's low two bytes from the window, its high two zero (0x80: out of range)
       picks.forEach((at, m) => {
         shuffles[64 * g + 16 * m + 4 * k] = at;
@@ -252,8 +265,8 @@ export function windows(t: Taps, shift: number, step: number): { offsets: Int32A
       });
     }
   }
-  t.windows = { key, offsets, shuffles };
-  return t.windows;
+  l.windows = { key, chroma: c, offsets, shuffles };
+  return l.windows;
 }
 
 /** Bilinear taps of n samples at x0 + (i + 0.5) s - 0.5 over `size` (clamped at the edges), with the

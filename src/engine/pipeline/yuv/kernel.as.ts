@@ -13,52 +13,60 @@ function blend(a: usize, b: usize, n: i32, w0: i32, w1: i32, dst: usize): void {
   }
 }
 
-/** Bilinear resampling in Y'CbCr, then the matrix, into dw x dh RGBA pixels at `dst` (rows blended
- *  vertically 8 samples at a time, then 4 pixels at a time horizontally: SIMD).
- *  `tab` holds i32 taps: for each of the dw columns, index a (x dw), index b (x dw), weight of b
- *  0..256 (x dw); then the same for the dh rows; then, for each group of 4 columns (dw >> 2), the
- *  byte offsets of the luma and chroma windows their taps fall in (2 x i32, and 2 unused; luma -1:
- *  they do not fit one 16-byte window, read one by one), then each group's 4 byte-shuffles picking
- *  taps a and b out of the luma window and out of the chroma window. Chroma is read at the luma's index >> `shift`
- *  (1: chroma at half the luma's resolution) with the luma's weights, as the browser repeats it.
- *  `rows` is scratch for one row of each plane, blended vertically over the luma columns [lo, hi).
+/** Bilinear resampling of each plane at its own resolution, then the matrix, into dw x dh RGBA
+ *  pixels at `dst` (rows blended vertically 8 samples at a time, then 4 pixels at a time
+ *  horizontally: SIMD). Chroma has its own taps: a 4:2:0 chroma sample sits at the centre of its 2x2
+ *  luma pixels, and is interpolated between its neighbours, as the browser does.
+ *  `tab` holds i32 taps: for each of the dw columns, luma index a (x dw), index b (x dw), weight of
+ *  b 0..256 (x dw), then chroma index a, b and weight (x dw each); then the same six for the dh
+ *  rows; then, for each group of 4 columns (dw >> 2), the byte offsets of the luma and chroma
+ *  windows its taps fall in (2 x i32, and 2 unused; luma -1: they do not fit one 16-byte window,
+ *  read one by one), then each group's 4 byte-shuffles picking taps a and b out of the luma window
+ *  and out of the chroma window.
+ *  `rows` is scratch for one row of each plane, blended vertically over the luma columns [lo, hi)
+ *  and the chroma columns [clo, chi).
  *  Chroma: `cStep` 1 (I420: u and v are planes) or 2 (NV12: v = u + 1, interleaved).
  *  Matrix in 16.16 fixed point: R = yk (Y - yo) + kr V, G = .. + kgu U + kgv V, B = .. + kb U. */
 export function resample(
-  y: usize, u: usize, v: usize, yStride: i32, cStride: i32, cStep: i32, shift: i32,
-  dst: usize, dw: i32, dh: i32, tab: usize, rows: usize, lo: i32, hi: i32,
+  y: usize, u: usize, v: usize, yStride: i32, cStride: i32, cStep: i32,
+  dst: usize, dw: i32, dh: i32, tab: usize, rows: usize, lo: i32, hi: i32, clo: i32, chi: i32,
   yk: i32, yo: i32, kr: i32, kgu: i32, kgv: i32, kb: i32,
 ): void {
   const n = <usize>dw << 2, m = <usize>dh << 2;
-  const xa = tab, xb = xa + n, xw = xb + n, ya = xw + n, yb = ya + m, yw = yb + m;
-  const gOff = yw + m, gMask = gOff + (<usize>(dw >> 2) << 4);
-  const lo8 = lo & ~7, clo = (lo >> shift) & ~7, chi = ((hi - 1) >> shift) + 1;
+  const xa = tab, xb = xa + n, xw = xb + n, xca = xw + n, xcb = xca + n, xcw = xcb + n;
+  const ya = xcw + n, yb = ya + m, yw = yb + m, yca = yw + m, ycb = yca + m, ycw = ycb + m;
+  const gOff = ycw + m, gMask = gOff + (<usize>(dw >> 2) << 4);
+  const lo8 = lo & ~7, clo8 = clo & ~7;
   // u16 rows: luma; then chroma, I420 as two rows (u, v), NV12 as one interleaved
   const ry = rows, ru = ry + (<usize>(hi + 8) << 1), cs = <usize>(cStep << 1);
   const rv = cStep == 2 ? ru + 2 : ru + (<usize>(chi + 8) << 1);
-  const c256 = i32x4.splat(256), half = i32x4.splat(32768), c128 = i32x4.splat(128), zero = i32x4.splat(0), c255 = i32x4.splat(255);
-  const vyk = i32x4.splat(yk), vyo = i32x4.splat(yo), vkr = i32x4.splat(kr), vkgu = i32x4.splat(kgu), vkgv = i32x4.splat(kgv), vkb = i32x4.splat(kb);
+  // the planes' samples in 1/16 levels (a whole level each would put interpolated chroma up to 2
+  // levels off after the matrix), the matrix's sums in 1/2^20 (16.16 x 1/16), rounded once
+  const c256 = i32x4.splat(256), r12 = i32x4.splat(2048), c128 = i32x4.splat(128 << 4), r20 = i32x4.splat(1 << 19), zero = i32x4.splat(0), c255 = i32x4.splat(255);
+  const vyk = i32x4.splat(yk), vyo = i32x4.splat(yo << 4), vkr = i32x4.splat(kr), vkgu = i32x4.splat(kgu), vkgv = i32x4.splat(kgv), vkb = i32x4.splat(kb);
   const alpha = i32x4.splat(0xff000000), vcs = i32x4.splat(<i32>cs);
   for (let j: i32 = 0; j < dh; j++) {
     const jo = <usize>j << 2;
-    const A = load<i32>(ya + jo), B = load<i32>(yb + jo), w1 = load<i32>(yw + jo), w0 = 256 - w1;
-    blend(y + <usize>(A * yStride + lo8), y + <usize>(B * yStride + lo8), hi - lo8, w0, w1, ry + (<usize>lo8 << 1));
-    const c0 = <usize>((A >> shift) * cStride), c1 = <usize>((B >> shift) * cStride), cl = <usize>(clo * cStep);
-    blend(u + c0 + cl, u + c1 + cl, (chi - clo) * cStep, w0, w1, ru + (cl << 1));
-    if (cStep == 1) blend(v + c0 + cl, v + c1 + cl, chi - clo, w0, w1, rv + (cl << 1));
+    const A = load<i32>(ya + jo), B = load<i32>(yb + jo), w1 = load<i32>(yw + jo);
+    blend(y + <usize>(A * yStride + lo8), y + <usize>(B * yStride + lo8), hi - lo8, 256 - w1, w1, ry + (<usize>lo8 << 1));
+    const CA = load<i32>(yca + jo), CB = load<i32>(ycb + jo), cw1 = load<i32>(ycw + jo);
+    const c0 = <usize>(CA * cStride), c1 = <usize>(CB * cStride), cl = <usize>(clo8 * cStep);
+    blend(u + c0 + cl, u + c1 + cl, (chi - clo8) * cStep, 256 - cw1, cw1, ru + (cl << 1));
+    if (cStep == 1) blend(v + c0 + cl, v + c1 + cl, chi - clo8, 256 - cw1, cw1, rv + (cl << 1));
     // then horizontally, and the matrix
     let o = dst + (<usize>j * <usize>dw << 2);
     let i: i32 = 0;
-    // four pixels at a time: the taps read one by one, the arithmetic in i32x4
+    // four pixels at a time
     for (; i + 4 <= dw; i += 4, o += 16) {
       const io = <usize>i << 2;
       const w = v128.load(xw + io), iw = i32x4.sub(c256, w);
+      const wc = v128.load(xcw + io), iwc = i32x4.sub(c256, wc);
       let Ya: v128, Yb: v128, Ua: v128, Ub: v128, Va: v128, Vb: v128;
       const lw = load<i32>(gOff + io);
       if (lw >= 0) {
         // the group's taps in one 16-byte window of each row: a load and a shuffle per tap set
-        const cw = <usize>load<i32>(gOff + io, 4), g = gMask + (<usize>i << 4);
-        const L = v128.load(ry + <usize>lw), Cu = v128.load(ru + cw), Cv = v128.load(rv + cw);
+        const cwn = <usize>load<i32>(gOff + io, 4), g = gMask + (<usize>i << 4);
+        const L = v128.load(ry + <usize>lw), Cu = v128.load(ru + cwn), Cv = v128.load(rv + cwn);
         const la = v128.load(g), lb = v128.load(g, 16), ca = v128.load(g, 32), cb = v128.load(g, 48);
         Ya = i8x16.swizzle(L, la);
         Yb = i8x16.swizzle(L, lb);
@@ -67,8 +75,9 @@ export function resample(
         Va = i8x16.swizzle(Cv, ca);
         Vb = i8x16.swizzle(Cv, cb);
       } else {
+        // one by one: a scalar load and a lane insert each
         const ta = v128.load(xa + io), tb = v128.load(xb + io);
-        const pa = i32x4.mul(i32x4.shr_s(ta, shift), vcs), pb = i32x4.mul(i32x4.shr_s(tb, shift), vcs);
+        const pa = i32x4.mul(v128.load(xca + io), vcs), pb = i32x4.mul(v128.load(xcb + io), vcs);
         Ya = gather(ry, 1, ta);
         Yb = gather(ry, 1, tb);
         Ua = gather(ru, 0, pa);
@@ -76,25 +85,25 @@ export function resample(
         Va = gather(rv, 0, pa);
         Vb = gather(rv, 0, pb);
       }
-      const Y = i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Ya, iw), i32x4.mul(Yb, w)), half), 16);
-      const U = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Ua, iw), i32x4.mul(Ub, w)), half), 16), c128);
-      const V = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Va, iw), i32x4.mul(Vb, w)), half), 16), c128);
-      const l = i32x4.add(i32x4.mul(i32x4.sub(Y, vyo), vyk), half);
-      const R = i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(l, i32x4.mul(vkr, V)), 16), zero), c255);
-      const G = i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(i32x4.add(l, i32x4.mul(vkgu, U)), i32x4.mul(vkgv, V)), 16), zero), c255);
-      const B = i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(l, i32x4.mul(vkb, U)), 16), zero), c255);
+      const Y = i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Ya, iw), i32x4.mul(Yb, w)), r12), 12);
+      const U = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Ua, iwc), i32x4.mul(Ub, wc)), r12), 12), c128);
+      const V = i32x4.sub(i32x4.shr_u(i32x4.add(i32x4.add(i32x4.mul(Va, iwc), i32x4.mul(Vb, wc)), r12), 12), c128);
+      const l = i32x4.add(i32x4.mul(i32x4.sub(Y, vyo), vyk), r20);
+      const R = i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(l, i32x4.mul(vkr, V)), 20), zero), c255);
+      const G = i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(i32x4.add(l, i32x4.mul(vkgu, U)), i32x4.mul(vkgv, V)), 20), zero), c255);
+      const B = i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(l, i32x4.mul(vkb, U)), 20), zero), c255);
       v128.store(o, v128.or(v128.or(alpha, R), v128.or(i32x4.shl(G, 8), i32x4.shl(B, 16))));
     }
     for (; i < dw; i++, o += 4) {
       const io = <usize>i << 2;
-      const w = <u32>load<i32>(xw + io), iw = 256 - w;
+      const w = <u32>load<i32>(xw + io), iw = 256 - w, wc = <u32>load<i32>(xcw + io), iwc = 256 - wc;
       const a = load<i32>(xa + io), b = load<i32>(xb + io);
-      const p = <usize>(a >> shift) * cs, q = <usize>(b >> shift) * cs;
-      const Y = <i32>((<u32>load<u16>(ry + (<usize>a << 1)) * iw + <u32>load<u16>(ry + (<usize>b << 1)) * w + 32768) >> 16);
-      const U = <i32>((<u32>load<u16>(ru + p) * iw + <u32>load<u16>(ru + q) * w + 32768) >> 16) - 128;
-      const V = <i32>((<u32>load<u16>(rv + p) * iw + <u32>load<u16>(rv + q) * w + 32768) >> 16) - 128;
-      const l = (Y - yo) * yk + 32768;
-      let R = (l + kr * V) >> 16, G = (l + kgu * U + kgv * V) >> 16, Bl = (l + kb * U) >> 16;
+      const p = <usize>load<i32>(xca + io) * cs, q = <usize>load<i32>(xcb + io) * cs;
+      const Y = <i32>((<u32>load<u16>(ry + (<usize>a << 1)) * iw + <u32>load<u16>(ry + (<usize>b << 1)) * w + 2048) >> 12);
+      const U = <i32>((<u32>load<u16>(ru + p) * iwc + <u32>load<u16>(ru + q) * wc + 2048) >> 12) - (128 << 4);
+      const V = <i32>((<u32>load<u16>(rv + p) * iwc + <u32>load<u16>(rv + q) * wc + 2048) >> 12) - (128 << 4);
+      const l = (Y - (yo << 4)) * yk + (1 << 19);
+      let R = (l + kr * V) >> 20, G = (l + kgu * U + kgv * V) >> 20, Bl = (l + kb * U) >> 20;
       R = R < 0 ? 0 : R > 255 ? 255 : R;
       G = G < 0 ? 0 : G > 255 ? 255 : G;
       Bl = Bl < 0 ? 0 : Bl > 255 ? 255 : Bl;

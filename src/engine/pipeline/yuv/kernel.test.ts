@@ -27,14 +27,13 @@ function frame(w: number, h: number, format: 'I420' | 'NV12', seed = 3) {
   return { Y, U, V, cw, ch, raw: (matrix = matrixOf(0.299, 0.114, false)): RawFrame => ({ width: w, height: h, format, bytes, layout, matrix }) };
 }
 
-/** The conversion in floating point (BT.601 limited unless told), clamped and rounded, with the
- *  chroma coefficients as Chromium's libyuv has them: the textbook's rounded to 1/64, Cb -> B capped
- *  at 2 (for BT.601 limited: 102, 25, 52 and 128 sixty-fourths). */
+/** The conversion in floating point (BT.601 limited unless told), clamped and rounded: the textbook
+ *  matrix. */
 function toRgb(Y: number, U: number, V: number, kr = 0.299, kb = 0.114, full = false): number[] {
-  const six = (x: number) => Math.round(x * 64) / 64, kg = 1 - kr - kb, s = full ? 1 : 255 / 224;
+  const kg = 1 - kr - kb, s = full ? 1 : 255 / 224;
   const l = full ? Y : ((Y - 16) * 255) / 219, u = U - 128, v = V - 128;
-  const R = l + six(s * 2 * (1 - kr)) * v, B = l + Math.min(2, six(s * 2 * (1 - kb))) * u;
-  const G = l - six((s * 2 * (1 - kb) * kb) / kg) * u - six((s * 2 * (1 - kr) * kr) / kg) * v;
+  const R = l + s * 2 * (1 - kr) * v, B = l + s * 2 * (1 - kb) * u;
+  const G = l - ((s * 2 * (1 - kb) * kb) / kg) * u - ((s * 2 * (1 - kr) * kr) / kg) * v;
   return [R, G, B].map((c) => Math.max(0, Math.min(255, Math.round(c))));
 }
 
@@ -61,13 +60,15 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
   });
 
   for (const format of ['I420', 'NV12'] as const) {
-    it(`${format} 1:1: the textbook matrix with each chroma sample over its 2x2 luma, within 1 level`, () => {
+    it(`${format} 1:1: the textbook matrix, each chroma sample centred on its 2x2 luma and interpolated between, within 1 level`, () => {
       const w = 37, h = 22, f = frame(w, h, format);
       const img = new YuvKernel().load(f.raw()).region({ x: 0, y: 0, width: w, height: h });
       expect([img.width, img.height, img.channels]).toEqual([w, h, 4]);
       let worst = 0;
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-        const c = (y >> 1) * f.cw + (x >> 1), ref = toRgb(f.Y[y * w + x], f.U[c], f.V[c]);
+        // luma pixel x's centre, x + 0.5 (edges at 0), is chroma's (x + 0.5) / 2: sample (x + 0.5) / 2 - 0.5
+        const cu = (x + 0.5) / 2 - 0.5, cv = (y + 0.5) / 2 - 0.5;
+        const ref = toRgb(f.Y[y * w + x], bilinear(f.U, f.cw, f.ch, cu, cv), bilinear(f.V, f.cw, f.ch, cu, cv));
         for (let k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(img.data[(y * w + x) * 4 + k] - ref[k]));
         expect(img.data[(y * w + x) * 4 + 3]).toBe(255);
       }
@@ -88,20 +89,23 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
       const w = 16, h = 12, f = frame(w, h, 'I420');
       const img = new YuvKernel().load(f.raw(matrixOf(0.2126, 0.0722, full))).region({ x: 0, y: 0, width: w, height: h });
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-        const c = (y >> 1) * f.cw + (x >> 1), ref = toRgb(f.Y[y * w + x], f.U[c], f.V[c], 0.2126, 0.0722, full);
+        const cu = (x + 0.5) / 2 - 0.5, cv = (y + 0.5) / 2 - 0.5;
+        const ref = toRgb(f.Y[y * w + x], bilinear(f.U, f.cw, f.ch, cu, cv), bilinear(f.V, f.cw, f.ch, cu, cv), 0.2126, 0.0722, full);
         for (let k = 0; k < 3; k++) expect(Math.abs(img.data[(y * w + x) * 4 + k] - ref[k])).toBeLessThanOrEqual(1);
       }
     });
   }
 
-  it('the matrix is libyuv\'s as Chromium uses it (fitted to its drawImage): BT.601 limited 102, 25, 52, 128 sixty-fourths', () => {
-    const m = matrixOf(0.299, 0.114, false), q = (x: number) => Math.round((x / 64) * 65536);
-    expect([m.kr, m.kgu, m.kgv, m.kb]).toEqual([q(102), q(-25), q(-52), q(128)]);
+  it('the matrix is the textbook\'s: BT.601 limited R = 1.164 (Y - 16) + 1.596 V, G = .. - 0.392 U - 0.813 V, B = .. + 2.017 U', () => {
+    const m = matrixOf(0.299, 0.114, false);
+    expect(m.yo).toBe(16);
+    expect(m.yk / 65536).toBeCloseTo(1.1644, 3);
+    for (const [got, want] of [[m.kr, 1.596], [m.kgu, -0.3918], [m.kgv, -0.8130], [m.kb, 2.0172]]) expect(got / 65536).toBeCloseTo(want, 3);
     const h = matrixOf(0.2126, 0.0722, false);
-    expect([h.kr, h.kgu, h.kgv, h.kb]).toEqual([q(115), q(-14), q(-34), q(128)]);
+    for (const [got, want] of [[h.kr, 1.7927], [h.kgu, -0.2132], [h.kgv, -0.5329], [h.kb, 2.1124]]) expect(got / 65536).toBeCloseTo(want, 3);
   });
 
-  const scales = [[0.6, 'minified under 2x: bilinear in Y\'CbCr, chroma repeated first'], [0.3, 'minified 3.3x: bilinear over the luma halved by a 2x2 box and the chroma as decoded'], [0.2, 'minified 5x: luma halved twice, chroma once']] as const;
+  const scales = [[0.6, 'minified under 2x: bilinear in Y\'CbCr, each plane at its own resolution'], [0.3, 'minified 3.3x: bilinear over the luma halved by a 2x2 box and the chroma as decoded'], [0.2, 'minified 5x: luma halved twice, chroma once']] as const;
   // NV12 at 1.9x: the groups its interleaved chroma spreads too wide for are read one by one
   for (const [[shown, what], format] of [...scales.map((s) => [s, 'I420'] as const), [[0.52, 'minified 1.9x, chroma interleaved'], 'NV12'] as const]) {
     it(`${format} scaled, ${what}, within 2 levels of a float reference`, () => {
@@ -115,14 +119,13 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
       const k = shown < 0.25 ? 2 : shown < 0.5 ? 1 : 0;
       for (let i = 0; i < k; i++) Y = halve(Y.p, Y.w, Y.h);
       for (let i = 0; i < k - 1; i++) [U, V] = [halve(U.p, U.w, U.h), halve(V.p, V.w, V.h)];
-      // chroma as the browser takes it: each sample repeated over its 2x2 luma pixels (as decoded)
-      const s = k > 0 ? 0 : 1;
-      const repeat = (c: typeof U) => Uint8Array.from({ length: Y.w * Y.h }, (_, i) => c.p[Math.min(c.h - 1, Math.floor(i / Y.w) >> s) * c.w + Math.min(c.w - 1, (i % Y.w) >> s)]);
-      const Ur = repeat(U), Vr = repeat(V);
+      // chroma as an image of its own over the same area: half the luma's resolution as decoded,
+      // the luma's once that is halved
+      const r = k > 0 ? 1 : 0.5;
       let worst = 0;
       for (let j = 0; j < dh; j++) for (let i = 0; i < dw; i++) {
         const x = ((i + 0.5) / dw) * Y.w, y = ((j + 0.5) / dh) * Y.h; // luma units of this level, edges at 0
-        const ref = toRgb(bilinear(Y.p, Y.w, Y.h, x - 0.5, y - 0.5), bilinear(Ur, Y.w, Y.h, x - 0.5, y - 0.5), bilinear(Vr, Y.w, Y.h, x - 0.5, y - 0.5));
+        const ref = toRgb(bilinear(Y.p, Y.w, Y.h, x - 0.5, y - 0.5), bilinear(U.p, U.w, U.h, x * r - 0.5, y * r - 0.5), bilinear(V.p, V.w, V.h, x * r - 0.5, y * r - 0.5));
         for (let k = 0; k < 3; k++) worst = Math.max(worst, Math.abs(v[(j * dw + i) * 4 + k] - ref[k]));
       }
       // the kernel rounds each plane's sample to a whole level before the matrix (1.16 levels of R, G, B)
@@ -131,12 +134,16 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
   }
 
   it('reads each group of 4 columns with one shuffle where its taps fit a 16-byte window, one by one where not', () => {
-    const at = (shown: number) => taps(Math.round(64 * shown), 0, 1 / shown, 64);
+    // a 64-pixel row shown at `shown` of its size: luma taps, and chroma's (32 samples, centred)
+    const at = (shown: number, step: number) => {
+      const n = Math.round(64 * shown);
+      return windows(taps(n, 0, 1 / shown, 64), taps(n, 0, 0.5 / shown, 32), step).offsets;
+    };
     // 1:1 and 1.9x smaller, I420: every group fits (luma 2 x 7 + 2 bytes at most, chroma less)
-    expect([...windows(at(1), 1, 1).offsets].filter((o, i) => i % 4 === 0 && o < 0)).toEqual([]);
-    expect([...windows(at(0.52), 1, 1).offsets].filter((o, i) => i % 4 === 0 && o < 0)).toEqual([]);
+    expect([...at(1, 1)].filter((o, i) => i % 4 === 0 && o < 0)).toEqual([]);
+    expect([...at(0.52, 1)].filter((o, i) => i % 4 === 0 && o < 0)).toEqual([]);
     // NV12 at 1.9x: the interleaved chroma (4 bytes a sample) spreads over more than 16 bytes in some
-    const nv = windows(at(0.52), 1, 2).offsets, slow = nv.filter((o, i) => i % 4 === 0 && o < 0).length;
+    const nv = at(0.52, 2), slow = nv.filter((o, i) => i % 4 === 0 && o < 0).length;
     expect(slow).toBeGreaterThan(0);
     expect(slow).toBeLessThan(nv.length / 4);
   });
@@ -150,7 +157,8 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
   it('takes only the colour spaces whose browser conversion it reproduces', () => {
     expect(browserMatrix({ matrix: 'bt470bg', fullRange: false })).toEqual(matrixOf(0.299, 0.114, false));
     expect(browserMatrix({})).toEqual(matrixOf(0.299, 0.114, false));
-    expect(browserMatrix({ matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: true })).toEqual(matrixOf(0.299, 0.114, true));
+    expect(browserMatrix({ matrix: 'smpte170m', transfer: 'smpte170m', fullRange: true })).toEqual(matrixOf(0.299, 0.114, true));
+    expect(browserMatrix({ matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: true })).toBeNull();
     expect(browserMatrix({ matrix: 'bt709', fullRange: true })).toEqual(matrixOf(0.2126, 0.0722, true));
     expect(browserMatrix({ matrix: 'bt709', fullRange: false })).toEqual(matrixOf(0.2126, 0.0722, false));
     expect(browserMatrix({ matrix: 'bt470bg', primaries: 'bt709', transfer: 'bt709', fullRange: false })).toEqual(matrixOf(0.299, 0.114, false));

@@ -1,5 +1,13 @@
 // The player's Y'CbCr conversion beside the browser's own, on a frame made from given planes (tests
 // only: e2e/yuv.spec.ts). Loaded lazily by the debug hook.
+//
+// The browser's own is the one the WebGPU path gets (the frame uploaded by UploadPass, the GPU's
+// conversion: chroma interpolated between samples centred on their 2x2 pixels), so both paths give
+// the model the same input. A canvas rastered on the CPU converts differently (libyuv: each chroma
+// sample repeated over its 2x2 pixels), which the kernel does not follow.
+import { createGpu } from '../../gpu/device';
+import { readTexture } from '../../gpu/resources';
+import { UploadPass } from '../../passes/upload';
 import { convertible, readPlanes, YuvKernel } from './index';
 import { YuvPaneInput } from './pane';
 
@@ -13,14 +21,17 @@ export interface YuvCase {
   pane: { width: number; height: number };
 }
 
-/** RGBA of the frame: the browser's drawImage, ours 1:1 (null where we leave it to the browser), and
- *  the pane picture both ways: ours, and the browser's canvas scaling of its own conversion. */
+/** RGBA of the frame: the browser's (the WebGPU path's upload), ours 1:1 (null where we leave it to
+ *  the browser), and the pane picture both ways: ours, and the browser's canvas scaling of the
+ *  browser's conversion. */
 export async function yuvSelfTest(c: YuvCase) {
   const frame = new VideoFrame(c.planes, { format: c.format, codedWidth: c.width, codedHeight: c.height, timestamp: 0, colorSpace: c.colorSpace });
+  const gpu = await createGpu();
   try {
-    const canvas = new OffscreenCanvas(c.width, c.height), g = canvas.getContext('2d', { willReadFrequently: true })!;
-    g.drawImage(frame, 0, 0);
-    const browser = g.getImageData(0, 0, c.width, c.height).data;
+    const up = new UploadPass(gpu.device, c.width, c.height);
+    up.copy(frame);
+    const browser = new Uint8ClampedArray(await readTexture(gpu.device, up.output));
+    up.dispose();
     const matrix = convertible(frame);
     if (!matrix) return { browser, ours: null, paneOurs: null, paneBrowser: null };
     const img = new YuvKernel().load(await readPlanes(frame, matrix));
@@ -31,12 +42,15 @@ export async function yuvSelfTest(c: YuvCase) {
       return pg.getImageData(0, 0, p.width, p.height).data;
     };
     const paneOurs = pane((pg) => new YuvPaneInput().set(img).draw(pg, 0, 0, c.pane.width, c.pane.height, 'pixelated'));
+    const whole = new OffscreenCanvas(c.width, c.height);
+    whole.getContext('2d')!.putImageData(new ImageData(browser, c.width, c.height), 0, 0);
     const paneBrowser = pane((pg) => {
       pg.imageSmoothingQuality = 'medium';
-      pg.drawImage(canvas, 0, 0, c.pane.width, c.pane.height);
+      pg.drawImage(whole, 0, 0, c.pane.width, c.pane.height);
     });
     return { browser, ours, paneOurs, paneBrowser };
   } finally {
     frame.close();
+    gpu.device.destroy();
   }
 }
