@@ -36,6 +36,8 @@ export class ExportCancelled extends Error {}
 export class ExportJob {
   private conversion: Conversion | null = null;
   private cancelled = false;
+  /** the conversion's cancel, under way */
+  private stopping: Promise<void> | null = null;
 
   constructor(
     private readonly file: Blob,
@@ -55,6 +57,9 @@ export class ExportJob {
     try {
       return await this.convert(input, save);
     } catch (e) {
+      // the output lets go of the file first (cancelling closes its writer, asynchronously): removed
+      // while still open, the file stayed behind (seen once in .ci/run)
+      await (this.stopping ?? this.conversion?.cancel().catch(() => undefined));
       await save.discard();
       if (this.cancelled || e instanceof ConversionCanceledError) throw new ExportCancelled('export cancelled');
       throw e;
@@ -66,7 +71,7 @@ export class ExportJob {
   /** Stops at once; run() then rejects with ExportCancelled and the file is removed. */
   cancel(): void {
     this.cancelled = true;
-    void this.conversion?.cancel();
+    this.stopping ??= this.conversion?.cancel().catch(() => undefined) ?? null;
   }
 
   private async convert(input: Input, save: SaveTarget): Promise<ExportResult> {
