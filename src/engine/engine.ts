@@ -1,5 +1,5 @@
 // The engine: React-free. It owns the platform (GPU device or CPU), the model runner, the frame
-// processor, the open media and its own loop, and reports to the UI through `onState` patches a
+// processor, the open media and its own loop, and reports to the UI through `report` patches a
 // few times a second. One frame's path lives in pipeline/ (gpu.ts or cpu.ts, chosen once); this
 // file says when frames go through it: commands, real-time pacing, stats. Its parts (panes,
 // transport, frames, export, recovery, opening) are made and wired in parts.ts.
@@ -71,7 +71,8 @@ export class Engine implements EngineCore {
 
   constructor(
     private readonly params: UrlParams,
-    private readonly onState: (p: EnginePatch) => void,
+    /** @internal a patch of the UI's state (parts.ts) */
+    readonly report: (p: EnginePatch) => void,
     assets: ModelAssets,
   ) {
     this.view = params.view ?? 'full';
@@ -84,15 +85,11 @@ export class Engine implements EngineCore {
       const heard = this.audio.now();
       return heard === null ? null : heard + Math.min(MAX_AV_LEAD_S, (this.frames.stats.latency.percentile(50) || 0) / 1000);
     });
-    this.audio.onError = (msg) => this.onState({ notice: `the sound stopped: its audio could not be decoded (${msg}); the picture goes on` });
+    this.audio.onError = (msg) => this.report({ notice: `the sound stopped: its audio could not be decoded (${msg}); the picture goes on` });
     this.loop = new JobLoop((now) => this.pushStats(now), () => this.nextJob(), (e) => this.fail(e instanceof Error ? e.message : String(e)));
   }
 
   // ---------------------------------------------------------------- what the parts call (parts.ts EngineCore)
-
-  report(p: EnginePatch): void {
-    this.onState(p);
-  }
 
   rerender(): void {
     this.needRerender = true;
@@ -127,7 +124,7 @@ export class Engine implements EngineCore {
   psnrFellBack(m: PsnrMode | null): void {
     const f = this.processor?.sizes?.frame;
     this.psnrMode = m ?? 'consistency';
-    this.onState({ psnrMode: this.psnrMode, notice: `${f?.width}x${f?.height} is too small for reference mode (it downscales 4x): using consistency` });
+    this.report({ psnrMode: this.psnrMode, notice: `${f?.width}x${f?.height} is too small for reference mode (it downscales 4x): using consistency` });
   }
 
   /** a file has opened: its figures start afresh */
@@ -136,7 +133,7 @@ export class Engine implements EngineCore {
     // where a model that arrives later (start-up, a switch, a recovered device) picks it up
     this.frames.shown = { frameIndex: 0, timestamp: info.firstTimestamp };
     this.viewport?.reset();
-    this.onState({ stats: emptyStats(this.psnrMode) });
+    this.report({ stats: emptyStats(this.psnrMode) });
   }
 
   /** every drop's answer (tests read it: window.__sr.engine.drops) */
@@ -167,12 +164,12 @@ export class Engine implements EngineCore {
   /** Picks the backend and binds the canvases: files can open (and show) from then on. The model
    *  loads after, in the background; `modelLoaded` says when that is done. */
   async start(original: HTMLCanvasElement, upscaled: HTMLCanvasElement): Promise<void> {
-    this.onState({ status: 'starting', view: this.view, gain: this.gain, psnrMode: this.psnrMode, stats: emptyStats(this.psnrMode), muted: this.audio.muted, volume: this.audio.volume });
+    this.report({ status: 'starting', view: this.view, gain: this.gain, psnrMode: this.psnrMode, stats: emptyStats(this.psnrMode), muted: this.audio.muted, volume: this.audio.volume });
     this.canvases = [original, upscaled];
     const p = await choosePlatform(this.params.backend);
     this.platform = p;
     if (p.gpu) this.recovery.watch(p.gpu.device);
-    this.onState({ backend: `${p.backend} ${p.dtype}`, backendNote: p.note, adapter: p.adapter });
+    this.report({ backend: `${p.backend} ${p.dtype}`, backendNote: p.note, adapter: p.adapter });
     this.viewport = new ViewportController(() => {
       const s = this.processor?.sizes?.output;
       return s ? { w: s.width, h: s.height } : null;
@@ -190,8 +187,8 @@ export class Engine implements EngineCore {
   private async loadFirstModel(): Promise<void> {
     try {
       const warning = await this.models.load(this.params.model);
-      this.onState({ ...this.panes.modelList(), modelId: this.models.model!.id });
-      if (warning) this.onState({ notice: warning });
+      this.report({ ...this.panes.modelList(), modelId: this.models.model!.id });
+      if (warning) this.report({ notice: warning });
     } catch (e) {
       this.fail((e as Error).message);
       return;
@@ -219,13 +216,13 @@ export class Engine implements EngineCore {
   /** A file's message, in the banner (drops.ts decided that it may). */
   say(msg: string): void {
     console.warn('[sr4x]', msg);
-    this.onState({ error: msg });
+    this.report({ error: msg });
   }
 
   /** The model or the device is back: its error goes, a file's message stays (until a newer file
    *  opens or it is dismissed). */
   clearError(): void {
-    if (!this.drops.holdsBanner) this.onState({ error: null });
+    if (!this.drops.holdsBanner) this.report({ error: null });
   }
 
   play(): void {
@@ -259,25 +256,25 @@ export class Engine implements EngineCore {
 
   setView(v: ViewMode): void {
     if (v !== 'full' && !this.runner?.hasLow) {
-      this.onState({ notice: 'this model has no low-frequency file: only the full view is available', view: 'full' });
+      this.report({ notice: 'this model has no low-frequency file: only the full view is available', view: 'full' });
       return;
     }
     this.view = v;
     this.needRerender = true;
-    this.onState({ view: v });
+    this.report({ view: v });
   }
 
   setGain(g: number): void {
     this.gain = Math.max(0.25, Math.min(64, g));
     this.needRerender = true;
-    this.onState({ gain: this.gain });
+    this.report({ gain: this.gain });
   }
 
   setPsnrMode(m: PsnrMode): void {
     if (m === this.psnrMode) return;
     this.psnrMode = m;
     this.frames.stats.psnr = null;
-    this.onState({ psnrMode: m, stats: { ...this.statsNow(performance.now()), psnr: NaN, psnrBicubic: NaN, psnrMode: m } });
+    this.report({ psnrMode: m, stats: { ...this.statsNow(performance.now()), psnr: NaN, psnrBicubic: NaN, psnrMode: m } });
     if (this.transport.media) this.seek(this.lastTimestamp);
   }
 
@@ -285,12 +282,12 @@ export class Engine implements EngineCore {
   async setMuted(m: boolean): Promise<void> {
     await this.audio.setMuted(m);
     this.syncAudio();
-    this.onState({ muted: m });
+    this.report({ muted: m });
   }
 
   setVolume(v: number): void {
     this.audio.setVolume(v);
-    this.onState({ volume: this.audio.volume });
+    this.report({ volume: this.audio.volume });
   }
 
   setModel(id: string): void {
@@ -310,7 +307,7 @@ export class Engine implements EngineCore {
 
   dismissError(): void {
     this.drops.released();
-    this.onState({ error: null, notice: null });
+    this.report({ error: null, notice: null });
   }
 
   /** Canvas backing sizes follow their CSS size (called by the UI on resize). */
@@ -328,7 +325,7 @@ export class Engine implements EngineCore {
   private pushStats(now: number): void {
     if (now - this.lastPush <= 250) return;
     this.lastPush = now;
-    this.onState({ stats: this.statsNow(now), playing: this.playing });
+    this.report({ stats: this.statsNow(now), playing: this.playing });
   }
 
   /** With no command waiting: a re-render, the next frame, or a redraw. */
@@ -363,7 +360,7 @@ export class Engine implements EngineCore {
     this.playing = p;
     this.frames.pace.reset();
     this.syncAudio(this.transport.nextTimestamp ?? this.lastTimestamp);
-    this.onState({ playing: p });
+    this.report({ playing: p });
   }
 
   /** The clock at media time t (default: where it is), and the sound from there when playing. */
@@ -381,7 +378,7 @@ export class Engine implements EngineCore {
   fail(msg: string): void {
     console.warn('[sr4x]', msg);
     this.drops.released();
-    this.onState({ error: msg });
+    this.report({ error: msg });
   }
 
   /** Read-backs and switches for tests (window.__sr); none runs inside the frame loop. */

@@ -334,7 +334,9 @@ export class CpuFrameProcessor implements FrameProcessor {
     else {
       // the input is not the frame (its 4x downscale), or pixels in memory
       const inp = this.input.whole();
-      this.paneInput = this.canvasInput.put(new Uint8ClampedArray(inp.channels === 4 ? (inp.data as Uint8ClampedArray) : toRgba(inp).rgba), inp.width, inp.height);
+      // (pixels of its own: RGB is converted into a new array, RGBA copied)
+      const rgba = inp.channels === 4 ? new Uint8ClampedArray(inp.data) : new Uint8ClampedArray(toRgba(inp).rgba.buffer as ArrayBuffer);
+      this.paneInput = this.canvasInput.put(rgba, inp.width, inp.height);
     }
   }
 

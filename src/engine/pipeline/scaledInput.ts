@@ -93,8 +93,11 @@ export class CanvasInput {
 
   /** RGBA pixels as the input for the panes. */
   put(rgba: Uint8ClampedArray<ArrayBuffer>, w: number, h: number): PaneInput {
-    this.pixels.width = w;
-    this.pixels.height = h;
+    // sized only when the size changes (setting it, even to the same size, reallocates the canvas)
+    if (this.pixels.width !== w || this.pixels.height !== h) {
+      this.pixels.width = w;
+      this.pixels.height = h;
+    }
     this.pixels.getContext('2d')!.putImageData(new ImageData(rgba, w, h), 0, 0);
     this.scaled.set(this.pixels, w, h);
     return this.scaled;
