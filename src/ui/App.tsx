@@ -76,8 +76,11 @@ export function App() {
       <footer>
         {media
           ? `${media.name} · ${media.width}×${media.height} · ${media.kind === 'image' ? 'still' : `${media.fps.toFixed(2)} fps`} · ${media.codec}`
-          : 'no video'} · wheel: zoom,
-        drag: pan, double-click: reset · keys: space play/pause, → step, ← back, Home start, 1/2/3 full/low/high, M sound, L lens
+          : 'no video'}
+        {' · '}
+        <span className="hint-mouse">wheel: zoom, drag: pan, double-click: reset</span>
+        <span className="hint-touch" data-testid="touch-hint">pinch: zoom, drag: pan, double-tap: reset</span>
+        <span className="keys"> · keys: space play/pause, → step, ← back, Home start, 1/2/3 full/low/high, M sound, L lens</span>
       </footer>
     </div>
   );

@@ -35,7 +35,11 @@ export function DropZone({ children }: { children: ReactNode }) {
       }}
     >
       <label className="picker">
-        Drop a video, an image or your own .onnx 4x model here or <u>choose a file</u>
+        {/* nothing is dragged onto a page on a touch screen */}
+        <span className="hint-mouse">
+          Drop a video, an image or your own .onnx 4x model here or <u>choose a file</u>
+        </span>
+        <span className="hint-touch">Open a video, an image or your own .onnx 4x model:</span>
         <input
           type="file"
           multiple
