@@ -1,0 +1,130 @@
+// The player in Firefox ESR (Debian's firefox-esr, Gecko) over WebDriver BiDi, in two configurations:
+// its default prefs (no WebGPU on Linux: the WASM backend) and WebGPU on (Mesa's lavapipe, a software
+// Vulkan with shader-f16: the player picks WASM on it by itself; ?backend=webgpu forces the FP16
+// model on it, both engines, read back and compared with onnxruntime-node FP32).
+//   node --test e2e/engines/firefox.test.mjs     (npm run test:engines runs every browser)
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  F16_MIN_DB, badInput, defaultUrl, droppedClip, exportClip, open, pause, pick, poll, readTensor, readTexture, state, text, waitFrames,
+  helpers, filters, tensorPsnr, webgpuEngine,
+} from './checks.mjs';
+import { launchFirefox } from './firefox.mjs';
+import { serve } from './serve.mjs';
+
+const WEBGPU_PREFS = { 'dom.webgpu.enabled': true, 'gfx.webgpu.ignore-blocklist': true };
+
+let server;
+before(async () => (server = await serve()));
+after(() => server?.close());
+
+/** The export's file, once Firefox has finished writing it into the download folder. */
+async function download(p, start) {
+  for (const f of fs.readdirSync(p.downloads)) fs.rmSync(path.join(p.downloads, f));
+  await start();
+  const done = await poll('the export downloaded', () => fs.readdirSync(p.downloads), (fs_) => fs_.length > 0 && !fs_.some((f) => f.endsWith('.part')), { timeout: 170_000, every: 500 });
+  const file = path.join(p.downloads, done[0]);
+  // the rename from .part comes after the last write; a size that holds is the whole file
+  await poll('download size settled', async () => { const a = fs.statSync(file).size; await new Promise((r) => setTimeout(r, 300)); return a === fs.statSync(file).size && a > 0; }, (x) => x, { timeout: 10_000 });
+  return file;
+}
+
+const BAD = [
+  ['not-a-video.mp4', /"not-a-video\.mp4" is not a video: it is a text file/],
+  // the header opens; no frame's data is complete: what this browser's decoder makes of it
+  ['truncated.mp4', /"truncated\.mp4" has no decodable video frames \(the media data is missing or damaged: truncated file\?\)/],
+];
+
+describe('Firefox, default prefs (no WebGPU: WASM)', () => {
+  let p;
+  before(async () => {
+    p = await launchFirefox();
+    p.label = 'firefox';
+    console.log(`[firefox] ${p.version}`);
+  });
+  after(() => p?.close());
+
+  test('the default URL: the demo, its bicubic preview, then the model frame (WASM, "no WebGPU" in the header)', { timeout: 300_000 }, async () => {
+    await defaultUrl(p, server.base, { note: /no WebGPU \(this browser has no WebGPU \(navigator\.gpu is missing\)\): the model runs on the CPU \(WASM\)/ });
+  });
+
+  test('a picked clip plays with latency and PSNR; its output and both PSNR modes equal the outside computation', { timeout: 180_000 }, async () => {
+    await droppedClip(p, server.base);
+  });
+
+  test('bad files get their messages; what played plays on', { timeout: 180_000 }, async () => {
+    await badInput(p, server.base, BAD);
+  });
+
+  test('export (?save=download): ffprobe reads a 4x file with every frame and the sound; pixels = the model outside', { timeout: 300_000 }, async () => {
+    await exportClip(p, server.base, download);
+  });
+});
+
+describe('Firefox, WebGPU on (lavapipe, shader-f16)', () => {
+  let p;
+  before(async () => {
+    p = await launchFirefox(WEBGPU_PREFS);
+    p.label = 'firefox+webgpu';
+  });
+  after(() => p?.close());
+
+  test('the adapter: WebGPU with shader-f16, a fallback (software) adapter', async () => {
+    await p.goto(`${server.base}/?demo=0`);
+    const a = await p.eval(async () => {
+      const ad = await navigator.gpu.requestAdapter();
+      return { features: [...ad.features], fallback: ad.info.isFallbackAdapter ?? null, vendor: ad.info.vendor, description: ad.info.description };
+    });
+    console.log(`[firefox+webgpu] adapter: ${JSON.stringify(a)}`);
+    assert.ok(a.features.includes('shader-f16'));
+  });
+
+  test('the default URL on a software adapter: WASM, with the reason in the header', { timeout: 300_000 }, async () => {
+    await defaultUrl(p, server.base, { note: /the WebGPU adapter is a software one \(.*\), not a GPU: the model runs on the CPU \(WASM\)/ });
+  });
+
+  test('a picked clip on the default backend (WASM): output and PSNR equal the outside computation', { timeout: 180_000 }, async () => {
+    await droppedClip(p, server.base);
+  });
+
+  const perf = {};
+  for (const engine of ['ort', 'wgsl']) {
+    test(`FP16 on WebGPU, engine=${engine}: a still's output read back = onnxruntime-node FP32 to ${F16_MIN_DB} dB`, { timeout: 300_000 }, async () => {
+      await webgpuEngine(p, server.base, engine, 'still24x20.png', { w: 24, h: 20 });
+    });
+    test(`FP16 on WebGPU, engine=${engine}: a video plays; its output = onnxruntime-node FP32 to ${F16_MIN_DB} dB; per-frame times`, { timeout: 300_000 }, async () => {
+      const r = await webgpuEngine(p, server.base, engine, 'tiny32.mp4', { frames: 4, w: 32, h: 32 });
+      perf[engine] = r;
+      const model = [...r.model].sort((a, b) => a - b), frame = [...r.frame].sort((a, b) => a - b);
+      const med = (v) => v[Math.floor(v.length / 2)];
+      // one line per engine, for docs/PERFORMANCE.md
+      console.log(`ENGINE_TIMES ${JSON.stringify({ browser: `firefox-esr ${p.version}`, adapter: 'lavapipe', dtype: 'fp16', engine, input: '32x32', output: '128x128', frames: model.length, model_ms_median: +med(model).toFixed(2), model_ms_min: +model[0].toFixed(2), frame_ms_median: +med(frame).toFixed(2) })}`);
+    });
+  }
+
+  test('FP16 on WebGPU, engine=auto: both engines timed on the first frame, the faster (that agrees) runs; output = FP32 to 50 dB', { timeout: 300_000 }, async () => {
+    await open(p, server.base, 'backend=webgpu&engine=auto');
+    await p.upload(helpers.clip('tiny32.mp4'));
+    await poll('the pick made and frames processed', async () => ({ s: await state(p), err: await text(p, 'error-banner') }), (x) => {
+      if (x.err) assert.fail(`tiny32.mp4 refused: ${x.err}`);
+      return x.s.engineDecision && x.s.framesProcessed >= 2;
+    }, { timeout: 300_000 });
+    await pause(p);
+    const s = await state(p), d = s.engineDecision;
+    console.log(`ENGINE_PICK ${JSON.stringify({ browser: `firefox-esr ${p.version}`, adapter: 'lavapipe', dtype: 'fp16', size: d.size, ms: d.ms, agreeDb: d.agreeDb, engine: d.engine, reason: d.reason })}`);
+    assert.deepEqual(d.size, [32, 32]);
+    assert.equal(d.reason, null);
+    assert.ok(d.agreeDb >= F16_MIN_DB, `the engines agree to ${d.agreeDb} dB only`);
+    assert.ok(d.ms.ort > 0 && d.ms.wgsl > 0);
+    assert.equal(d.engine, pick.fasterEngine(d.ms));
+    assert.equal(s.engine, d.engine);
+    assert.equal(await text(p, 'stat-engine'), d.engine === 'wgsl' ? 'WGSL' : 'onnxruntime-web');
+    const input = await readTexture(p, 'input'), tensor = await readTensor(p, 'full');
+    const outside = await helpers.runModelOutside('full', filters.toNchw({ ...input, channels: 4 }), 32, 32);
+    const db = tensorPsnr(tensor.data, outside);
+    console.log(`[firefox+webgpu] auto (${d.engine}) vs onnxruntime-node FP32: ${db.toFixed(1)} dB`);
+    assert.ok(db >= F16_MIN_DB);
+  });
+});
