@@ -4,12 +4,15 @@
 // counted; callers close them (close() here releases everything the frame holds).
 import { ALL_FORMATS, AudioBufferSink, BlobSource, Input, IsobmffInputFormat, type InputAudioTrack, type InputFormat, type InputVideoTrack, type VideoSample, type WrappedAudioBuffer } from 'mediabunny';
 import { counters } from '../gpu/resources';
+import { guardColorSpaces } from './colorSpace';
 import { findMoov, mp4TableProblem } from './mp4tables';
 import { guardReads } from './spinguard';
 import { TolerantVideoSink } from './tolerant';
 import { describe, imageSize, mp4HeaderProblem, namedAsImage, sniff, STILL_FORMATS, type Sniffed } from './sniff';
 
 export class MediaError extends Error {}
+
+guardColorSpaces();
 
 export interface MediaInfo {
   name: string;
