@@ -98,10 +98,12 @@ export class GpuFrameProcessor implements FrameProcessor {
 
   /** The frame's original, and its bicubic upscale in the upscaled pane, at once (the model's
    *  frame may take seconds); does not close the frame. */
-  preview(f: InputFrame, s: FrameSettings): void {
+  async preview(f: InputFrame, s: FrameSettings): Promise<void> {
     const { width, height } = pictureSize(f.frame);
     const res = this.ensureResources(width, height, s.psnr);
-    res.upload.copy(f.frame);
+    // the browser's upload is queued at once; ours (planes) first copies the frame out
+    const up = res.upload.copy(f.frame);
+    if (up) await up;
     this.releaseCurrent();
     this.previewing = true;
     const enc = this.device.createCommandEncoder({ label: 'preview' });
@@ -120,7 +122,8 @@ export class GpuFrameProcessor implements FrameProcessor {
     try {
       const { width, height } = pictureSize(f.frame);
       res = this.ensureResources(width, height, s.psnr);
-      res.upload.copy(f.frame);
+      const up = res.upload.copy(f.frame);
+      if (up) await up;
     } finally {
       f.close();
     }

@@ -23,7 +23,7 @@ export interface Matrix {
   kb: number;
 }
 
-const LUMA_WEIGHTS = { bt470bg: [0.299, 0.114], smpte170m: [0.299, 0.114], bt709: [0.2126, 0.0722] } as const;
+const LUMA_WEIGHTS = { bt470bg: [0.299, 0.114], smpte170m: [0.299, 0.114], bt709: [0.2126, 0.0722], 'bt2020-ncl': [0.2627, 0.0593] } as const;
 
 /** The fixed-point matrix for luma weights (kr, kb), limited (16-235, 16-240) or full range: the
  *  textbook's, which Chromium 156's GPU conversion applies (within 1 level on random colours,
@@ -48,14 +48,28 @@ export function browserMatrix(cs: VideoColorSpaceInit): Matrix | null {
   const is = (v: string | null | undefined, ...ok: string[]) => v == null || ok.includes(v);
   if (!is(cs.primaries, 'bt709') || !is(cs.transfer, 'bt709', 'smpte170m', 'iec61966-2-1')) return null;
   if (m !== 'bt470bg' && m !== 'smpte170m' && m !== 'bt709') return null;
-  const full = cs.fullRange ?? false, key = `${m} ${full}`;
-  // asked for on every frame: made once per colour space
+  return weighted(m, cs.fullRange ?? false);
+}
+
+// asked for on every frame: made once per colour space
+const matrices = new Map<string, Matrix>();
+
+function weighted(m: keyof typeof LUMA_WEIGHTS, full: boolean): Matrix {
+  const key = `${m} ${full}`;
   let mat = matrices.get(key);
   if (!mat) matrices.set(key, (mat = matrixOf(LUMA_WEIGHTS[m][0], LUMA_WEIGHTS[m][1], full)));
   return mat;
 }
 
-const matrices = new Map<string, Matrix>();
+/** The matrix a frame's planes are converted with where the player converts them on the GPU
+ *  (passes/upload/planes.ts): the frame's own coefficients and range whatever its primaries and
+ *  transfer (no colour management there); 'rgb' (planes that are already RGB) is null. Coefficients
+ *  it does not know, or none, are BT.601 limited range, as browsers take an untagged frame. */
+export function planesMatrix(cs: VideoColorSpaceInit): Matrix | null {
+  if (cs.matrix === 'rgb') return null;
+  const m = cs.matrix && cs.matrix in LUMA_WEIGHTS ? (cs.matrix as keyof typeof LUMA_WEIGHTS) : 'bt470bg';
+  return weighted(m, cs.fullRange ?? false);
+}
 
 interface Exports {
   resample(...args: number[]): void;

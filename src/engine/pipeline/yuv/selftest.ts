@@ -7,7 +7,7 @@
 // sample repeated over its 2x2 pixels), which the kernel does not follow.
 import { createGpu } from '../../gpu/device';
 import { readTexture } from '../../gpu/resources';
-import { UploadPass } from '../../passes/upload';
+import { forceFrameUpload, UploadPass } from '../../passes/upload';
 import { convertible, readPlanes, YuvKernel } from './index';
 import { YuvPaneInput } from './pane';
 
@@ -21,19 +21,26 @@ export interface YuvCase {
   pane: { width: number; height: number };
 }
 
-/** RGBA of the frame: the browser's (the WebGPU path's upload), ours 1:1 (null where we leave it to
- *  the browser), and the pane picture both ways: ours, and the browser's canvas scaling of the
- *  browser's conversion. */
+/** RGBA of the frame: the browser's (the WebGPU path's upload), the WebGPU path's planes upload (our
+ *  shader), the CPU path's 1:1 (null where it leaves it to the browser), and the pane picture both
+ *  ways: ours, and the browser's canvas scaling of the browser's conversion. */
 export async function yuvSelfTest(c: YuvCase) {
   const frame = new VideoFrame(c.planes, { format: c.format, codedWidth: c.width, codedHeight: c.height, timestamp: 0, colorSpace: c.colorSpace });
   const gpu = await createGpu();
   try {
-    const up = new UploadPass(gpu.device, c.width, c.height);
-    up.copy(frame);
-    const browser = new Uint8ClampedArray(await readTexture(gpu.device, up.output));
-    up.dispose();
+    const upload = async () => {
+      const up = new UploadPass(gpu.device, c.width, c.height);
+      await up.copy(frame);
+      const rgba = new Uint8ClampedArray(await readTexture(gpu.device, up.output));
+      up.dispose();
+      return rgba;
+    };
+    const browser = await upload();
+    // the WebGPU path's own conversion, for browsers whose upload does not take a VideoFrame
+    forceFrameUpload(gpu.device, 'planes');
+    const planes = await upload();
     const matrix = convertible(frame);
-    if (!matrix) return { browser, ours: null, paneOurs: null, paneBrowser: null };
+    if (!matrix) return { browser, planes, ours: null, paneOurs: null, paneBrowser: null };
     const img = new YuvKernel().load(await readPlanes(frame, matrix));
     const ours = img.region({ x: 0, y: 0, width: c.width, height: c.height }).data;
     const pane = (draw: (g: OffscreenCanvasRenderingContext2D) => void) => {
@@ -48,7 +55,7 @@ export async function yuvSelfTest(c: YuvCase) {
       pg.imageSmoothingQuality = 'medium';
       pg.drawImage(whole, 0, 0, c.pane.width, c.pane.height);
     });
-    return { browser, ours, paneOurs, paneBrowser };
+    return { browser, planes, ours, paneOurs, paneBrowser };
   } finally {
     frame.close();
     gpu.device.destroy();
