@@ -10,9 +10,8 @@ import { checkSignature, checkSize, ModelCheckError, readSignature } from './inf
 import { describe as describeBytes, sniff } from './media/sniff';
 import { WasmRunner } from './inference/wasm';
 import { AutoRunner, type AutoDecision } from './inference/auto';
-import { USER_FILE, type CpuRunner, type EngineName, type ModelBytes, type Runner } from './inference/types';
+import { USER_FILE, type CpuRunner, type EngineChoice, type EngineName, type ModelBytes, type Runner } from './inference/types';
 import { WgslRunner, activationSlope } from './inference/wgsl';
-import type { EngineChoice } from './inference/wgsl/pick';
 import { parseManifest, pickModel, type Manifest, type ModelEntry } from './manifest';
 import type { Platform } from './backend';
 

@@ -15,6 +15,15 @@ describe('URL params', () => {
     expect(p.demo).toBe(true);
     expect(p.warnings.length).toBe(2);
   });
+  it('reads ?engine=ort|wgsl|auto; anything else is auto, with a warning', () => {
+    expect(parseParams('?engine=wgsl').engine).toBe('wgsl');
+    expect(parseParams('?demo=0&engine=ort')).toMatchObject({ engine: 'ort', warnings: [] });
+    expect(parseParams('?engine=auto')).toMatchObject({ engine: 'auto', warnings: [] });
+    expect(parseParams('').engine).toBe('auto');
+    const bad = parseParams('?engine=fast');
+    expect(bad.engine).toBe('auto');
+    expect(bad.warnings).toEqual(['ignored ?engine=fast (expected auto | ort | wgsl)']);
+  });
 });
 
 const good = {

@@ -1,6 +1,6 @@
 /** URL overrides: ?backend=webgpu|wasm, ?model=<id> or <same-origin path or URL>.onnx,
  *  ?psnr=reference|consistency, ?view=full|low|high, ?engine=auto|ort|wgsl, ?save=picker|download, ?demo=0 */
-import { engineParam, type EngineChoice } from './inference/wgsl/pick';
+import type { EngineChoice } from './inference/types';
 
 export type BackendChoice = 'webgpu' | 'wasm';
 export type ViewMode = 'full' | 'low' | 'high';
@@ -56,7 +56,7 @@ export function parseParams(search: string, origin: string | null = null): UrlPa
     modelUrl,
     psnr: oneOf(q.get('psnr'), ['reference', 'consistency'] as const, 'psnr', warnings),
     view: oneOf(q.get('view'), ['full', 'low', 'high'] as const, 'view', warnings),
-    engine: engineParam(search),
+    engine: oneOf(q.get('engine'), ['auto', 'ort', 'wgsl'] as const, 'engine', warnings) ?? 'auto',
     save: oneOf(q.get('save'), ['picker', 'download'] as const, 'save', warnings) ?? 'picker',
     demo: q.get('demo') !== '0',
     warnings,

@@ -1,8 +1,5 @@
 // The offline slice: what the service worker reports (src/ui/offline.ts registers it; the build
 // makes it: offline() in vite.config.ts). Dev has no worker, and these stay false.
-import type { StateCreator } from 'zustand';
-import type { Store } from './store';
-
 export interface OfflineSlice {
   /** everything the player loads is cached: it works with no network from now on */
   offlineReady: boolean;
@@ -17,7 +14,8 @@ export const setUpdater = (u: () => Promise<void>) => {
   update = u;
 };
 
-export const offlineSlice: StateCreator<Store, [], [], OfflineSlice> = () => ({
+/** Its state and action; the worker's reports reach it through the store's setState. */
+export const offlineSlice = (): OfflineSlice => ({
   offlineReady: false,
   updateReady: false,
   applyUpdate: () => void update?.(),

@@ -112,5 +112,5 @@ export const useStore = create<Store>()((...a) => ({
   ...playbackSlice(...a),
   ...viewSlice(...a),
   ...exportSlice(...a),
-  ...offlineSlice(...a),
+  ...offlineSlice(),
 }));

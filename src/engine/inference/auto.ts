@@ -5,8 +5,9 @@
 // never run on this project's machines) can cost speed, never pixels.
 import { readBuffer } from '../gpu/resources';
 import { halfTable } from '../gpu/half';
+import { RollingStats } from '../stats';
 import type { EngineName, RunOutput, Runner, Which } from './types';
-import { AGREE_DB, fasterEngine, psnrDb, timeRuns } from './wgsl/pick';
+import { AGREE_DB, fasterEngine, psnrDb } from './wgsl/pick';
 
 export interface AutoDecision {
   engine: EngineName;
@@ -19,6 +20,21 @@ export interface AutoDecision {
   reason: string | null;
 }
 
+/** Median ms of run('full') + queue.onSubmittedWorkDone() over up to `frames` runs, stopping
+ *  early once `budgetMs` is spent (at least one run): on a slow GPU the pick must not hold the
+ *  first frame for many slow runs. The caller warms the runner up first (compiles, allocations). */
+export async function timeRuns(device: GPUDevice, r: Pick<Runner, 'run'>, input: GPUBuffer, w: number, h: number, frames: number, budgetMs: number): Promise<number> {
+  const ts = new RollingStats(frames);
+  const t0 = performance.now();
+  while (ts.count < frames && !(ts.count > 0 && performance.now() - t0 > budgetMs)) {
+    const t = performance.now();
+    const o = await r.run('full', input, w, h);
+    await device.queue.onSubmittedWorkDone();
+    ts.push(performance.now() - t);
+    o.release();
+  }
+  return ts.percentile(50);
+}
 
 /** Timed runs per engine, and the time after which no more are started. Each engine's output()
  *  read comes first and is its warm-up (pipeline compiles, allocations). */

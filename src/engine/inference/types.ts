@@ -9,6 +9,8 @@ export type Which = 'full' | 'low';
 export type Backend = 'webgpu' | 'wasm';
 /** The engines that can run frames on WebGPU. */
 export type EngineName = 'ort' | 'wgsl';
+/** `?engine=`: an engine forced, or 'auto' (both load and the first frame picks the faster). */
+export type EngineChoice = EngineName | 'auto';
 
 /** A model output living in a GPU buffer (NCHW [1,3,4h,4w], dtype of the runner), valid until release(). */
 export interface RunOutput {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AGREE_DB, engineParam, fasterEngine, psnrDb } from './pick';
+import { AGREE_DB, fasterEngine, psnrDb } from './pick';
 
 describe('engine choice', () => {
-  it('reads ?engine=ort|wgsl, anything else is auto', () => {
-    expect(engineParam('?engine=wgsl')).toBe('wgsl');
-    expect(engineParam('?demo=0&engine=ort')).toBe('ort');
-    expect(engineParam('?engine=fast')).toBe('auto');
-    expect(engineParam('')).toBe('auto');
-  });
-
   it('the faster engine; ties and failures as said', () => {
     expect(fasterEngine({ ort: 100, wgsl: 50 })).toBe('wgsl');
     expect(fasterEngine({ ort: 50, wgsl: 100 })).toBe('ort');

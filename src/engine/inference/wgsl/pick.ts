@@ -1,34 +1,7 @@
-// Choosing between onnxruntime-web and the WGSL engine (issue 4: "let the player pick the faster
-// engine"): `?engine=ort|wgsl|auto` (auto by default), and for auto a short timing of both on the
-// player's own input at start-up. Pure helpers plus one timing loop; inference/auto.ts uses them.
-import { RollingStats } from '../../stats';
-import type { EngineName, Runner } from '../types';
-
-export type EngineChoice = EngineName | 'auto';
-
-/** `?engine=` from a query string; anything else is 'auto'. */
-export function engineParam(search: string): EngineChoice {
-  const v = new URLSearchParams(search).get('engine');
-  return v === 'ort' || v === 'wgsl' ? v : 'auto';
-}
-
-type Runs = Pick<Runner, 'run'>;
-
-/** Median ms of run('full') + queue.onSubmittedWorkDone() over up to `frames` runs, stopping
- *  early once `budgetMs` is spent (at least one run): on a slow GPU the pick must not hold the
- *  first frame for many slow runs. The caller warms the runner up first (compiles, allocations). */
-export async function timeRuns(device: GPUDevice, r: Runs, input: GPUBuffer, w: number, h: number, frames: number, budgetMs: number): Promise<number> {
-  const ts = new RollingStats(frames);
-  const t0 = performance.now();
-  while (ts.count < frames && !(ts.count > 0 && performance.now() - t0 > budgetMs)) {
-    const t = performance.now();
-    const o = await r.run('full', input, w, h);
-    await device.queue.onSubmittedWorkDone();
-    ts.push(performance.now() - t);
-    o.release();
-  }
-  return ts.percentile(50);
-}
+// The rules of the start-up pick between onnxruntime-web and the WGSL engine (inference/auto.ts
+// times both and applies them): which engine is faster, and whether the WGSL engine's output agrees
+// with the reference's. Pure: no GPU, no timing.
+import type { EngineName } from '../types';
 
 /** The faster engine (null: it failed, disagreed or was not timed). Ties (within `margin`,
  *  relative) go to onnxruntime-web, the reference. */
