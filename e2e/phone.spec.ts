@@ -2,7 +2,7 @@
 // the other, the overlays sit beside the pictures rather than over them, every control is big enough
 // for a finger, nothing scrolls sideways; and two fingers pinch, one pans and a double tap resets,
 // in step in both views. Touches go through CDP, as a touch screen's would: the page sees pointer
-// events of type touch.
+// events of type touch. A 768 px tablet keeps the side-by-side panes, without sideways scrolling.
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { canvasVariance, dropClip, openPlayer, pause, waitFrames } from './helpers';
 
@@ -24,6 +24,9 @@ test('390 px: no sideways scrolling, both views the screen\'s width, the overlay
   // the A/B view's own overlay too: the left pane shows bicubic, with its PSNR
   await page.getByTestId('left-pane').selectOption('bicubic');
   await expect(page.getByTestId('stat-psnr-left')).toBeVisible();
+  // and the export dialog open, the widest row of controls
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('export-codec')).toBeVisible();
 
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   expect(innerWidth).toBe(390); // a page wider than the screen would have zoomed the layout viewport out
@@ -47,7 +50,7 @@ test('390 px: no sideways scrolling, both views the screen\'s width, the overlay
 
   // every control a finger may use: buttons, menus and sliders, the file picker's own
   const controls = page.locator('button:visible, select:visible, input[type=range]:visible, input[type=file]');
-  expect(await controls.count()).toBeGreaterThanOrEqual(10);
+  expect(await controls.count()).toBeGreaterThanOrEqual(15);
   for (const c of await controls.all()) {
     const b = (await c.boundingBox())!;
     const name = await c.evaluate((e) => e.getAttribute('data-testid') ?? e.getAttribute('aria-label') ?? e.textContent);
@@ -142,4 +145,18 @@ test('touch: a pinch zooms both views by the fingers\' distance ratio about thei
   const reset = await shots(page);
   expect(reset[0].equals(before[0])).toBe(true);
   expect(reset[1].equals(before[1])).toBe(true);
+});
+
+test.describe('a 768x1024 tablet', () => {
+  test.use({ viewport: { width: 768, height: 1024 } });
+  test('no sideways scrolling, the panes side by side and level, 44 px controls', async ({ page }) => {
+    await openClip(page);
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    expect(innerWidth).toBe(768);
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    const [a, b] = await Promise.all(['video-original', 'video-upscaled'].map(async (id) => (await page.getByTestId(id).boundingBox())!));
+    expect([b.y, b.width, b.height]).toEqual([a.y, a.width, a.height]);
+    expect(b.x).toBeGreaterThanOrEqual(a.x + a.width);
+    for (const c of await page.locator('button:visible, select:visible').all()) expect((await c.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+  });
 });
