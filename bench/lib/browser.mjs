@@ -8,17 +8,11 @@
 import path from 'node:path';
 
 /**
- * Starts the dev server on `port` (the next free one if taken; `server` adds to those options,
- * `vite` to the top-level ones) and launches Chromium. close() stops both.
+ * Starts the dev server (startServer) and launches Chromium. close() stops both.
  */
-export async function startBrowser(root, { port, server = {}, ...vite }) {
-  const [{ chromium }, { createServer }] = await Promise.all([import('@playwright/test'), import('vite')]);
-  const srv = await createServer({
-    root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', ...vite,
-    server: { port, strictPort: false, ...server },
-  });
-  await srv.listen();
-  const base = srv.resolvedUrls.local[0].replace(/\/$/, '');
+export async function startBrowser(root, options) {
+  const { chromium } = await import('@playwright/test');
+  const { base, close: stop } = await startServer(root, options);
   const args = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
   if (!process.env.BENCH_HEADED_GPU) args.push('--use-angle=swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
@@ -27,7 +21,18 @@ export async function startBrowser(root, { port, server = {}, ...vite }) {
     browser,
     async close() {
       await browser.close();
-      await srv.close();
+      await stop();
     },
   };
+}
+
+/** The dev server alone, on `port` or the next free one (another browser drives it). */
+export async function startServer(root, { port, server = {}, ...vite }) {
+  const { createServer } = await import('vite');
+  const srv = await createServer({
+    root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', ...vite,
+    server: { port, strictPort: false, ...server },
+  });
+  await srv.listen();
+  return { base: srv.resolvedUrls.local[0].replace(/\/$/, ''), close: () => srv.close() };
 }
