@@ -25,7 +25,8 @@ import { fileURLToPath } from 'node:url';
 import { startBrowser } from './lib/browser.mjs';
 import { loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from './lib/webgpu.mjs';
 import { runInfo, writeResults } from './lib/results.mjs';
-import { cpuMs, list, makeOpt, median, r3 } from './lib/util.mjs';
+import { median, rng } from '../src/engine/sample.mjs';
+import { cpuMs, list, makeOpt, r3 } from './lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -46,7 +47,7 @@ import { createGpu } from '/src/engine/gpu/device.ts';
 import { readBuffer } from '/src/engine/gpu/resources.ts';
 import { f32ToF16Bits, halfToFloat } from '/src/engine/gpu/half.ts';
 import { activationSlope } from '/src/engine/inference/wgsl/layout.ts';
-import { percentile } from '/src/engine/stats.ts';
+import { median, rng } from '/src/engine/sample.mjs';
 ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
 ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
 ort.env.logLevel = 'error';
@@ -65,12 +66,11 @@ window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
     for (let i = 0; i < 2; i++) await once(); // warm-up
     const ts = [];
     for (let i = 0; i < frames; i++) { const t = performance.now(); await once(); ts.push(performance.now() - t); }
-    return { median: percentile(ts, 50), min: Math.min(...ts), n: ts.length };
+    return { median: median(ts), min: Math.min(...ts), n: ts.length };
   };
   const rows = [];
   for (const S of sizes) {
-    let st = 7; const rnd = () => (st = (st * 1664525 + 1013904223) >>> 0) / 4294967296;
-    const n = 3 * S * S;
+    const rnd = rng(7), n = 3 * S * S;
     const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16Bits(rnd())) : Float32Array.from({ length: n }, rnd);
     const input = device.createBuffer({ label: 'bench input', size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(input, 0, host);
@@ -197,8 +197,7 @@ async function nativeMain() {
     const runners = [];
     for (const px of PXS) runners.push({ px: px || null, r: await wgslRunner(b, device, m, weights, dtype, px ? { px } : {}) });
     for (const S of SIZES) {
-      let st = 7; const rnd = () => (st = (st * 1664525 + 1013904223) >>> 0) / 4294967296;
-      const n = 3 * S * S;
+      const rnd = rng(7), n = 3 * S * S;
       const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16Bits(rnd())) : Float32Array.from({ length: n }, rnd);
       const input = device.createBuffer({ size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
       device.queue.writeBuffer(input, 0, host);

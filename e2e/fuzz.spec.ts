@@ -8,7 +8,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import { clip, counters, dropClip, openPlayer, state, waitFrames } from './helpers';
-import { corpus, rng, type Mutant } from './fuzz/mutate';
+import { percentile, rng } from '../src/engine/sample.mjs';
+import { corpus, type Mutant } from './fuzz/mutate';
 
 const FILES = Number(process.env.FUZZ_FILES ?? 200);
 const SEED = Number(process.env.FUZZ_SEED ?? 14);
@@ -135,7 +136,7 @@ test('fuzz: every dropped file, whatever the player is doing, ends in its pictur
   const slowest = [...answered].sort((a, b) => latest(b) - latest(a)).slice(0, 5);
   const ms = answered.filter((a) => a.outcome !== 'superseded').map((a) => a.ms).sort((a, b) => a - b);
   const pic = answered.flatMap((a) => (a.pictureMs === null ? [] : [a.pictureMs])).sort((a, b) => a - b);
-  const figures = (v: number[]) => ({ median: Math.round(v[v.length >> 1]), p99: Math.round(v[Math.floor(v.length * 0.99)]), max: Math.round(v.at(-1)!) });
+  const figures = (v: number[]) => ({ median: Math.round(percentile(v, 50)), p99: Math.round(percentile(v, 99)), max: Math.round(v.at(-1)!) });
   const report = {
     files: FILES, seed: SEED, bursts, minutes: +minutes.toFixed(1),
     /** the first answer: picture or message */

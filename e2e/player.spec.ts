@@ -4,6 +4,7 @@
 // src/engine/filters.ts (pinned by unit tests to hand-computed values).
 import { expect, test } from '@playwright/test';
 import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
+import { rng } from '../src/engine/sample.mjs';
 import {
   canvasVariance, dropClip, maxAbsDiff, openPlayer, pause, psnrOfCurrent, readTensor, readTexture, runModelOutside, state, waitFrames,
 } from './helpers';
@@ -140,8 +141,7 @@ test('webgpu: view toggle shows the low path and the high residual; low + high r
 test('GPU downscale, bicubic and PSNR passes match the CPU reference on random data', async ({ page }) => {
   await openPlayer(page);
   const w = 52, h = 36; // not multiples of 16; 52 x 36 -> 13 x 9 LR
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255;
+  const u = rng(12345), rnd = () => Math.floor(u() * 256);
   const a = new Uint8Array(w * h * 4).map((_, i) => (i % 4 === 3 ? 255 : rnd()));
   const b = new Uint8Array(w * h * 4).map((_, i) => (i % 4 === 3 ? 255 : Math.min(255, Math.max(0, a[i] + (rnd() % 21) - 10))));
   const r = await page.evaluate(

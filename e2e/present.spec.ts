@@ -3,6 +3,7 @@
 // Minified, each canvas pixel must be the average of the texels it covers (no aliasing); magnified
 // or 1:1, exactly what a single nearest / bilinear tap gives (the behaviour before the box filter).
 import { expect, test, type Page } from '@playwright/test';
+import { rng } from '../src/engine/sample.mjs';
 import { openPlayer } from './helpers';
 
 type Filter = 'nearest' | 'linear';
@@ -32,8 +33,8 @@ const image = (w: number, h: number, f: (x: number, y: number, c: number) => num
   return a;
 };
 const checker = (n: number) => image(n, n, (x, y) => ((x + y) & 1) * 255);
-let seed = 7;
-const noise = (n: number) => image(n, n, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255);
+const rnd = rng(7);
+const noise = (n: number) => image(n, n, () => Math.floor(rnd() * 256));
 
 /** Largest |canvas - expected(x, y, c)| over the RGB of every pixel. */
 function maxErr(px: Uint8Array, w: number, h: number, expected: (x: number, y: number, c: number) => number): number {

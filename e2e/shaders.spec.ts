@@ -2,14 +2,14 @@
 // software WebGPU lacks; these shaders read/write halves as packed u32 and so run anywhere).
 import { expect, test } from '@playwright/test';
 import { halfToFloat } from '../src/engine/gpu/half';
+import { rng } from '../src/engine/sample.mjs';
 import { openPlayer } from './helpers';
 
 for (const dtype of ['fp32', 'fp16'] as const) {
   test(`pack/unpack ${dtype}: NCHW layout, values, full and high views`, async ({ page }) => {
     await openPlayer(page, 'backend=wasm');
     const w = 7, h = 5; // odd sizes: 3*7*5 = 105 halves, the last u32 half-filled
-    let seed = 99;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255;
+    const u = rng(99), rnd = () => Math.floor(u() * 256);
     const a = new Uint8Array(w * h * 4).map((_, i) => (i % 4 === 3 ? 255 : rnd()));
     const b = new Uint8Array(w * h * 4).map((_, i) => (i % 4 === 3 ? 255 : rnd()));
     const r = await page.evaluate(

@@ -3,7 +3,7 @@
 // prepared while the GPU still works on this one; without it, the model is timed by waiting for
 // the queue. What is checked is behaviour (overlap, consistent figures), never speed.
 import { expect, test, type Page } from '@playwright/test';
-import { percentile } from '../src/engine/stats';
+import { median } from '../src/engine/sample.mjs';
 import { dropClip, openPlayer, pause, state, waitFrames } from './helpers';
 
 async function freeRun(page: Page, frames: number) {
@@ -19,7 +19,6 @@ async function freeRun(page: Page, frames: number) {
   });
 }
 
-const median = (xs: number[]) => percentile(xs, 50);
 
 test('GPU timestamps: the model is timed on the GPU clock and frames overlap on the GPU', async ({ page }) => {
   await openPlayer(page, 'model=sr4x-c32&engine=wgsl');

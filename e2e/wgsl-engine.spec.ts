@@ -10,6 +10,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import * as ort from 'onnxruntime-node';
 import fs from 'node:fs';
 import path from 'node:path';
+import { rng } from '../src/engine/sample.mjs';
 
 const HARNESS = `<!doctype html><meta charset="utf-8"><title>wgsl engine test</title>
 <script type="module">
@@ -69,10 +70,7 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-function randomInput(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => (s = (s * 1664525 + 1013904223) >>> 0) / 4294967296);
-}
+const randomInput = (n: number, seed: number): Float32Array => Float32Array.from({ length: n }, rng(seed));
 
 async function reference(file: string, x: Float32Array, w: number, h: number): Promise<Float32Array> {
   const s = await ort.InferenceSession.create(file);

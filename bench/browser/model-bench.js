@@ -1,30 +1,16 @@
-// Model-only timing in the page, with the player's own onnxruntime-web build (the Vite alias of
-// 'onnxruntime-web/webgpu'), its device set-up (src/engine/gpu/device.ts) and its session options.
+// Model-only timing in the page, through the player's own onnxruntime-web code: its WASM settings
+// (configureOrt), its runner (ModelRunner: session options, IO on the GPU, FP16 conversion) and
+// its device set-up (src/engine/gpu/device.ts), all served by the player's Vite server.
 // Driven by bench/browser/run.mjs through window.benchModel(opts).
-import * as ort from 'onnxruntime-web/webgpu';
 import { createGpu } from '/src/engine/gpu/device.ts';
+import { toF16 } from '/src/engine/gpu/half.ts';
+import { configureOrt, ModelRunner, ortConfig, ortVersions, pageThreads } from '/src/engine/inference/index.ts';
+import { median, percentile, rng } from '/src/engine/sample.mjs';
 
-ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
-ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
-ort.env.logLevel = 'error';
+configureOrt(new URL('/ort/', location.href).href, pageThreads());
 
 let gpuP = null;
 const gpu = () => (gpuP ??= createGpu());
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : null; };
-const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] : null; };
-
-function f32ToF16(v) {
-  const f = new Float32Array([v]); const x = new Uint32Array(f.buffer)[0];
-  const s = (x >>> 16) & 0x8000; const e = ((x >>> 23) & 0xff) - 112; const m = x & 0x7fffff;
-  return e <= 0 ? s : e >= 31 ? s | 0x7c00 : s | (e << 10) | (m >>> 13);
-}
-
-function randomInput(n, fp16) {
-  let st = 12345;
-  const rnd = () => { st = (st * 1664525 + 1013904223) >>> 0; return st / 4294967296; };
-  if (fp16) { const a = new Uint16Array(n); for (let i = 0; i < n; i++) a[i] = f32ToF16(rnd()); return a; }
-  const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = rnd(); return a;
-}
 
 /** opts: {backend:'webgpu'|'wasm', dtype:'fp32'|'fp16', modelUrl, sizes:[px], warmup, frames, maxMs} */
 window.benchModel = async (opts) => {
@@ -32,36 +18,30 @@ window.benchModel = async (opts) => {
   const fp16 = dtype === 'fp16';
   const bytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
   let device = null, adapter = null;
-  let so;
   if (backend === 'webgpu') {
     const g = await gpu();
     device = g.device; adapter = g.description;
     if (fp16 && !g.f16) return { error: 'adapter has no shader-f16', adapter };
-    so = { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' };
-  } else {
-    so = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
   }
   const t0 = performance.now();
-  const session = await ort.InferenceSession.create(bytes, so);
+  const runner = await ModelRunner.create(backend, dtype, device, { full: modelUrl, low: null }, async () => bytes);
   const create_ms = performance.now() - t0;
   const rows = [];
   for (const S of sizes) {
-    const n = 3 * S * S;
-    const host = randomInput(n, fp16);
-    let feed, buf = null;
-    const type = fp16 ? 'float16' : 'float32';
+    const host = Float32Array.from({ length: 3 * S * S }, rng(12345));
+    let once, buf = null;
     if (backend === 'webgpu') {
-      buf = device.createBuffer({ size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-      device.queue.writeBuffer(buf, 0, host);
-      feed = { input: ort.Tensor.fromGpuBuffer(buf, { dataType: type, dims: [1, 3, S, S] }) };
+      const data = fp16 ? toF16(host) : host;
+      buf = device.createBuffer({ size: Math.ceil(data.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(buf, 0, data);
+      once = async () => {
+        const o = await runner.run('full', buf, S, S);
+        await device.queue.onSubmittedWorkDone();
+        o.release();
+      };
     } else {
-      feed = { input: new ort.Tensor(type, host, [1, 3, S, S]) };
+      once = () => runner.runCpu('full', host, S, S);
     }
-    const once = async () => {
-      const r = await session.run(feed);
-      if (device) await device.queue.onSubmittedWorkDone();
-      r.output.dispose();
-    };
     const rb0 = window.__benchReadback?.bytes ?? 0;
     const tw = performance.now();
     // at least `warmup` runs and `warmupMs` (WASM code tiers up from Liftoff to TurboFan in the background)
@@ -76,11 +56,11 @@ window.benchModel = async (opts) => {
     }
     const rb2 = window.__benchReadback?.bytes ?? 0;
     buf?.destroy();
-    rows.push({ size: S, model_ms: median(ts), p95_ms: p95(ts), min_ms: Math.min(...ts), frames: ts.length, warmup_ms,
+    rows.push({ size: S, model_ms: median(ts), p95_ms: percentile(ts, 95), min_ms: Math.min(...ts), frames: ts.length, warmup_ms,
       readback_bytes_per_frame: (rb2 - rb1) / ts.length, readback_bytes_warmup: rb1 - rb0 });
   }
-  await session.release();
-  return { adapter, create_ms, ort: ort.env.versions, crossOriginIsolated: globalThis.crossOriginIsolated, threads: ort.env.wasm.numThreads, rows };
+  await runner.dispose();
+  return { adapter, create_ms, ort: ortVersions(), crossOriginIsolated: globalThis.crossOriginIsolated, threads: ortConfig().threads, rows };
 };
 window.benchReady = true;
 document.getElementById('log').textContent += '\nready';

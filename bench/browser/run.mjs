@@ -24,7 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBrowser } from '../lib/browser.mjs';
 import { runInfo, writeResults } from '../lib/results.mjs';
-import { list, median, r3 } from '../lib/util.mjs';
+import { median } from '../../src/engine/sample.mjs';
+import { list, r3 } from '../lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const env = process.env;

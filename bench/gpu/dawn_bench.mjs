@@ -23,7 +23,8 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { median, r3 } from '../lib/util.mjs';
+import { median, percentile, rng } from '../../src/engine/sample.mjs';
+import { r3 } from '../lib/util.mjs';
 import { loadBundle, playerGpu, setupOrt } from '../lib/webgpu.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -44,7 +45,6 @@ function parseArgs(argv) {
 const args = parseArgs(process.argv.slice(2));
 const DAWN = resolve(args.dawn || join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'));
 const ORT_DIR = resolve(args.ort || join(ROOT, 'node_modules/onnxruntime-web/dist'));
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null; };
 
 // ---------------------------------------------------------------- worker
 // The device is the player's own (bench/lib/webgpu.mjs: createGpu from the bundle, after installing
@@ -63,8 +63,7 @@ async function setupGpu() {
 }
 
 function makeInput(n, fp16, seed = 1) {
-  let st = seed >>> 0;
-  const rnd = () => { st = (st * 1664525 + 1013904223) >>> 0; return st / 4294967296; };
+  const rnd = rng(seed);
   if (fp16) { const a = new Uint16Array(n); for (let i = 0; i < n; i++) a[i] = B.f32ToF16Bits(rnd()); return a; }
   const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = rnd(); return a;
 }
@@ -175,7 +174,7 @@ async function runConfig(ort, device, cfg, modelsDir) {
       }
     }
     return {
-      model_ms: r3(med), p95_ms: r3(pct(lat, 0.95)), min_ms: r3(Math.min(...lat)), frames: lat.length,
+      model_ms: r3(med), p95_ms: r3(percentile(lat, 95)), min_ms: r3(Math.min(...lat)), frames: lat.length,
       throughput_ms: r3(throughput_ms), throughput_frames: K, warmup_runs: warm, warmup_ms: r3(first_ms),
       session_create_ms: r3(create_ms), check,
     };

@@ -21,7 +21,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { frameProcessor, loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from '../lib/webgpu.mjs';
 import { runInfo, writeResults } from '../lib/results.mjs';
-import { cpuMs, list, makeOpt, median, r3 } from '../lib/util.mjs';
+import { median, rng } from '../../src/engine/sample.mjs';
+import { cpuMs, list, makeOpt, r3 } from '../lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const opt = makeOpt(process.argv.slice(2));
@@ -47,8 +48,7 @@ function offscreenCanvas(w, h) {
  *  the gradients alone, downscale(model(x)) rounds back to x exactly and the PSNR is infinite). */
 function sourcePixels() {
   const px = new Uint8Array(S * S * 4);
-  let st = 7;
-  const noise = () => ((st = (st * 1664525 + 1013904223) >>> 0) / 4294967296 - 0.5) * 60;
+  const r = rng(7), noise = () => (r() - 0.5) * 60;
   for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
     const i = (y * S + x) * 4, u = x / S, v = y / S;
     px[i] = 128 + 90 * Math.sin(9 * u + 4 * v) + noise(); px[i + 1] = 128 + 80 * Math.cos(7 * v - 3 * u * v) + noise(); px[i + 2] = 200 * u * v + noise(); px[i + 3] = 255;

@@ -16,8 +16,8 @@ import datetime
 import json
 import os
 import platform
+import math
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -57,8 +57,13 @@ def timed(fn, warmup, runs, cuda, budget_s):
         if i >= 10 and time.time() > t_end:
             break
     ts.sort()
-    return {"model_ms": statistics.median(ts), "p95_ms": ts[min(len(ts) - 1, int(0.95 * len(ts)))],
-            "min_ms": ts[0], "frames": len(ts)}
+    return {"model_ms": nearest_rank(ts, 50), "p95_ms": nearest_rank(ts, 95), "min_ms": ts[0], "frames": len(ts)}
+
+
+def nearest_rank(sorted_ts, p):
+    """The results files' one percentile rule (src/engine/sample.mjs, which the JS benchmarks
+    import): the smallest sample with at least p% of the samples <= it; p50 is the median."""
+    return sorted_ts[min(len(sorted_ts), max(1, math.ceil(p / 100 * len(sorted_ts)))) - 1]
 
 
 def measure_ceilings(dev):

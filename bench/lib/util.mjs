@@ -10,12 +10,6 @@ export const makeOpt = (argv) => (k, d) => {
   return i < 0 ? d : argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : true;
 };
 
-/** Median (the mean of the middle two for an even count); null for none. */
-export const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b), n = s.length;
-  return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : null;
-};
-
 /** Rounded to 3 decimals for the results files; null for null or non-finite. */
 export const r3 = (x) => (x == null || !Number.isFinite(x) ? null : Math.round(x * 1000) / 1000);
 

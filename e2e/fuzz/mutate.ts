@@ -2,18 +2,7 @@
 // random offsets and at every box / element / chunk boundary, zeroed runs, scrambled headers and
 // swapped sibling boxes. Pure and deterministic: the same seed gives the same files, so a failure
 // can be replayed by its seed and index.
-
-/** mulberry32: small, fast, and good enough to spread mutations over a file. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../src/engine/sample.mjs';
 
 /** A structural unit of a file: an MP4 box, an EBML element, a PNG chunk, a JPEG segment, a RIFF
  *  chunk. `header` is where its payload starts; `parent` its container's index (-1: top level). */

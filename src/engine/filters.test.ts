@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bicubicUp4, cubic, downscale4, downscaleWeights, mirror, nchwTo8bit, psnrY, lumaY } from './filters';
+import { rng } from './sample.mjs';
 
 describe('cubic kernel (Keys a=-0.5)', () => {
   it('matches hand-computed values', () => {
@@ -43,9 +44,9 @@ describe('MATLAB bicubic 4x downscale weights', () => {
   });
   it('equals the direct 16x16-tap sum at every pixel (it runs separably), with mirrored edges', () => {
     const w = downscaleWeights();
-    let seed = 3;
+    const u = rng(3);
     for (const [W, H, C] of [[37, 29, 4], [24, 20, 3], [5, 9, 4]] as const) {
-      const data = new Uint8Array(W * H * C).map(() => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
+      const data = new Uint8Array(W * H * C).map(() => u() * 256);
       const r = downscale4({ width: W, height: H, channels: C, data });
       const Wc = W - (W % 4), Hc = H - (H % 4);
       for (let oy = 0; oy < Hc / 4; oy++) for (let ox = 0; ox < Wc / 4; ox++) for (let c = 0; c < 3; c++) {

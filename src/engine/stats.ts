@@ -1,5 +1,6 @@
 import type { PsnrMode } from './params';
 import type { ModelClock, PsnrResult } from './pipeline/types';
+import { percentile } from './sample.mjs';
 
 export interface EngineStats {
   latencyAvg: number;
@@ -34,13 +35,6 @@ export const emptyStats = (mode: PsnrMode): EngineStats => ({
   psnrMode: mode,
   psnrFrame: -1,
 });
-
-/** Nearest-rank percentile: the smallest sample with at least p% of samples <= it (NaN if none). */
-export function percentile(xs: readonly number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length))) - 1];
-}
 
 /** Rolling window of recent samples (latencies in ms) with mean and p95. */
 export class RollingStats {

@@ -42,6 +42,13 @@ export function configureOrt(wasmPaths: string, threads: number): void {
   ort.env.logLevel = 'error';
 }
 
+/** The threads a page gives onnxruntime-web's WASM backend: up to 4 where the page is
+ *  cross-origin isolated (threaded WASM needs SharedArrayBuffer: the headers in vite.config.ts), else 1. */
+export const pageThreads = (): number => (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+
+/** onnxruntime-web's version strings (the benchmarks record them). */
+export const ortVersions = (): Record<string, string | undefined> => ({ ...ort.env.versions });
+
 /** What configureOrt set (the WASM worker is configured the same way). */
 export function ortConfig(): { wasmPaths: string; threads: number } {
   return { wasmPaths: String(ort.env.wasm.wasmPaths ?? ''), threads: ort.env.wasm.numThreads ?? 1 };

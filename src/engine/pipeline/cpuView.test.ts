@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { bicubicUp4, nchwTo8bit, type Image } from '../filters';
 import { cropImage, Pixels } from './cpuImage';
 import { renderRegion, renderView, type InputPixels } from './cpuView';
+import { rng } from '../sample.mjs';
 
 /** A w x h RGB image of deterministic noise. */
 function noise(w: number, h: number, seed = 1): Image {
-  let s = seed;
-  const d = new Uint8Array(w * h * 3).map(() => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24));
+  const r = rng(seed);
+  const d = new Uint8Array(w * h * 3).map(() => r() * 256);
   return { width: w, height: h, channels: 3, data: d };
 }
 

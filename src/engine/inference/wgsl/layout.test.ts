@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { f16BitsToF32, f32ToF16Bits } from '../../gpu/half';
+import { rng } from '../../sample.mjs';
 import { activationSlope, blocking, packConv, packHead, splitWeights, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 4294967296) - 0.5;
+/** Uniform in [-0.5, 0.5) from `seed`. */
+function centred(seed: number): () => number {
+  const u = rng(seed);
+  return () => u() - 0.5;
 }
 
 function randomConv(cin: number, cout: number, seed: number): ConvWeights {
-  const r = rng(seed);
+  const r = centred(seed);
   return { cin, cout, weight: Float32Array.from({ length: cout * cin * 9 }, r), bias: Float32Array.from({ length: cout }, r) };
 }
 
@@ -59,7 +61,7 @@ describe('WGSL engine weight layout', () => {
   it('packConv is the same convolution as the exported (cout, cin, 3, 3) weights', () => {
     const cw = randomConv(8, 12, 1);
     const W = 5, H = 4;
-    const x = Float32Array.from({ length: 8 * W * H }, rng(2));
+    const x = Float32Array.from({ length: 8 * W * H }, centred(2));
     expect(maxAbs(convPacked(packConv(cw), 8, 12, cw.bias, x, W, H), convNaive(cw, x, W, H))).toBeLessThan(1e-5);
   });
 
@@ -102,7 +104,7 @@ describe('WGSL engine weight layout', () => {
     expect(f32ToF16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie -> even
     expect(f32ToF16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02); // tie -> even (up)
     expect(f32ToF16Bits(NaN) & 0x7e00).toBe(0x7e00);
-    const r = rng(5);
+    const r = centred(5);
     for (let i = 0; i < 2000; i++) {
       const v = r() * 20;
       const back = f16BitsToF32(f32ToF16Bits(v));
