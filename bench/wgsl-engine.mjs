@@ -3,7 +3,7 @@
 // compared (max abs diff), then each engine is timed: median over frames of
 // run() + queue.onSubmittedWorkDone(), after warm-up, IO on the GPU (ORT: Tensor.fromGpuBuffer in,
 // gpu-buffer out, the player's session options). Writes bench/results/<machine>-wgsl-engine-<date>.json
-// in the schema (frame_ms is null: no player pipeline here) and prints a table. Asserts
+// in the results schema every benchmark writes (frame_ms is null: no player pipeline here) and prints a table. Asserts
 // nothing about speed. On a machine without a GPU this is SwiftShader (software WebGPU): its times
 // say little about a real GPU.
 //

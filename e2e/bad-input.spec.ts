@@ -1,4 +1,4 @@
-// Bad input (issue 5): each file gets a named, specific message in error-banner, the video that was
+// Bad input: each file gets a named, specific message in error-banner, the video that was
 // playing keeps playing, and the next good file plays. On the WASM backend (fast here); the size
 // limits are the GPU device's all the same (the frame path is on the GPU).
 import { expect, test, type Page } from '@playwright/test';

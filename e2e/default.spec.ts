@@ -1,4 +1,4 @@
-// What a newcomer sees (issue 10): `npm start`, the default URL, no parameters, on this project's
+// What a newcomer sees: `npm start`, the default URL, no parameters, on this project's
 // GPU-less machines. Chromium offers a software WebGPU adapter (SwiftShader) here; the player must
 // see that it is not a GPU, run the model on WASM, say why, and show a picture at once.
 import { expect, test } from '@playwright/test';

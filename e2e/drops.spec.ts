@@ -1,4 +1,4 @@
-// Drops answered whatever the player is doing (issues 14 and 10): a file that breaks mid-stream,
+// Drops answered whatever the player is doing: a file that breaks mid-stream,
 // a newer file's message that an older file's late failure must not replace, files dropped while
 // the model still loads, and files dropped during an export. On the WASM backend (fast here).
 import { expect, test, type Page } from '@playwright/test';
@@ -87,7 +87,7 @@ test('files that froze or hung the page are answered at once (found by the fuzz 
   }
 });
 
-test('a file that breaks after a newer drop was refused: the newer file keeps its message (the drops lost in issue 14)', async ({ page }) => {
+test('a file that breaks after a newer drop was refused: the newer file keeps its message', async ({ page }) => {
   await openPlayer(page, 'backend=wasm');
   await dropClip(page, 'midbreak16.mp4');
   await waitFrames(page, 2);

@@ -1,4 +1,4 @@
-// Export (issue 9): the upscaled video written to a file with its sound, read back from outside
+// Export: the upscaled video written to a file with its sound, read back from outside
 // the browser with ffprobe/ffmpeg: 4x the size, every frame at the source's timestamps, the sound
 // in the source's codec, and pixels that match the model run outside (onnxruntime-node) on the
 // very frames the browser decoded, up to the codec's loss. Downloads (?save=download): the file

@@ -1,4 +1,4 @@
-// Drop fuzzing (issue 14): seeded mutations of the test clips (e2e/fuzz/mutate.ts) dropped one
+// Drop fuzzing: seeded mutations of the test clips (e2e/fuzz/mutate.ts) dropped one
 // after another on the WASM backend, each at once or while the one before still plays, breaks or
 // opens, and now and then two back to back. Every file must be answered within a few seconds, by
 // its picture or by a message naming it, and that answer must still be on screen when the next

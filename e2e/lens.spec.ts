@@ -1,4 +1,4 @@
-// The lens (issue 10): the model runs only on the zoomed region plus the network's 17-pixel
+// The lens: the model runs only on the zoomed region plus the network's 17-pixel
 // margin, the rest shows bicubic. Inside the region its pixels must be the whole frame's output, to
 // float tolerance, against onnxruntime-node run on the whole frame; it follows zoom and pan; and it
 // comes on by itself when the player falls behind, and says so.

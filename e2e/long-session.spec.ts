@@ -1,4 +1,4 @@
-// Long sessions (issue 5): a looping clip played for a few thousand frames leaves the GPU buffers,
+// Long sessions: a looping clip played for a few thousand frames leaves the GPU buffers,
 // textures, open VideoFrames and model outputs where they started, and latency stays put. The model
 // runs on every frame, free-running (every frame, no waiting for timestamps), on the smallest model
 // (C=32) and an 8x8 clip. The fastest real paths here: the WASM backend with the GPU passes around

@@ -1,4 +1,4 @@
-// Awkward but valid input (issue 5): odd and tiny frame sizes, portrait, variable frame rate,
+// Awkward but valid input: odd and tiny frame sizes, portrait, variable frame rate,
 // several files dropped at once, and a file dropped while another plays.
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// Offline use (issue 12): after one visit the build's service worker has every file the player can
+// Offline use: after one visit the build's service worker has every file the player can
 // load, and the player works with the network gone, still cross-origin isolated and under the same
 // CSP (the cached responses keep the server's headers). A new build replaces the cache when the
 // user takes it, and the old files go. The dev server registers no worker. The other specs block

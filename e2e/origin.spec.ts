@@ -1,4 +1,4 @@
-// Nothing leaves the machine (issue 5): every request goes to our own origin, the page is
+// Nothing leaves the machine: every request goes to our own origin, the page is
 // cross-origin isolated (COOP/COEP) and the Content-Security-Policy is present, enforced and not
 // violated. Requests are watched on the whole browser context (page, workers: ORT's WASM threads)
 // and any request elsewhere is aborted as well as recorded, so the test fails on it.

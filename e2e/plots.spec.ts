@@ -1,4 +1,4 @@
-// The live plots and "Download stats" (issue 12). The CSV is checked against what the page shows
+// The live plots and "Download stats". The CSV is checked against what the page shows
 // and against outside computations: the dropped count of the overlay (counted where frames are
 // dropped, not by the log), each frame's media time from its index and the clip's rate, and the
 // current frame's reference PSNR recomputed from its pixels with onnxruntime-node and the CPU

@@ -1,4 +1,4 @@
-// Sound (issue 9): the player starts muted and says so; one click unmutes; the sound plays in step
+// Sound: the player starts muted and says so; one click unmutes; the sound plays in step
 // with the picture. avsync16.mp4 flashes white and clicks at the same instants (0.5, 1.5, 2.5 s,
 // made by ffmpeg in scripts/make-test-clips.sh): from the page's own clocks, the audio context's
 // time at which each flash frame was shown and the time at which its click was rendered must agree

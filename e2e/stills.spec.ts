@@ -1,4 +1,4 @@
-// Still images (PNG, JPEG, WebP) are a welcome input (issue 5): the same GPU path as a video frame,
+// Still images (PNG, JPEG, WebP) are a welcome input: the same GPU path as a video frame,
 // with the latency and PSNR overlays (both modes) and the view toggle. Checked against
 // onnxruntime-node and the CPU filters like player.spec.ts does for video.
 import { expect, test } from '@playwright/test';

@@ -1,4 +1,4 @@
-// "Your own model, side by side with ours" (issue 12, part 3). A model made by training/ at another
+// "Your own model, side by side with ours". A model made by training/ at another
 // width (scripts/make-test-models.py: C=16, its tensors named "lr"/"sr") is dropped, checked, run in
 // the right pane with ours moved to the left (the A/B view), and both panes' output tensors must be
 // onnxruntime-node's on the page's exact input, and both PSNRs the CPU filters' figures. Malformed

@@ -34,7 +34,7 @@ once vfr16.mp4 || ff -f lavfi -i "testsrc2=size=16x16:rate=10" -frames:v 6 \
 # the long-session loop: 8x8, 30 frames at 30 fps (one GOP per second)
 gen loop8.mp4 8x8 30 30
 
-# ---- sound (issue 9): A/V sync, export with its audio
+# ---- sound: A/V sync, export with its audio
 # 16x16 at 10 fps for 3 s, H.264 + AAC 48 kHz: a white flash on frames 5, 15, 25 and a 5 ms click at
 # the same instants (0.5, 1.5, 2.5 s); dark and silent otherwise
 once avsync16.mp4 || ff -f lavfi -i "color=c=0x202020:size=16x16:rate=10:duration=3" \
@@ -96,7 +96,7 @@ once huge8192.mp4 || ff -f lavfi -i "color=c=gray:size=8192x8192:rate=1" -frames
   -an -movflags +faststart "$OUT/huge8192.mp4"
 # a still whose 4x output (12000x12000) is over the texture limit: refused from its header, undecoded
 once huge3000.png || ff -f lavfi -i "color=c=gray:size=3000x3000" -frames:v 1 "$OUT/huge3000.png"
-# damaged mid-stream (issue 14): 16x16, 20 fps, 3 s, a key frame every 0.5 s, no B-frames; frame 30
+# damaged mid-stream: 16x16, 20 fps, 3 s, a key frame every 0.5 s, no B-frames; frame 30
 # (1.50 s) has its first NAL's length prefix set past the sample's end, which a decoder must reject
 once midbreak16.mp4 || {
   ff -f lavfi -i "testsrc2=size=16x16:rate=20,hue=s=1.2" -frames:v 60 "${h264[@]}" -bf 0 -g 10 -keyint_min 10 -sc_threshold 0 "$OUT/midbreak16.$$.tmp.mp4"

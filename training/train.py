@@ -1,7 +1,8 @@
 """Train the 4x network: L1 + 0.01 GV loss, RAdam inside Lookahead, cosine schedule.
 
     python3 -m training.train --data ../shared/datasets/train --out training/runs/c32 --channels 32
-    python3 -m training.train --config training/configs/c32.json          # same, from a file
+    python3 -m training.train --config run.json     # same, from a JSON object of TrainConfig fields
+                                                    # ({"data": ..., "out": ..., "channels": 32}; flags override it)
     torchrun --nproc_per_node 8 -m training.train --config ...            # DistributedDataParallel
 
 A run resumes from <out>/ckpt.pt when it exists, with the configuration saved in it:

@@ -1,5 +1,5 @@
 // `node bench/browser/canvas-costs.mjs`: what the CPU path's canvas work costs in this browser, the
-// figures behind docs/PERFORMANCE.md's "night" notes (issue 10). Prints numbers; asserts nothing.
+// figures behind docs/PERFORMANCE.md's "night" notes. Prints numbers; asserts nothing.
 //   1. a decoded 1024x1024 frame (I420, the demo's colour space) drawn into a CPU canvas: the
 //      browser's YUV -> RGB, which the original pane needs on every frame; with the canvas resized
 //      first; and the whole frame read back;

@@ -1,5 +1,5 @@
 // `node bench/browser/present-costs.mjs`: where the CPU path's present spends its time in the player,
-// the figures behind docs/PERFORMANCE.md's 2026-12-01 morning notes (issue 10). Prints numbers;
+// the figures behind docs/PERFORMANCE.md's 2026-12-01 morning notes. Prints numbers;
 // asserts nothing. The demo clip on WASM with a 16-pixel lens, free-running; over 10 s, per frame
 // processed: the time and count of each canvas call, of the Y'CbCr kernel and of present() itself,
 // and the processor's own pass totals (ingest, present, PSNR), wrapped around the page's prototypes.

@@ -7,11 +7,11 @@
 //      itself), free-running: frame time = wall time / frames (frames overlap on the GPU), latency
 //      and model time from the player's own samples, and bytes read back to the CPU per frame
 //      (every GPUBuffer.mapAsync(READ) in the page is counted by an init script);
-// and writes bench/results/<machine>-<date>.json in the issue's schema. Prints numbers; asserts
+// and writes bench/results/<machine>-<date>.json in the results schema every benchmark writes (bench/lib/results.mjs). Prints numbers; asserts
 // nothing about speed.
 //
-//   3. lens: the demo clip (1024x1024, 60 fps) on WASM, whole frame and lenses of growing side (issue 10);
-//   4. export: a 64x64 generated clip exported to MP4, frames per second beside the live rate (issue 9).
+//   3. lens: the demo clip (1024x1024, 60 fps) on WASM, whole frame and lenses of growing side;
+//   4. export: a 64x64 generated clip exported to MP4, frames per second beside the live rate.
 // Options (env): BENCH_SIZES=16,32,64  BENCH_CLIPS=32,64  BENCH_FRAMES=10  BENCH_PIPE_FRAMES=8  BENCH_LENS_FRAMES=30
 //   BENCH_LENS=16,32,64,128 (0: none)  BENCH_LENS_BACKEND=wasm  BENCH_EXPORT_CLIP=64
 //   BENCH_MAX_S=20 (per measurement)  BENCH_MACHINE=name  BENCH_BACKENDS=webgpu,wasm
@@ -209,7 +209,7 @@ async function main() {
       results.push(await pipelineRow(ctx, base, backend, makeClip(CLIP), {}));
     }
 
-    // ---------------------------------------------------------------- the lens on the demo (issue 10)
+    // ---------------------------------------------------------------- the lens on the demo
     // the whole 1024x1024 frame, then lenses of growing side, on the backend the player picks here
     if (LENS_SIDES.length) {
       const demo = path.join(ROOT, 'public/demo.mp4'), backend = env.BENCH_LENS_BACKEND ?? 'wasm';
@@ -218,7 +218,7 @@ async function main() {
       for (const side of LENS_SIDES) results.push({ ...(await pipelineRow(ctx, base, backend, demo, { lens: side, frames: LENS_FRAMES })), kind: 'lens', lens_side: side });
     }
 
-    // ---------------------------------------------------------------- export (issue 9)
+    // ---------------------------------------------------------------- export
     for (const backend of BACKENDS) {
       if (backend === 'webgpu' && !gpuInfo) continue;
       const clip = makeClip(EXPORT_CLIP, 60);

@@ -1,5 +1,5 @@
 // `node bench/browser/yuv-costs.mjs`: what the CPU path's own Y'CbCr conversion (src/engine/pipeline/yuv)
-// costs in this browser, the figures behind docs/PERFORMANCE.md's 2026-12-01 notes (issue 10). Prints
+// costs in this browser, the figures behind docs/PERFORMANCE.md's 2026-12-01 notes. Prints
 // numbers; asserts nothing. On a synthetic 1024x1024 I420 frame (the demo's size and colour space),
 // each figure the mean of 20 runs after a warm-up run:
 //   1. the raw planes copied out of a VideoFrame (what the ingest does instead of drawImage);

@@ -16,7 +16,7 @@
 # width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR (the dawn_bench stage's random-weight models;
 # the engine and frame stages use the committed models/), MACHINE (name in the results), BENCH_TAR=1, and for SMOKE=1:
 # SMOKE_CHANNELS, SMOKE_SIZE; also VERIFY_SIZE, WORK_DIR (default /tmp/srbench), PY.
-# Writes to $OUT: log.txt, torch_anchor.json, wgsl_engine_<model>.json, frame_<model>.json, dawn_bench.json, verify.json, results.json (issue schema).
+# Writes to $OUT: log.txt, torch_anchor.json, wgsl_engine_<model>.json, frame_<model>.json, dawn_bench.json, verify.json, results.json (the results schema every benchmark writes).
 set -u
 T0=$(date +%s)
 SMOKE=${SMOKE:-0}

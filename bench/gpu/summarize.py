@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Merge what bench/gpu/run.sh wrote to $OUT (torch_anchor.json, dawn_bench.json, verify.json,
-wgsl_engine_<model>.json, frame_<model>.json) into $OUT/results.json (the issue's
-schema: {machine, gpu, date, versions, results:[{engine, backend, precision, input, model_ms,
+wgsl_engine_<model>.json, frame_<model>.json) into $OUT/results.json (the results
+schema every benchmark writes: {machine, gpu, date, versions, results:[{engine, backend, precision, input, model_ms,
 frame_ms, ...}]}) and print short tables: the anchor, every Dawn config, per width the best WebGPU
 time over the cuDNN FP16 anchor and over the arithmetic floor, our WGSL engine, and the player's
 frame path. Standard library only.

@@ -92,12 +92,9 @@ export function wgslRunner(bundle, device, m, weights, dtype, opts) {
   return bundle.WgslRunner.create(device, dtype, weights, m.weights.convs, bundle.activationSlope(m.weights.act, m.weights.slope), opts);
 }
 
-/** The player's GpuFrameProcessor running `runner`, drawing into `targets` (null: no display).
- *  Its constructor took the runner until 2026-11-30, then (device, dtype, targets) + setRunner(). */
+/** The player's GpuFrameProcessor running `runner`, drawing into `targets` (null: no display). */
 export function frameProcessor(bundle, device, runner, targets = null) {
-  const P = bundle.GpuFrameProcessor;
-  if (typeof P.prototype.setRunner !== 'function') return new P(device, runner, targets);
-  const p = new P(device, runner.dtype, targets);
+  const p = new bundle.GpuFrameProcessor(device, runner.dtype, targets);
   p.setRunner(runner);
   return p;
 }

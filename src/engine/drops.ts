@@ -1,4 +1,4 @@
-// Every dropped file gets an answer: its picture, or a message that names it (issue 14). Drops are
+// Every dropped file gets an answer: its picture, or a message that names it. Drops are
 // numbered; the newest wins over any still opening, and the banner remembers whose message it
 // shows, so that a late word about an older file (a refusal that took long, a decode failure
 // mid-stream) never hides the answer of a newer one. The log of answers is for the tests

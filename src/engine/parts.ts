@@ -89,7 +89,6 @@ export function makeParts(e: EngineCore, assets: ModelAssets): EngineParts {
   const transport = new Transport(e.clock, {
     notice: (msg) => e.report({ notice: msg }),
     stop: () => e.setPlaying(false),
-    playing: () => e.playing,
     shownAny: () => frames.stats.framesProcessed > 0,
     failed: (msg) => opener.mediaFailed(msg),
     looped: (media, end, first) => {

@@ -15,7 +15,6 @@ export interface TransportHooks {
   /** the media data failed mid-stream: `msg` names the file and the time; the last frame shown
    *  stays, and play or a seek starts again before the break */
   failed(msg: string): void;
-  playing(): boolean;
   /** whether any frame of this media was shown (a file cut before its first frame loops silently) */
   shownAny(): boolean;
   /** the end was reached at `end` and playback goes on from `first` (the clocks continue the timeline) */

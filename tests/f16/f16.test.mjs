@@ -1,4 +1,4 @@
-// The FP16 paths, run for real on a software adapter with shader-f16 (issue 13): Deno's WebGPU
+// The FP16 paths, run for real on a software adapter with shader-f16: Deno's WebGPU
 // (wgpu) on Mesa's lavapipe (Debian: mesa-vulkan-drivers; deno: npm devDependency; both installed
 // by scripts/setup.sh). Headless Chromium's SwiftShader has no shader-f16, so the e2e suite runs FP32
 // only; this test runs what every real GPU runs by default.
@@ -34,7 +34,8 @@ import { buildBundle } from '../../bench/lib/bundle.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const MODELS = path.join(ROOT, 'models');
-/** FP16 against FP32, and engine against engine (issue 13: "50 dB or better expected"). */
+/** FP16 against FP32, and engine against engine: FP16 rounding alone stays above 60 dB, and 50 dB
+ *  is still far below any visible difference. */
 const MIN_DB = 50;
 const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8'));
 const modelIds = process.env.F16_MODELS ? process.env.F16_MODELS.split(',') : manifest.models.map((m) => m.id);

@@ -253,7 +253,6 @@ export class MediaFile implements Media {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    void this.track;
     this.input.dispose();
     counters.mediaOpen--;
   }

@@ -1,7 +1,7 @@
 // MP4 sample tables whose counts claim more samples than the file holds. mediabunny expands some
 // counts one sample at a time, synchronously (every presentation time when there is a ctts box; a
 // PCM track's chunks), so one flipped byte in a few-kB header froze the page for a minute before
-// playing (issue 14's fuzzing). Such a file is refused from its moov box before mediabunny sees it.
+// playing (found by the drop fuzzer, e2e/fuzz.spec.ts). Such a file is refused from its moov box before mediabunny sees it.
 // Pure functions over bytes; the caller reads them.
 
 interface Child {

@@ -2,7 +2,7 @@
 // where a level-1 element should be: its resync never moves past the last 8 bytes of the range it
 // searches, and it "finds" a valid element ID right where the header it could not read starts. It
 // then re-reads the same bytes forever, synchronously (they come from its cache), and the page
-// froze (issue 14's fuzzing: four zeroed or flipped copies of odd33x19.webm in 5 000). Every read
+// froze (the drop fuzzer, e2e/fuzz.spec.ts, found four zeroed or flipped copies of odd33x19.webm in 5 000). Every read
 // goes through the Input's reader (an internal of mediabunny); the same start read this many times
 // before the page gets to do anything else throws instead, and the file gets its message.
 // e2e/drops.spec.ts ("stuck") fails if the reader moves.

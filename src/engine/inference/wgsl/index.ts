@@ -1,6 +1,7 @@
-// The WGSL engine: this one network (issue 4, "closing the gap") as hand-written WebGPU compute,
-// behind the same run() contract as ModelRunner (src/engine/inference/index.ts), so the pack,
-// present and PSNR passes work unchanged:
+// The WGSL engine: this one network as hand-written WebGPU compute, for GPUs where it beats
+// onnxruntime-web's general kernels (inference/auto.ts times both on the first frame), behind the
+// same run() contract as ModelRunner (src/engine/inference/index.ts), so the pack, present and
+// PSNR passes work unchanged:
 //   input  GPUBuffer NCHW [1,3,h,w] (fp32, or fp16 halves when dtype is fp16), as PackPass writes it
 //   output GPUBuffer NCHW [1,3,4h,4w], same dtype, valid until release()
 //
