@@ -1,10 +1,10 @@
 // The WGSL engine (src/engine/inference/wgsl) next to onnxruntime-web's WebGPU EP, in one page of
 // headless Chromium, on one device, on the same input buffer: both outputs are read back and
 // compared (max abs diff), then each engine is timed: median over frames of
-// run() + queue.onSubmittedWorkDone(), after warm-up, IO on the GPU (ORT: Tensor.fromGpuBuffer in,
-// gpu-buffer out, the player's session options). Writes bench/results/<machine>-wgsl-engine-<date>.json
-// in the results schema every benchmark writes (frame_ms is null: no player pipeline here) and prints a table. Asserts
-// nothing about speed. On a machine without a GPU this is SwiftShader (software WebGPU): its times
+// run() + queue.onSubmittedWorkDone(), after warm-up, IO on the GPU (ORT: the player's ModelRunner,
+// Tensor.fromGpuBuffer in, gpu-buffer out). Writes bench/results/<machine>-wgsl-engine-<date>.json
+// in the results schema every benchmark writes (frame_ms is null: no player pipeline here) and
+// prints a table. Asserts nothing about speed. On a machine without a GPU this is SwiftShader (software WebGPU): its times
 // say little about a real GPU.
 //
 //   node bench/wgsl-engine.mjs                      Chromium (the player's runtime)
@@ -38,19 +38,18 @@ const PXS = list(env.BENCH_PX, '0').map(Number); // 0: the engine's default
 const log = (...a) => console.log('[wgsl-bench]', ...a);
 const opt = makeOpt(process.argv.slice(2));
 
-// The page: ORT from the same file the player's Vite alias points at, the engine from source.
+// The page: both engines as the player runs them (onnxruntime-web through its configureOrt and
+// ModelRunner, the WGSL engine), from source.
 const HARNESS = `<!doctype html><meta charset="utf-8"><title>wgsl engine bench</title>
 <script type="module">
-import * as ort from '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
+import { configureOrt, ModelRunner, ortVersions, pageThreads } from '/src/engine/inference/index.ts';
 import { WgslRunner } from '/src/engine/inference/wgsl/index.ts';
 import { createGpu } from '/src/engine/gpu/device.ts';
 import { readBuffer } from '/src/engine/gpu/resources.ts';
 import { f32ToF16Bits, halfToFloat } from '/src/engine/gpu/half.ts';
 import { activationSlope } from '/src/engine/inference/wgsl/layout.ts';
 import { median, rng } from '/src/engine/sample.mjs';
-ort.env.wasm.wasmPaths = new URL('/ort/', location.href).href;
-ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
-ort.env.logLevel = 'error';
+configureOrt(new URL('/ort/', location.href).href, pageThreads());
 let gpuP = null;
 window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
   const g = await (gpuP ??= createGpu());
@@ -58,8 +57,7 @@ window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
   if (dtype === 'fp16' && !g.f16) return { skipped: 'adapter has no shader-f16', adapter: g.description };
   const manifest = await (await fetch('/models/manifest.json')).json();
   const m = manifest.models.find((x) => x.id === modelId);
-  const onnx = new Uint8Array(await (await fetch('/models/' + m[dtype])).arrayBuffer());
-  const session = await ort.InferenceSession.create(onnx, { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' });
+  const ortR = await ModelRunner.create('webgpu', dtype, device, { full: m[dtype], low: null }, async (f) => new Uint8Array(await (await fetch('/models/' + f)).arrayBuffer()));
   const runners = [], weights = await (await fetch('/models/' + m.weights.file)).arrayBuffer();
   for (const px of pxs) runners.push({ px, r: await WgslRunner.create(device, dtype, weights, m.weights.convs, activationSlope(m.weights.act, m.weights.slope), px ? { px } : {}) });
   const time = async (once) => {
@@ -74,27 +72,22 @@ window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {
     const host = dtype === 'fp16' ? Uint16Array.from({ length: n }, () => f32ToF16Bits(rnd())) : Float32Array.from({ length: n }, rnd);
     const input = device.createBuffer({ label: 'bench input', size: Math.ceil(host.byteLength / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(input, 0, host);
-    const feed = { input: ort.Tensor.fromGpuBuffer(input, { dataType: dtype === 'fp16' ? 'float16' : 'float32', dims: [1, 3, S, S] }) };
     const outBytes = 48 * S * S * (dtype === 'fp16' ? 2 : 4);
     const values = (buf) => (dtype === 'fp16' ? halfToFloat(new Uint16Array(buf)) : new Float32Array(buf));
-    const ortOut = await session.run(feed);
-    const ref = values(await readBuffer(device, ortOut.output.gpuBuffer, outBytes));
-    ortOut.output.dispose();
-    const ortT = await time(async () => { const r = await session.run(feed); await device.queue.onSubmittedWorkDone(); r.output.dispose(); });
-    rows.push({ engine: 'onnxruntime-web', S, ...ortT });
+    const output = async (r) => { const o = await r.run('full', input, S, S); try { return values(await readBuffer(device, o.buffer, outBytes)); } finally { o.release(); } };
+    const timed = (r) => time(async () => { const o = await r.run('full', input, S, S); await device.queue.onSubmittedWorkDone(); o.release(); });
+    const ref = await output(ortR);
+    rows.push({ engine: 'onnxruntime-web', S, ...(await timed(ortR)) });
     for (const { px, r } of runners) {
-      const o = await r.run('full', input, S, S);
-      const got = values(await readBuffer(device, o.buffer, outBytes));
-      o.release();
+      const got = await output(r);
       let diff = 0; for (let i = 0; i < ref.length; i++) diff = Math.max(diff, Math.abs(got[i] - ref[i]));
-      const t = await time(async () => { const o = await r.run('full', input, S, S); await device.queue.onSubmittedWorkDone(); o.release(); });
-      rows.push({ engine: 'wgsl', px: px ?? null, S, ...t, maxAbsDiffVsOrt: diff });
+      rows.push({ engine: 'wgsl', px: px ?? null, S, ...(await timed(r)), maxAbsDiffVsOrt: diff });
     }
     input.destroy();
   }
   for (const { r } of runners) r.dispose();
-  await session.release();
-  return { adapter: g.description, f16: g.f16, ort: ort.env.versions, crossOriginIsolated: globalThis.crossOriginIsolated, rows };
+  await ortR.dispose();
+  return { adapter: g.description, f16: g.f16, ort: ortVersions(), crossOriginIsolated: globalThis.crossOriginIsolated, rows };
 };
 window.benchReady = true;
 </script>`;
@@ -137,7 +130,7 @@ async function browserMain() {
     const version = browser.version();
     await close();
     writeDoc(t0, { chromium: version, 'onnxruntime-web': ortVersions?.web ?? null }, adapter, coi,
-      'model-only, one page, one device, the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (ORT: session.run with Tensor.fromGpuBuffer in, gpu-buffer out, the player\'s session options; WGSL engine: WgslRunner.run, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort: the two engines\' outputs on that input. Software WebGPU (SwiftShader) times say little about real GPUs.',
+      'model-only, one page, one device, the same input buffer: model_ms = median over frames of run() + queue.onSubmittedWorkDone() after 2 warm-up runs (ORT: the player\'s ModelRunner.run, Tensor.fromGpuBuffer in, gpu-buffer out; WGSL engine: WgslRunner.run, full path). frame_ms null: no player pipeline. max_abs_diff_vs_ort: the two engines\' outputs on that input. Software WebGPU (SwiftShader) times say little about real GPUs.',
       results);
   }
 }
