@@ -276,7 +276,7 @@ async function decodedFrames(p, n) {
 /** Exports av24x16.mp4 (8 frames, H.264 + AAC) with the dialog's choices; `save(p)` returns the
  *  written file's path. Checked from outside with ffprobe/ffmpeg: 4x the size, every frame at the
  *  source's timestamps, a sound track, pixels = the model outside up to the codec's loss. */
-export async function exportClip(p, base, save, { expectSound = true } = {}) {
+export async function exportClip(p, base, save, { expectSound = true, container = null, codec = null } = {}) {
   await open(p, base, 'backend=wasm&save=download');
   await p.upload(clip('av24x16.mp4'));
   await waitFrames(p, 1);
@@ -285,20 +285,25 @@ export async function exportClip(p, base, save, { expectSound = true } = {}) {
   for (const f of frames) ref.push(nchwTo8bit(await runModelOutside('full', toNchw({ ...f, channels: 4 }), f.width, f.height), 96, 64));
   await p.click('export');
   await poll('export dialog ready', () => p.eval(() => !document.querySelector('[data-testid=export-start]')?.disabled), (ok) => ok, { timeout: 60_000 });
+  if (container) await p.select('export-container', container);
+  if (codec) await p.select('export-codec', codec);
   const dialog = await p.eval(() => {
     const opts = (id) => [...document.querySelectorAll(`[data-testid=${id}] option`)].map((o) => `${o.value}${o.disabled ? ' (disabled)' : ''}`);
     const val = (id) => document.querySelector(`[data-testid=${id}]`)?.value ?? null;
     return { container: val('export-container'), containers: opts('export-container'), codec: val('export-codec'), codecs: opts('export-codec'), sound: document.querySelector('[data-testid=export-sound]')?.textContent ?? null, refused: document.querySelector('[data-testid=export-refused]')?.textContent ?? null };
   });
   log(p, `export dialog: ${JSON.stringify(dialog)}`);
+  if (container) assert.equal(dialog.container, container);
+  if (codec) assert.equal(dialog.codec, codec);
   if (expectSound) assert.match(dialog.sound, /AAC/);
   const started = Date.now();
   const file = await save(p, () => p.click('export-start'));
   const stat = fs.statSync(file);
+  if (process.env.ENGINES_KEEP) fs.copyFileSync(file, path.join(process.env.ENGINES_KEEP, `${p.label ?? p.name}-${path.basename(file)}`));
   log(p, `export: ${path.basename(file)}, ${stat.size} bytes, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const streams = probe(file).streams;
   const v = streams.find((s) => s.codec_type === 'video'), a = streams.find((s) => s.codec_type === 'audio');
-  log(p, `ffprobe: ${streams.map((s) => `${s.codec_type}:${s.codec_name}${s.width ? ` ${s.width}x${s.height}` : ''}`).join(', ')}`);
+  log(p, `ffprobe: ${streams.map((s) => `${s.codec_type}:${s.codec_name}${s.width ? ` ${s.width}x${s.height} ${s.pix_fmt} ${s.color_range ?? '-'}/${s.color_space ?? '-'}/${s.color_primaries ?? '-'}/${s.color_transfer ?? '-'}` : ''}`).join(', ')}`);
   assert.deepEqual([v.width, v.height], [96, 64]);
   if (expectSound) assert.ok(a, 'the export lost the sound');
   const times = frameTimes(file), src = frameTimes(clip('av24x16.mp4'));
@@ -310,6 +315,26 @@ export async function exportClip(p, base, save, { expectSound = true } = {}) {
   log(p, `export vs onnxruntime-node on the browser's decoded frames (${v.codec_name}): PSNR-Y ${db.map((x) => x.toFixed(1)).join(' ')} dB`);
   for (const x of db) assert.ok(x > 35, `exported frame ${x.toFixed(1)} dB from the model outside`);
   await waitText(p, 'notice', /exported 8 frames/);
+}
+
+/** A still (no video decoder has run in the page) exports as a 4x PNG equal to the model outside,
+ *  on the exact pixels of the source (e2e/export.spec.ts's still check). */
+export async function exportStill(p, base, save) {
+  await open(p, base, 'backend=wasm&save=download');
+  await p.upload(clip('still24x20.png'));
+  await waitFrames(p, 1);
+  await p.click('export');
+  await poll('export dialog ready', () => p.eval(() => !document.querySelector('[data-testid=export-start]')?.disabled), (ok) => ok, { timeout: 60_000 });
+  assert.match(await text(p, 'export-dialog'), /as a PNG \(96×80\)/);
+  const file = await save(p, () => p.click('export-start'));
+  const rgb = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 26 });
+  const still = new Uint8Array(fs.readFileSync(clip('still24x20.rgba')));
+  const want = nchwTo8bit(await runModelOutside('full', toNchw({ width: 24, height: 20, channels: 4, data: still }), 24, 20), 96, 80);
+  assert.equal(rgb.length, 96 * 80 * 3);
+  let maxd = 0;
+  for (let i = 0; i < want.length; i++) maxd = Math.max(maxd, Math.abs(rgb[i] - want[i]));
+  log(p, `PNG still: 96x80, max |png - model outside| = ${maxd} levels`);
+  assert.ok(maxd <= 1, `the PNG is ${maxd} levels from the model outside`);
 }
 
 // ------------------------------------------------------------------ WebGPU FP16 (Firefox on lavapipe)
@@ -340,5 +365,34 @@ export async function webgpuEngine(p, base, engine, file, { frames = 1, w, h }) 
   log(p, `${engine} FP16 on ${file} vs onnxruntime-node FP32: ${db.toFixed(1)} dB (max |diff| ${maxAbsDiff(tensor.data, outside).toExponential(2)})`);
   assert.ok(db >= F16_MIN_DB, `${engine} FP16 output ${db.toFixed(1)} dB from FP32, < ${F16_MIN_DB}`);
   const lat = await p.eval(() => window.__sr.latencies());
-  return { model: lat.model, frame: lat.frame, framesProcessed: s.framesProcessed };
+  return { model: lat.model, frame: lat.frame, framesProcessed: s.framesProcessed, modelClock: s.modelClock };
+}
+
+/** ?engine=auto on WebGPU: the first frame times both engines, the faster that agrees runs the
+ *  video (the rule: pick.ts's fasterEngine, pinned by its unit tests); the output = FP32 to F16_MIN_DB.
+ *  Returns the page's decision. */
+export async function webgpuAuto(p, base) {
+  await open(p, base, 'backend=webgpu&engine=auto');
+  await waitText(p, 'stat-backend', /^webgpu fp16$/, 10_000);
+  await p.upload(clip('tiny32.mp4'));
+  await poll('the pick made and frames processed', async () => ({ s: await state(p), err: await text(p, 'error-banner') }), (x) => {
+    if (x.err) assert.fail(`tiny32.mp4 refused: ${x.err}`);
+    return x.s.engineDecision && x.s.framesProcessed >= 2;
+  }, { timeout: 300_000 });
+  await pause(p);
+  const s = await state(p), d = s.engineDecision;
+  log(p, `auto pick at ${d.size.join('x')}: ${JSON.stringify(d.ms)} ms, agreement ${d.agreeDb?.toFixed(1)} dB -> ${d.engine}${d.reason ? ` (${d.reason})` : ''}`);
+  assert.deepEqual(d.size, [32, 32]);
+  assert.equal(d.reason, null);
+  assert.ok(d.agreeDb >= F16_MIN_DB, `the engines agree to ${d.agreeDb} dB only`);
+  assert.ok(d.ms.ort > 0 && d.ms.wgsl > 0, 'both engines timed');
+  assert.equal(d.engine, pick.fasterEngine(d.ms));
+  assert.equal(s.engine, d.engine);
+  assert.equal(await text(p, 'stat-engine'), d.engine === 'wgsl' ? 'WGSL' : 'onnxruntime-web');
+  const input = await readTexture(p, 'input'), tensor = await readTensor(p, 'full');
+  const outside = await runModelOutside('full', toNchw({ ...input, channels: 4 }), 32, 32);
+  const db = tensorPsnr(tensor.data, outside);
+  log(p, `auto (${d.engine}) FP16 vs onnxruntime-node FP32: ${db.toFixed(1)} dB`);
+  assert.ok(db >= F16_MIN_DB, `auto (${d.engine}) FP16 output ${db.toFixed(1)} dB from FP32, < ${F16_MIN_DB}`);
+  return d;
 }

@@ -39,6 +39,8 @@ export async function launchFirefox(prefs = {}) {
     name: 'firefox',
     version,
     downloads,
+    /** puppeteer's Page, for what the interface does not cover */
+    raw: pg,
     async goto(url) {
       await pg.goto(url, { waitUntil: 'load', timeout: 120_000 });
     },

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -18,10 +18,18 @@ async function freePort() {
   });
 }
 
-/** Starts `driverBin` (WebKitWebDriver) and opens a session with `capabilities`. */
-export async function startWebDriver(driverBin, capabilities, { env = process.env } = {}) {
+/** Starts the driver (`command`: [program, ...args], e.g. xvfb-run -a WebKitWebDriver), with
+ *  --port added, and opens a session with `capabilities`. */
+export async function startWebDriver(command, capabilities, { env = process.env } = {}) {
   const port = await freePort();
-  const proc = spawn(driverBin, [`--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const [bin, ...args] = command;
+  // a process group of its own: xvfb-run's Xvfb and the browser go with it
+  const proc = spawn(bin, [...args, `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+  const kill = (sig) => {
+    try {
+      process.kill(-proc.pid, sig);
+    } catch {}
+  };
   let log = '';
   proc.stdout.on('data', (d) => (log += d));
   proc.stderr.on('data', (d) => (log += d));
@@ -42,13 +50,19 @@ export async function startWebDriver(driverBin, capabilities, { env = process.en
       await fetch(`${base}/status`);
       break;
     } catch {
-      if (i > 100 || proc.exitCode !== null) throw new Error(`${driverBin} did not start: ${log}`);
+      if (i > 100 || proc.exitCode !== null) throw new Error(`${command.join(' ')} did not start: ${log}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const session = await call('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
+  let session;
+  try {
+    session = await call('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
+  } catch (e) {
+    kill('SIGTERM');
+    throw e;
+  }
   const s = `/session/${session.sessionId}`;
-  await call('POST', `${s}/timeouts`, { script: 600_000, pageLoad: 120_000 });
+  await call('POST', `${s}/timeouts`, { script: 600_000, pageLoad: 120_000, implicit: 15_000 });
 
   const find = async (css) => (await call('POST', `${s}/element`, { using: 'css selector', value: css }))[ELEMENT];
   const byTestId = (id) => find(`[data-testid="${id}"]`);
@@ -82,7 +96,7 @@ export async function startWebDriver(driverBin, capabilities, { env = process.en
     },
     async close() {
       await call('DELETE', s).catch(() => undefined);
-      proc.kill('SIGTERM');
+      kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
     },
     driverLog: () => log,
