@@ -2,7 +2,7 @@
 // what it needs from the page (model files from our own origin, onnxruntime-web's runtime under
 // /ort/), and exposes the test/debug hook on window.__sr.
 import { Engine } from '../engine/engine';
-import { configureOrt, ModelLoadError } from '../engine/inference';
+import { configureOrt, ModelLoadError, pageThreads } from '../engine/inference';
 import type { ModelAssets } from '../engine/models';
 import { parseParams } from '../engine/params';
 import { setEngine, useStore } from '../state/store';
@@ -46,7 +46,7 @@ export function getEngine(): Engine {
   if (!engine) {
     const params = parseParams(location.search, location.origin);
     // threaded WASM needs cross-origin isolation (SharedArrayBuffer): the headers in vite.config.ts
-    configureOrt(new URL('/ort/', location.href).href, globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+    configureOrt(new URL('/ort/', location.href).href, pageThreads());
     engine = new Engine(params, (p) => useStore.getState().apply(p), pageAssets);
     setEngine(engine);
     if (params.warnings.length) useStore.getState().apply({ notice: params.warnings.join('; ') });

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildKernel, kernelModule } from '../../../../scripts/build-wasm.mjs';
+import { rng } from '../../sample.mjs';
 import { browserMatrix, matrixOf, taps, windows, YuvKernel, type RawFrame } from './index';
 
 /** A w x h I420 or NV12 frame of smooth colour with some noise, packed, and its planes for a reference. */
 function frame(w: number, h: number, format: 'I420' | 'NV12', seed = 3) {
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24) - 128;
+  const r = rng(seed);
+  const rnd = () => Math.floor(r() * 256) - 128;
   const cw = (w + 1) >> 1, ch = (h + 1) >> 1;
   const Y = new Uint8Array(w * h), U = new Uint8Array(cw * ch), V = new Uint8Array(cw * ch);
   const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
