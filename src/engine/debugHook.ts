@@ -1,9 +1,30 @@
 // The test/debug hook (window.__sr): the engine's state, resource counters, and read-backs of any
 // stage of the current frame. Each read-back runs between frames, never inside the frame loop.
-import type { Engine } from './engine';
 import { counters } from './gpu/resources';
+import type { DeviceRecovery } from './recovery';
+import type { Frames } from './frames';
+import type { Panes } from './panes';
+import type { PsnrMode } from './params';
+import type { EngineCore } from './parts';
+import type { Viewport } from './passes/present';
+import type { Transport } from './transport';
 
-export function debugHook(e: Engine) {
+/** What the hook reads of the engine (engine.ts gives itself). */
+export interface DebugTarget extends Pick<EngineCore, 'platform' | 'processor' | 'runner' | 'models' | 'clock' | 'audio' | 'loop' | 'playing' | 'view' | 'lastTimestamp' | 'play'> {
+  readonly frames: Frames;
+  readonly panes: Panes;
+  readonly recovery: DeviceRecovery;
+  readonly transport: Transport;
+  readonly gain: number;
+  readonly psnrMode: PsnrMode;
+  readonly needRerender: boolean;
+  readonly viewPending: boolean;
+  readonly viewportView: Viewport;
+  pause(): void;
+  syncAudio(t?: number): void;
+}
+
+export function debugHook(e: DebugTarget) {
   const dev = () => {
     const d = e.platform?.gpu?.device;
     if (!d) throw new Error('no GPU device');
@@ -25,7 +46,7 @@ export function debugHook(e: Engine) {
         playing: e.playing,
         backend: pl?.backend ?? null,
         dtype: pl?.dtype ?? null,
-        engine: r && 'engine' in r ? r.engine : 'ort',
+        engine: r?.engine ?? 'ort',
         engineDecision: (m && pl && e.models.picks.get(e.models.pickKey(m, pl))) ?? null,
         view: e.view,
         gain: e.gain,

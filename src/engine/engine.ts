@@ -8,7 +8,7 @@ import { choosePlatform, recreatePlatform, type Platform } from './backend';
 import { PlaybackClock } from './clock';
 import { debugHook } from './debugHook';
 import type { DeviceRecovery } from './recovery';
-import type { CpuRunner, Runner } from './inference/types';
+import type { AnyRunner } from './inference/types';
 import type { Exporter } from './export';
 import type { ExportChoice } from './export/run';
 import { JobLoop, type Job } from './loop';
@@ -16,7 +16,7 @@ import type { MediaInfo } from './media';
 import { ModelChoice, type ModelAssets } from './models';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
 import { makeParts, type EngineCore } from './parts';
-import { createFrameProcessor, type FrameProcessor, type FrameSettings } from './pipeline';
+import { createFramePath, type AnyFrameProcessor, type AnyFramePath, type FrameSettings } from './pipeline';
 import type { Panes } from './panes';
 import type { EnginePatch } from './snapshot';
 import { emptyStats, type EngineStats } from './stats';
@@ -37,7 +37,8 @@ export class Engine implements EngineCore {
   platform: Platform | null = null;
   /** the models the panes run (the right pane's, and the left's in the A/B view) */
   readonly panes: Panes;
-  processor: FrameProcessor | null = null;
+  /** the frame processor with the runners it takes (one kind, for the platform) */
+  path: AnyFramePath | null = null;
   readonly models: ModelChoice;
   readonly clock = new PlaybackClock();
   readonly audio = new AudioOutput();
@@ -100,8 +101,11 @@ export class Engine implements EngineCore {
   }
 
   remakeProcessor(): void {
-    this.processor?.dispose();
-    this.processor = this.makeProcessor(this.platform!);
+    this.path?.remake();
+  }
+
+  get processor(): AnyFrameProcessor | null {
+    return this.path?.processor ?? null;
   }
 
   async rebuildDevice(): Promise<GPUDevice> {
@@ -109,10 +113,10 @@ export class Engine implements EngineCore {
     await this.loop.exclusive(async () => {
       await this.panes.dropRunner();
       await this.panes.dropCompare();
-      this.processor?.dispose();
-      this.processor = null;
+      this.path?.dispose();
+      this.path = null;
       this.platform = await recreatePlatform(this.platform!);
-      this.processor = this.makeProcessor(this.platform);
+      this.path = this.makePath(this.platform);
     });
     if (this.models.model) await this.panes.load(this.models.model);
     await this.panes.setCompare(compare);
@@ -142,7 +146,7 @@ export class Engine implements EngineCore {
   }
 
   /** the right pane's model runner (null while none is loaded) */
-  get runner(): Runner | CpuRunner | null {
+  get runner(): AnyRunner | null {
     return this.panes.runner;
   }
 
@@ -175,7 +179,7 @@ export class Engine implements EngineCore {
       return s ? { w: s.width, h: s.height } : null;
     }, () => (this.viewDirty = true));
     this.viewport.attach(original, upscaled);
-    this.processor = this.makeProcessor(p);
+    this.path = this.makePath(p);
     this.loop.start();
     this.started();
     this.modelLoaded = this.loadFirstModel();
@@ -199,10 +203,10 @@ export class Engine implements EngineCore {
     if (url) await this.panes.addFromUrl(url);
   }
 
-  private makeProcessor(p: Platform): FrameProcessor {
-    const proc = createFrameProcessor(p, { original: this.canvases[0], upscaled: this.canvases[1], viewport: this.viewport!.view });
-    proc.setCompare(this.panes.compareChoice());
-    return proc;
+  private makePath(p: Platform): AnyFramePath {
+    const path = createFramePath(p, this.models, { original: this.canvases[0], upscaled: this.canvases[1], viewport: this.viewport!.view });
+    path.setCompare(this.panes.leftPane());
+    return path;
   }
 
   // ---------------------------------------------------------------- commands (called by the UI)

@@ -6,14 +6,14 @@ import type { Frame, MediaInfo } from './media';
 import type { ModelEntry } from './manifest';
 import { LensControl, sameRect, type LensRegions } from './lens';
 import { behindNotice, PaceWatch } from './pace';
-import type { FrameProcessor, FrameSettings } from './pipeline';
+import type { AnyFrameProcessor, FrameSettings } from './pipeline';
 import type { EnginePatch } from './snapshot';
 import { SessionLog } from './sessionLog';
 import { PlaybackStats } from './stats';
 import type { Transport } from './transport';
 
 export interface FramesHost {
-  processor(): FrameProcessor | null;
+  processor(): AnyFrameProcessor | null;
   /** a model is loaded (before it, files show their preview only) */
   modelReady(): boolean;
   settings(): FrameSettings;
@@ -132,7 +132,7 @@ export class Frames {
 
   /** Shows the current frame again after a view, gain or lens change; when the lens moved, the
    *  model runs again on its new region and the PSNR is the new region's. */
-  async rerender(proc: FrameProcessor): Promise<void> {
+  async rerender(proc: AnyFrameProcessor): Promise<void> {
     const s = this.host.settings(), shown = this.shown;
     const p = await proc.rerender(s);
     this.lensShown(s.lens ?? null);

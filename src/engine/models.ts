@@ -10,7 +10,7 @@ import { checkSignature, checkSize, ModelCheckError, readSignature } from './inf
 import { describe as describeBytes, sniff } from './media/sniff';
 import { WasmRunner } from './inference/wasm';
 import { AutoRunner, type AutoDecision } from './inference/auto';
-import { USER_FILE, type CpuRunner, type EngineChoice, type EngineName, type ModelBytes, type Runner } from './inference/types';
+import { USER_FILE, type AnyRunner, type CpuRunner, type ModelSummary, type EngineChoice, type EngineName, type ModelBytes, type Runner } from './inference/types';
 import { WgslRunner, activationSlope } from './inference/wgsl';
 import { parseManifest, pickModel, type Manifest, type ModelEntry } from './manifest';
 import type { Platform } from './backend';
@@ -25,6 +25,14 @@ export interface ModelAssets {
 
 /** The header's engine line and detail, said whenever the runner changes. */
 export type EngineReport = (engine: EngineName | 'auto', detail: string | null) => void;
+
+/** Where a frame path's runners come from (pipeline/path.ts): one kind of runner, the path's. */
+export interface RunnerSource<R extends AnyRunner> {
+  /** the runner of a model (the manifest's or a user's); `compare`: for the A/B view's left pane */
+  create(m: ModelEntry, report: EngineReport, compare: boolean): Promise<R>;
+  /** the runner of a user's new model, after its probe run (what it found: its summary) */
+  check(m: ModelEntry): Promise<R & { summary: ModelSummary | null }>;
+}
 
 export class ModelChoice {
   manifest: Manifest | null = null;
@@ -72,8 +80,8 @@ export class ModelChoice {
    *  and outputs and precision (check.ts), that this device can run that precision, then, on the
    *  backend that will run it, its session and a probe run (8x8 in, 32x32 out). On success it joins
    *  the list, and its runner comes back; on any failure a ModelCheckError/ModelLoadError says what
-   *  is wrong and nothing is added. */
-  async addUser(name: string, bytes: Uint8Array, p: Platform): Promise<{ entry: ModelEntry; runner: Runner | CpuRunner }> {
+   *  is wrong and nothing is added. `check`: the runner with its probe run, on the platform's path. */
+  async addUser<R extends AnyRunner>(name: string, bytes: Uint8Array, p: Platform, check: RunnerSource<R>['check']): Promise<{ entry: ModelEntry; runner: R }> {
     checkSize(name, bytes.byteLength);
     const io = checkSignature(name, readSignature(name, bytes, describeBytes(sniff(bytes.subarray(0, 64)))));
     if (io.dtype === 'fp16' && p.backend === 'webgpu' && !p.gpu?.f16) {
@@ -85,7 +93,7 @@ export class ModelChoice {
     const entry: ModelEntry = { id, scale: 4, fp16: file, fp32: file, low: null, user: { name, dtype: io.dtype, size: bytes.byteLength, summary: null } };
     this.userBytes.set(file, bytes);
     try {
-      const runner = await this.userRunner(entry, p, true);
+      const runner = await check(entry);
       entry.user!.summary = runner.summary;
       this.user.push(entry);
       return { entry, runner };
@@ -95,32 +103,45 @@ export class ModelChoice {
     }
   }
 
-  /** onnxruntime-web on the platform's backend, in the model's own precision; `check`: the probe. */
-  private async userRunner(m: ModelEntry, p: Platform, check: boolean): Promise<ModelRunner | WasmRunner> {
-    const files = { full: m.fp32, low: null }, dtype = m.user!.dtype, device = p.gpu?.device ?? null;
-    if (p.backend === 'wasm' || !device) return WasmRunner.create(files, this.bytes, dtype, check);
-    return ModelRunner.create('webgpu', dtype, device, files, this.bytes, check);
+  /** The runners on the WebGPU path (pipeline/index.ts): on the platform's device, in its precision. */
+  gpuRunners(p: Platform, device: GPUDevice): RunnerSource<Runner> {
+    return { create: (m, report, compare) => this.gpuRunner(m, p, device, report, compare), check: (m) => this.userOnGpu(m, device, true) };
+  }
+
+  /** The runners on the CPU path: onnxruntime-web's WASM backend, in a worker. */
+  cpuRunners(): RunnerSource<CpuRunner> {
+    return {
+      create: async (m, report) => {
+        const r = m.user ? await this.userOnCpu(m, false) : await WasmRunner.create({ full: m.fp32, low: m.low ? m.low.fp32 : null }, this.bytes);
+        report('ort', null);
+        return r;
+      },
+      check: (m) => this.userOnCpu(m, true),
+    };
+  }
+
+  /** A user's model: onnxruntime-web, in the model's own precision; `check`: the probe. */
+  private userOnGpu(m: ModelEntry, device: GPUDevice, check: boolean): Promise<ModelRunner> {
+    return ModelRunner.create('webgpu', m.user!.dtype, device, { full: m.fp32, low: null }, this.bytes, check);
+  }
+
+  private userOnCpu(m: ModelEntry, check: boolean): Promise<WasmRunner> {
+    return WasmRunner.create({ full: m.fp32, low: null }, this.bytes, m.user!.dtype, check);
   }
 
   pickKey(m: ModelEntry, p: Platform): string {
     return `${m.id}/${p.dtype}`;
   }
 
-  /** The runner for `m` on the platform (its GPU device, backend and dtype). `compare`: for the A/B
+  /** The GPU runner for `m` on the platform's device, in its precision. `compare`: for the A/B
    *  view's left pane: no race of engines (the one picked earlier for it, else onnxruntime-web). */
-  async createRunner(m: ModelEntry, p: Platform, report: EngineReport, compare = false): Promise<Runner | CpuRunner> {
-    const device = p.gpu?.device ?? null;
+  private async gpuRunner(m: ModelEntry, p: Platform, device: GPUDevice, report: EngineReport, compare: boolean): Promise<Runner> {
     if (m.user) {
-      const r = await this.userRunner(m, p, false);
+      const r = await this.userOnGpu(m, device, false);
       report('ort', null);
       return r;
     }
     const files = { full: m[p.dtype], low: m.low ? m.low[p.dtype] : null };
-    if (p.backend === 'wasm' || !device) {
-      const r = await WasmRunner.create({ full: m.fp32, low: m.low ? m.low.fp32 : null }, this.bytes);
-      report('ort', null);
-      return r;
-    }
     const ort = () => ModelRunner.create(p.backend, p.dtype, device, files, this.bytes);
     const choice = compare && this.engine === 'auto' ? (this.picks.get(this.pickKey(m, p))?.engine === 'wgsl' ? 'wgsl' : 'ort') : this.engine;
     if (choice === 'ort' || (choice === 'auto' && !m.weights)) {

@@ -4,17 +4,19 @@
 // with the model that ran so far moved to the left.
 import type { Platform } from './backend';
 import { checkSize, mb, PROBE_SIDE } from './inference/check';
-import type { CpuRunner, EngineName, Runner } from './inference/types';
+import type { AnyRunner, EngineName, Runner } from './inference/types';
 import type { ModelEntry } from './manifest';
 import type { ModelAssets, ModelChoice } from './models';
-import type { Compare, FrameProcessor } from './pipeline';
+import type { AnyFramePath, FramePath } from './pipeline';
 import type { EnginePatch } from './snapshot';
 
 const ENGINE_LABEL = { ort: 'onnxruntime-web', wgsl: 'WGSL', auto: 'auto…' } as const;
 
 export interface PanesHost {
   platform(): Platform | null;
-  processor(): FrameProcessor | null;
+  /** the frame processor with the runners it takes (null before the platform is chosen); the
+   *  runners live there */
+  path(): AnyFramePath | null;
   /** a new processor for the platform as it now is (its precision changed) */
   remakeProcessor(): void;
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
@@ -34,13 +36,10 @@ export interface PanesHost {
 }
 
 export class Panes {
-  /** the right pane's model */
-  runner: Runner | CpuRunner | null = null;
   /** the model's load error stays on screen (a new video does not clear it) until a model loads */
   modelError: string | null = null;
-  /** the left pane (the A/B view): 'original', 'bicubic' or a model id, and that model's runner */
+  /** the left pane (the A/B view): 'original', 'bicubic' or a model id (its runner: the path's) */
   compareId = 'original';
-  private compareRunner: Runner | CpuRunner | null = null;
   /** the newest left-pane choice wins over one still loading */
   private compareSeq = 0;
 
@@ -67,35 +66,37 @@ export class Panes {
     return { models: this.models.all.map((m) => m.id), userModels: this.models.user.map((m) => m.id) };
   }
 
-  compareChoice(): Compare {
-    return this.compareRunner ?? (this.compareId === 'bicubic' ? 'bicubic' : 'original');
+  /** the right pane's model (null while none is loaded) */
+  get runner(): AnyRunner | null {
+    return this.host.path()?.runner ?? null;
+  }
+
+  /** what the left pane shows without a model of its own */
+  leftPane(): 'original' | 'bicubic' {
+    return this.compareId === 'bicubic' ? 'bicubic' : 'original';
   }
 
   /** Lets go of the left pane's model (the pane shows the original until it is chosen again). */
   async dropCompare(): Promise<void> {
-    const old = this.compareRunner;
-    this.compareRunner = null;
-    this.host.processor()?.setCompare(this.compareChoice());
+    const path = this.host.path(), old = path?.compareRunner;
+    path?.setCompare(this.leftPane());
     await old?.dispose().catch(() => undefined);
   }
 
   /** Lets go of the runner (the processor first lets go of the outputs it holds). */
   async dropRunner(): Promise<void> {
-    this.host.processor()?.setRunner(null);
-    const old = this.runner;
-    this.runner = null;
+    const path = this.host.path(), old = path?.runner;
+    path?.setRunner(null);
     await old?.dispose().catch(() => undefined);
   }
 
   async load(m: ModelEntry): Promise<void> {
-    const p = this.host.platform();
-    if (!p) return;
+    const p = this.host.platform(), path = this.host.path();
+    if (!p || !path) return;
     this.host.onState({ status: 'loading', modelId: m.id });
     await this.host.exclusive(() => this.dropRunner());
     try {
-      const runner = await this.models.createRunner(m, p, (e, d) => this.reportEngine(e, d));
-      this.runner = runner;
-      this.host.processor()!.setRunner(runner);
+      await path.use(async (path) => path.setRunner(await path.runners.create(m, (e, d) => this.reportEngine(e, d), false)));
       if (m !== this.models.model) this.host.modelChanged();
       this.models.model = m;
       this.modelError = null;
@@ -121,32 +122,34 @@ export class Panes {
   }
 
   async addUser(file: Blob, name: string): Promise<boolean> {
+    return this.host.path()!.use((path) => this.addUserOn(path, file, name));
+  }
+
+  private async addUserOn<R extends AnyRunner>(path: FramePath<R>, file: Blob, name: string): Promise<boolean> {
     const p = this.host.platform()!;
-    let got: Awaited<ReturnType<ModelChoice['addUser']>>;
+    let got: { entry: ModelEntry; runner: R };
     try {
       checkSize(name, file.size);
       this.host.onState({ notice: `checking the model "${name}"…` });
-      got = await this.models.addUser(name, new Uint8Array(await file.arrayBuffer()), p);
+      got = await this.models.addUser(name, new Uint8Array(await file.arrayBuffer()), p, (e) => path.runners.check(e));
     } catch (e) {
       this.host.onState({ notice: null });
       this.host.say((e as Error).message);
       return false;
     }
     const { entry, runner } = got;
-    const before = this.models.model, old = this.runner;
+    const before = this.models.model, old = path.runner;
     // an auto pick not made yet (no frame shown) is not the left pane's to make: a fresh runner goes there
     const keep = old && before && !(old as Runner).undecided;
     await this.host.exclusive(async () => {
-      this.host.processor()!.setRunner(runner);
-      this.runner = runner;
+      path.setRunner(runner);
       this.models.model = entry;
       if (keep) {
         // the model that ran so far goes to the left pane, as it is (nothing to load)
         ++this.compareSeq;
-        const prev = this.compareRunner;
-        this.compareRunner = old;
+        const prev = path.compareRunner;
         this.compareId = before!.id;
-        this.host.processor()!.setCompare(old!);
+        path.setCompare(old!);
         await prev?.dispose().catch(() => undefined);
       } else {
         await old?.dispose().catch(() => undefined);
@@ -173,15 +176,19 @@ export class Panes {
    *  pane keeps what it showed until then). Both panes show the same frame at the same zoom, each
    *  with its PSNR; the lens, when on, applies to both. */
   async setCompare(id: string): Promise<void> {
-    const p = this.host.platform();
-    if (!p || (id === this.compareId && (this.compareRunner || id === 'original' || id === 'bicubic'))) return;
+    const path = this.host.platform() && this.host.path();
+    if (!path || (id === this.compareId && (path.compareRunner || id === 'original' || id === 'bicubic'))) return;
+    return path.use((path) => this.setCompareOn(path, id));
+  }
+
+  private async setCompareOn<R extends AnyRunner>(path: FramePath<R>, id: string): Promise<void> {
     const seq = ++this.compareSeq;
-    let runner: Runner | CpuRunner | null = null;
+    let runner: R | null = null;
     if (id !== 'original' && id !== 'bicubic') {
       const m = this.models.find(id);
       if (!m) return;
       try {
-        runner = await this.models.createRunner(m, p, () => undefined, true);
+        runner = await path.runners.create(m, () => undefined, true);
       } catch (e) {
         if (seq === this.compareSeq) this.host.say(`the left pane's model ${id} could not be loaded: ${(e as Error).message}`);
         this.host.onState({ compare: this.compareId });
@@ -194,9 +201,8 @@ export class Panes {
     }
     await this.host.exclusive(async () => {
       await this.dropCompare();
-      this.compareRunner = runner;
       this.compareId = id;
-      this.host.processor()?.setCompare(this.compareChoice());
+      path.setCompare(runner ?? this.leftPane());
     });
     this.host.rerender();
     this.host.onState({ compare: id });

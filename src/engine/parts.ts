@@ -6,14 +6,14 @@ import type { Platform } from './backend';
 import type { PlaybackClock } from './clock';
 import { Exporter } from './export';
 import { Frames } from './frames';
-import type { CpuRunner, Runner } from './inference/types';
+import type { AnyRunner } from './inference/types';
 import type { JobLoop } from './loop';
 import type { MediaInfo } from './media';
 import type { ModelAssets, ModelChoice } from './models';
 import { FileOpener } from './opening';
 import { Panes } from './panes';
 import type { PsnrMode, ViewMode } from './params';
-import type { FrameProcessor, FrameSettings } from './pipeline';
+import type { AnyFramePath, AnyFrameProcessor, FrameSettings } from './pipeline';
 import { DeviceRecovery } from './recovery';
 import type { EnginePatch } from './snapshot';
 import { Transport } from './transport';
@@ -21,8 +21,10 @@ import { Transport } from './transport';
 /** What the engine offers its parts. */
 export interface EngineCore {
   readonly platform: Platform | null;
-  readonly processor: FrameProcessor | null;
-  readonly runner: Runner | CpuRunner | null;
+  /** the processor with the runners it takes */
+  readonly path: AnyFramePath | null;
+  readonly processor: AnyFrameProcessor | null;
+  readonly runner: AnyRunner | null;
   readonly models: ModelChoice;
   readonly clock: PlaybackClock;
   readonly audio: AudioOutput;
@@ -70,7 +72,7 @@ export interface EngineParts {
 export function makeParts(e: EngineCore, assets: ModelAssets): EngineParts {
   const panes = new Panes(e.models, assets, {
     platform: () => e.platform,
-    processor: () => e.processor,
+    path: () => e.path,
     remakeProcessor: () => e.remakeProcessor(),
     exclusive: (fn) => e.loop.exclusive(fn),
     modelChanged: () => frames.modelChanged(),
@@ -107,15 +109,14 @@ export function makeParts(e: EngineCore, assets: ModelAssets): EngineParts {
     models: () => e.models.manifest?.models ?? [],
     labels: () => {
       const r = e.runner, pl = e.platform;
-      return { engine: r && 'engine' in r ? r.engine : 'ort', backend: pl ? `${pl.backend} ${pl.dtype}` : '', model: e.models.model?.id ?? '', where: pl?.backend === 'webgpu' ? 'GPU' : 'CPU' };
+      return { engine: r?.engine ?? 'ort', backend: pl ? `${pl.backend} ${pl.dtype}` : '', model: e.models.model?.id ?? '', where: pl?.backend === 'webgpu' ? 'GPU' : 'CPU' };
     },
     viewChanged: () => e.viewChanged(),
     onState: (patch) => e.report(patch),
   });
   const exporter = new Exporter({
     media: () => transport.media,
-    platform: () => e.platform,
-    runner: () => e.runner,
+    path: () => e.path,
     exclusive: (fn) => e.loop.exclusive(fn),
     pause: () => {
       const was = e.playing;

@@ -2,18 +2,16 @@
 // of its own (same platform, same runner as the player: same model, same engine), run as one
 // exclusive job of the engine's loop. Playback pauses meanwhile (the GPU is the export's) and goes
 // on after; cancelling stops at once, removes the file and leaves the player as it was.
-import type { Platform } from '../backend';
-import type { CpuRunner, Runner } from '../inference/types';
 import type { Media } from '../media';
-import { createFrameProcessor } from '../pipeline';
+import type { AnyFramePath } from '../pipeline';
 import { CODEC_NAMES, planExport, type ExportContent, type ExportPlan } from './plan';
 import { ExportCancelled, ExportJob, exportStill, type ExportChoice, type ExportProgress } from './run';
 import { openSaveTarget, saveBlob, SaveDeclined, type SaveMode } from './save';
 
 export interface ExportHost {
   media(): Media | null;
-  platform(): Platform | null;
-  runner(): Runner | CpuRunner | null;
+  /** the player's processor with its runners (the export makes a processor of its own there) */
+  path(): AnyFramePath | null;
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** pauses playback; returns whether it was playing */
   pause(): boolean;
@@ -42,12 +40,11 @@ export class Exporter {
   /** Writes the upscaled file (a still: a PNG). Call from the click that starts it: the file
    *  picker needs the user's gesture. */
   async start(choice: ExportChoice, mode: SaveMode): Promise<void> {
-    const h = this.host, media = h.media(), p = h.platform(), runner = h.runner();
-    if (!media || !p || !runner) return h.fail('nothing to export: open a video or an image first, and wait for the model');
+    const h = this.host, media = h.media(), path = h.path();
+    if (!media || !path?.runner) return h.fail('nothing to export: open a video or an image first, and wait for the model');
     if (this.job) return;
     const base = media.info.name.replace(/\.[^.]+$/, '');
-    const processor = createFrameProcessor(p, null);
-    processor.setRunner(runner);
+    const processor = path.detached();
     try {
       if (media.info.kind === 'image') {
         const blob = await h.exclusive(async () => {

@@ -5,7 +5,7 @@
 // VideoFrame; the encoder's queue pushes back, so only a few frames are ever held.
 import { ALL_FORMATS, BlobSource, Conversion, ConversionCanceledError, Input, Output, Quality, type VideoCodec, type VideoSample } from 'mediabunny';
 import type { AudioInfo } from '../media';
-import type { FrameProcessor, InputFrame, SnapshotKind } from '../pipeline/types';
+import type { AnyFrameProcessor, InputFrame, SnapshotKind } from '../pipeline/types';
 import { outputFormat, soundPlan, videoBitrate, type Container, type ExportContent, type ExportQuality } from './plan';
 import type { SaveTarget } from './save';
 
@@ -42,7 +42,7 @@ export class ExportJob {
   constructor(
     private readonly file: Blob,
     private readonly audio: AudioInfo | null,
-    private readonly processor: FrameProcessor,
+    private readonly processor: AnyFrameProcessor,
     private readonly choice: ExportChoice,
     private readonly onProgress: (p: ExportProgress) => void,
   ) {}
@@ -124,7 +124,7 @@ export class ExportJob {
 }
 
 /** A still: its 4x output (or bicubic | model) as a PNG, through the same processor. */
-export async function exportStill(frame: InputFrame, processor: FrameProcessor, content: ExportContent): Promise<Blob> {
+export async function exportStill(frame: InputFrame, processor: AnyFrameProcessor, content: ExportContent): Promise<Blob> {
   await processor.process(frame, { frameIndex: 0, timestamp: 0 }, { view: 'full', gain: 1, psnr: null });
   const vf = await processor.snapshot(content, 0, 0);
   try {

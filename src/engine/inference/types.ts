@@ -57,6 +57,11 @@ export interface Runner {
  *  model's tensors are converted on the way). */
 export interface CpuRunner {
   readonly hasLow: boolean;
+  /** onnxruntime-web (its WASM backend) runs every model on the CPU */
+  readonly engine: 'ort';
   runCpu(which: Which, data: Float32Array, w: number, h: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
+
+/** Either kind: each frame processor takes one of them (pipeline/types.ts FrameProcessor<R>). */
+export type AnyRunner = Runner | CpuRunner;

@@ -17,6 +17,7 @@ export class WasmRunner implements CpuRunner {
   private dead: Error | null = null;
   /** what the checks of a user's model found (null: not checked) */
   summary: ModelSummary | null = null;
+  readonly engine = 'ort' as const;
 
   private constructor(
     private readonly files: { full: string; low: string | null },

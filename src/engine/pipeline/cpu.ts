@@ -5,7 +5,7 @@
 // what it shows (cpuView.ts), and the PSNR is computed after the frame is on screen, while the
 // next frame's model runs on ORT's worker threads.
 import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw, type Image } from '../filters';
-import type { CpuRunner, Runner } from '../inference/types';
+import type { CpuRunner } from '../inference/types';
 import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
 import { pictureSize, type Picture } from '../passes/upload';
@@ -28,14 +28,12 @@ const times4 = (r: Rect): Rect => ({ x: 4 * r.x, y: 4 * r.y, width: 4 * r.width,
 const paneContext = (c: HTMLCanvasElement | OffscreenCanvas) =>
   c.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
 
-const isCpuRunner = (c: Compare | null): c is CpuRunner => typeof c === 'object' && c !== null && 'runCpu' in c;
-
-export class CpuFrameProcessor implements FrameProcessor {
+export class CpuFrameProcessor implements FrameProcessor<CpuRunner> {
   readonly modelClock = 'cpu' as const;
   private runner: CpuRunner | null = null;
   /** what the left pane shows (the A/B view), and what it was made for on this frame (null: nothing yet) */
-  private compare: Compare = 'original';
-  private leftOf: Compare | null = null;
+  private compare: Compare<CpuRunner> = 'original';
+  private leftOf: Compare<CpuRunner> | null = null;
   /** the A/B view's other model's output (on the lens's crop with a lens) */
   private left: Float32Array | null = null;
   private left8Cache: Uint8Array | null = null;
@@ -82,14 +80,12 @@ export class CpuFrameProcessor implements FrameProcessor {
     return r;
   }
 
-  setRunner(r: Runner | CpuRunner | null): void {
-    if (r && !('runCpu' in r)) throw new Error('the CPU frame path needs the onnxruntime-web (WASM) runner');
+  setRunner(r: CpuRunner | null): void {
     this.releaseCurrent();
     this.runner = r;
   }
 
-  setCompare(c: Compare): void {
-    if (typeof c === 'object' && !isCpuRunner(c)) throw new Error('the CPU frame path needs the onnxruntime-web (WASM) runner');
+  setCompare(c: Compare<CpuRunner>): void {
     this.compare = c;
     this.left = this.left8Cache = this.leftOf = null;
   }
@@ -133,7 +129,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     const { full, low } = await this.run(runner, lens, s.view !== 'full');
     const modelMs = performance.now() - tm;
     // the A/B view's other model, after the model's time
-    const left = isCpuRunner(cmp) ? (await this.run(cmp, lens, false)).full : null;
+    const left = typeof cmp === 'object' ? (await this.run(cmp, lens, false)).full : null;
     this.full = full;
     this.low = low;
     this.lens = lens;
@@ -168,7 +164,7 @@ export class CpuFrameProcessor implements FrameProcessor {
     }
     if (leftStale) {
       // the left pane changed (the A/B view's choice) or the lens moved: it is made again
-      this.left = isCpuRunner(cmp) ? (await this.run(cmp, lens, false)).full : null;
+      this.left = typeof cmp === 'object' ? (await this.run(cmp, lens, false)).full : null;
       this.left8Cache = null;
       this.leftOf = cmp;
     }

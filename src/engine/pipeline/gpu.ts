@@ -8,7 +8,7 @@
 import { psnrFromSse } from '../filters';
 import { halfToFloat } from '../gpu/half';
 import { readBuffer, readTexture } from '../gpu/resources';
-import type { CpuRunner, DType, RunOutput, Runner } from '../inference/types';
+import type { DType, RunOutput, Runner } from '../inference/types';
 import { pictureSize } from '../passes/upload';
 import type { PsnrMode } from '../params';
 import { sameRect, type LensRegions } from '../lens';
@@ -29,12 +29,10 @@ interface Current {
   left: RunOutput | null;
   leftDtype: DType;
   /** what the left pane was made for (null: nothing yet: it shows the original) */
-  leftOf: Compare | null;
+  leftOf: Compare<Runner> | null;
 }
 
-const isGpuRunner = (c: Compare | null): c is Runner => typeof c === 'object' && c !== null && 'run' in c;
-
-export class GpuFrameProcessor implements FrameProcessor {
+export class GpuFrameProcessor implements FrameProcessor<Runner> {
   private res: Resources | null = null;
   private cur: Current | null = null;
   private view: FrameSettings['view'] = 'full';
@@ -46,7 +44,7 @@ export class GpuFrameProcessor implements FrameProcessor {
   private snapCtx: GPUCanvasContext | null = null;
   private runner: Runner | null = null;
   /** what the left pane shows (the A/B view) */
-  private compare: Compare = 'original';
+  private compare: Compare<Runner> = 'original';
   /** the upscaled pane shows the bicubic preview (view8) until the model's first frame */
   private previewing = false;
 
@@ -62,15 +60,13 @@ export class GpuFrameProcessor implements FrameProcessor {
   }
 
   /** The model to run from now on (null: none loaded); the current frame's outputs are let go. */
-  setRunner(r: Runner | CpuRunner | null): void {
-    if (r && !('run' in r)) throw new Error('the WebGPU frame path needs a runner with GPU input and output');
+  setRunner(r: Runner | null): void {
     this.releaseCurrent();
     this.runner = r;
   }
 
   /** What the left pane shows from now on; a re-render makes it for the current frame. */
-  setCompare(c: Compare): void {
-    if (typeof c === 'object' && !isGpuRunner(c)) throw new Error('the WebGPU frame path needs a runner with GPU input and output');
+  setCompare(c: Compare<Runner>): void {
     this.compare = c;
     const cur = this.cur;
     if (!cur) return;
@@ -128,9 +124,10 @@ export class GpuFrameProcessor implements FrameProcessor {
       f.close();
     }
     const probe = runner.undecided === true && res.probe !== null && runner.dtype === res.dtype;
-    const lens = s.lens ?? null, cmp = this.compare;
+    // the A/B view's other model (null: the left pane shows the original or bicubic)
+    const lens = s.lens ?? null, cmp = this.compare, other = typeof cmp === 'object' ? cmp : null;
     const enc = device.createCommandEncoder({ label: 'frame in' });
-    res.encodeIn(enc, lens, probe, isGpuRunner(cmp) ? [runner.dtype, cmp.dtype] : [runner.dtype]);
+    res.encodeIn(enc, lens, probe, other ? [runner.dtype, other.dtype] : [runner.dtype]);
     if (probe) {
       device.queue.submit([enc.finish()]);
       await runner.probe!(res.probe!.output, res.probe!.region.width, res.probe!.region.height);
@@ -156,7 +153,7 @@ export class GpuFrameProcessor implements FrameProcessor {
         span.end(e);
         device.queue.submit([e.finish()]);
       }
-      if (isGpuRunner(cmp)) left = await cmp.run('full', res.packFor(cmp.dtype).output, w, h);
+      if (other) left = await other.run('full', res.packFor(other.dtype).output, w, h);
     } catch (e) {
       span?.cancel();
       full?.release();
@@ -166,7 +163,7 @@ export class GpuFrameProcessor implements FrameProcessor {
 
     this.releaseCurrent();
     this.previewing = false;
-    this.cur = { full, low, dtype: runner.dtype, frameIndex: meta.frameIndex, timestamp: meta.timestamp, lens, left, leftDtype: isGpuRunner(cmp) ? cmp.dtype : this.dtype, leftOf: cmp };
+    this.cur = { full, low, dtype: runner.dtype, frameIndex: meta.frameIndex, timestamp: meta.timestamp, lens, left, leftDtype: other?.dtype ?? this.dtype, leftOf: cmp };
     this.view = s.view;
     const psnr = this.renderOutputs(s, s.psnr !== null);
     const modelMs = span ? new Promise<number | null>((resolve) => span.read(resolve)) : Promise.resolve(waited);
@@ -182,15 +179,15 @@ export class GpuFrameProcessor implements FrameProcessor {
   async rerender(s: FrameSettings): Promise<PsnrResult | null> {
     const cur = this.cur, res = this.res, runner = this.runner;
     if (!cur || !res || !runner) return null;
-    const lens = s.lens ?? null, cmp = this.compare;
+    const lens = s.lens ?? null, cmp = this.compare, other = typeof cmp === 'object' ? cmp : null;
     const moved = !(lens === cur.lens || sameRect(lens?.region, cur.lens?.region));
     // the left pane changed (the A/B view's choice), or the lens moved: its picture is made again
     const leftStale = moved || cur.leftOf !== cmp;
     const w = lens?.crop.width ?? res.input.width, h = lens?.crop.height ?? res.input.height;
-    if (moved || (leftStale && isGpuRunner(cmp))) {
+    if (moved || (leftStale && other)) {
       // the input is still on the GPU: pack it again (the lens's new crop; the other model's precision)
       const enc = this.device.createCommandEncoder({ label: moved ? 'lens moved' : 'left pane' });
-      res.encodeIn(enc, lens, false, isGpuRunner(cmp) ? [runner.dtype, cmp.dtype] : [runner.dtype]);
+      res.encodeIn(enc, lens, false, other ? [runner.dtype, other.dtype] : [runner.dtype]);
       this.device.queue.submit([enc.finish()]);
     }
     if (moved) {
@@ -207,8 +204,8 @@ export class GpuFrameProcessor implements FrameProcessor {
     if (leftStale) {
       cur.left?.release();
       cur.left = null;
-      cur.left = isGpuRunner(cmp) ? await cmp.run('full', res.packFor(cmp.dtype).output, w, h) : null;
-      cur.leftDtype = isGpuRunner(cmp) ? cmp.dtype : this.dtype;
+      cur.left = other ? await other.run('full', res.packFor(other.dtype).output, w, h) : null;
+      cur.leftDtype = other?.dtype ?? this.dtype;
       cur.leftOf = cmp;
     }
     this.view = s.view;

@@ -1,8 +1,10 @@
 // One frame's path, behind one interface: decode -> upload -> pack -> model -> unpack -> present,
 // with PSNR and the model's time beside it. Two implementations, chosen once by the host: WebGPU
 // (gpu.ts: nothing but 32 bytes of sums and timestamps leaves the GPU) and CPU/WASM (cpu.ts). The
-// live player, the exporter and the benchmarks drive the same processor.
-import type { CpuRunner, Runner } from '../inference/types';
+// live player, the exporter and the benchmarks drive the same processor. Each takes one kind of
+// runner, its type parameter: the WebGPU one GPU runners, the CPU one WASM runners (path.ts keeps a
+// processor with the runners it takes).
+import type { AnyRunner, CpuRunner, Runner } from '../inference/types';
 import type { LensRegions } from '../lens';
 import type { Picture } from '../passes/upload';
 import type { PsnrMode, ViewMode } from '../params';
@@ -38,7 +40,7 @@ export interface PsnrResult {
 /** What the left pane shows beside the model's output, at the same zoom and frame: the original
  *  (the model's input), its bicubic upscale, or another model's output (the A/B view; through
  *  the lens too when it is on). */
-export type Compare = 'original' | 'bicubic' | Runner | CpuRunner;
+export type Compare<R extends AnyRunner> = 'original' | 'bicubic' | R;
 
 /** How the model time was taken: GPU timestamps, waiting for the GPU queue (no timestamp-query),
  *  or the wall clock around the CPU (WASM). */
@@ -66,7 +68,10 @@ export interface FrameSizes {
 /** What the export writes per frame: the 4x output, or bicubic | model side by side. */
 export type SnapshotKind = 'output' | 'comparison';
 
-export interface FrameProcessor {
+/** One frame's path, taking runners of the kind R: a processor of one kind is no processor of the
+ *  other, nor of both (R is invariant, and the two members that take runners are function-typed
+ *  properties, not methods, so that a class's methods are checked against them strictly). */
+export interface FrameProcessor<in out R extends AnyRunner> {
   readonly modelClock: ModelClock | null;
   /** sizes of the frame being shown; null before the first */
   readonly sizes: FrameSizes | null;
@@ -76,10 +81,10 @@ export interface FrameProcessor {
   readonly showing: boolean;
   /** The model from now on (null: none loaded); the current outputs are let go. The processor
    *  lives as long as its device, runners come and go with the model. */
-  setRunner(r: Runner | CpuRunner | null): void;
+  readonly setRunner: (r: R | null) => void;
   /** What the left pane shows from the next frame (or re-render) on; the left output held is let go.
    *  A runner here runs on the same input as the model, after it (the model time is the model's). */
-  setCompare(c: Compare): void;
+  readonly setCompare: (c: Compare<R>) => void;
   /** Shows the frame's original, and its bicubic upscale in the upscaled pane, at once, before
    *  the model's frame (seconds away on a slow device); does not close the frame. */
   preview(f: InputFrame, s: FrameSettings): void | Promise<void>;
@@ -105,6 +110,10 @@ export interface FrameProcessor {
   releaseCurrent(): void;
   dispose(): void;
 }
+
+/** A processor of either kind, for what only feeds it frames (the frame loop, the export): it can
+ *  be handed runners only where its kind is known (path.ts). */
+export type AnyFrameProcessor = FrameProcessor<Runner> | FrameProcessor<CpuRunner>;
 
 /** Where a processor draws: the two panes (canvases on the page; textures in the benchmarks),
  *  through the shared zoom/pan (the live object the viewport controller moves). */
