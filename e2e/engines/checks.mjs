@@ -143,7 +143,13 @@ export async function defaultUrl(p, base, { note }) {
   const note1 = await text(p, 'preview-note');
   // gone already only if the model was quicker than this check
   if (note1 != null) assert.match(note1, /bicubic preview · (upscaling the first frame|loading the model): \d+\.\d s/);
-  await waitFrames(p, 1, 0, 240_000);
+  try {
+    await waitFrames(p, 1, 0, 240_000);
+  } catch (e) {
+    const said = await p.eval(() => ['preview-note', 'error-banner', 'notice', 'backend-note'].map((id) => `${id}: ${document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '-'}`).join('; '));
+    e.message += `; the page says: ${said}`;
+    throw e;
+  }
   const m2 = await marks();
   log(p, `demo: first model frame (1024x1024 -> 4096x4096 on WASM) ${((m2.first - m2.opened) / 1000).toFixed(1)} s after opening`);
   await waitGone(p, 'preview-note', 10_000);
@@ -221,8 +227,8 @@ async function psnrOf(p, mode) {
 // ------------------------------------------------------------------ (d) bad input
 
 /** tiny32 plays; a bad file gets its message while tiny32 plays on; the next good file plays. */
-export async function badInput(p, base, cases) {
-  await open(p, base, 'backend=wasm');
+export async function badInput(p, base, cases, { query = 'backend=wasm' } = {}) {
+  await open(p, base, query);
   await p.upload(clip('tiny32.mp4'));
   await waitFrames(p, 1);
   for (const [file, message] of cases) {
@@ -242,6 +248,12 @@ export async function badInput(p, base, cases) {
 }
 
 // ------------------------------------------------------------------ (e) export
+
+/** Throws with the page's message once an export has failed (rather than waiting out the download). */
+export async function exportFailed(p) {
+  const t = await text(p, 'error-banner');
+  if (t && /export failed/.test(t)) assert.fail(t.replace(/×$/, ''));
+}
 
 const probe = (f) => JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', f], { encoding: 'utf8' }));
 const frameTimes = (f) =>
@@ -276,8 +288,8 @@ async function decodedFrames(p, n) {
 /** Exports av24x16.mp4 (8 frames, H.264 + AAC) with the dialog's choices; `save(p)` returns the
  *  written file's path. Checked from outside with ffprobe/ffmpeg: 4x the size, every frame at the
  *  source's timestamps, a sound track, pixels = the model outside up to the codec's loss. */
-export async function exportClip(p, base, save, { expectSound = true, container = null, codec = null } = {}) {
-  await open(p, base, 'backend=wasm&save=download');
+export async function exportClip(p, base, save, { expectSound = true, container = null, codec = null, query = 'backend=wasm' } = {}) {
+  await open(p, base, `${query}&save=download`);
   await p.upload(clip('av24x16.mp4'));
   await waitFrames(p, 1);
   const frames = await decodedFrames(p, 8);
@@ -319,8 +331,8 @@ export async function exportClip(p, base, save, { expectSound = true, container 
 
 /** A still (no video decoder has run in the page) exports as a 4x PNG equal to the model outside,
  *  on the exact pixels of the source (e2e/export.spec.ts's still check). */
-export async function exportStill(p, base, save) {
-  await open(p, base, 'backend=wasm&save=download');
+export async function exportStill(p, base, save, { query = 'backend=wasm', fp16 = false } = {}) {
+  await open(p, base, `${query}&save=download`);
   await p.upload(clip('still24x20.png'));
   await waitFrames(p, 1);
   await p.click('export');
@@ -331,10 +343,16 @@ export async function exportStill(p, base, save) {
   const still = new Uint8Array(fs.readFileSync(clip('still24x20.rgba')));
   const want = nchwTo8bit(await runModelOutside('full', toNchw({ width: 24, height: 20, channels: 4, data: still }), 24, 20), 96, 80);
   assert.equal(rgb.length, 96 * 80 * 3);
-  let maxd = 0;
-  for (let i = 0; i < want.length; i++) maxd = Math.max(maxd, Math.abs(rgb[i] - want[i]));
-  log(p, `PNG still: 96x80, max |png - model outside| = ${maxd} levels`);
-  assert.ok(maxd <= 1, `the PNG is ${maxd} levels from the model outside`);
+  let maxd = 0, over1 = 0;
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(rgb[i] - want[i]);
+    maxd = Math.max(maxd, d);
+    if (d > 1) over1++;
+  }
+  log(p, `PNG still: 96x80, max |png - model outside| = ${maxd} levels, ${over1} of ${want.length} values over 1`);
+  // FP16 against the FP32 reference: a rounding step either side, almost everywhere (tests/f16's rule)
+  if (fp16) assert.ok(maxd <= 2 && over1 / want.length < 0.01, `the PNG is ${maxd} levels from the model outside (${over1} values over 1)`);
+  else assert.ok(maxd <= 1, `the PNG is ${maxd} levels from the model outside`);
 }
 
 // ------------------------------------------------------------------ WebGPU FP16 (Firefox on lavapipe)
@@ -345,6 +363,9 @@ export async function webgpuEngine(p, base, engine, file, { frames = 1, w, h }) 
   await open(p, base, `backend=webgpu&engine=${engine}`);
   await waitText(p, 'stat-backend', /^webgpu fp16$/, 10_000);
   assert.equal(await text(p, 'stat-engine'), engine === 'wgsl' ? 'WGSL' : 'onnxruntime-web');
+  // every frame, none dropped: falling behind a 60 fps clip would switch the lens on by itself (the
+  // model then runs on a crop) and the times are per whole frame
+  await p.eval(() => window.__sr.setRealtime(false));
   await p.upload(clip(file));
   await poll(`footer names ${file}`, () => footer(p), (t) => t.includes(file), { timeout: 30_000 });
   const err = () => text(p, 'error-banner');

@@ -34,6 +34,7 @@ export async function launchFirefox(prefs = {}) {
   const pg = pages[0] ?? (await browser.newPage());
   await pg.setViewport({ width: 1280, height: 800 });
   pg.on('pageerror', (e) => console.log(`[firefox pageerror] ${e.message}`));
+  pg.on('console', (m) => m.type() === 'error' && console.log(`[firefox console.error] ${m.text()}`));
   const byTestId = (id) => `[data-testid="${id}"]`;
   const page = {
     name: 'firefox',

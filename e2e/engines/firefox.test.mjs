@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { F16_MIN_DB, badInput, defaultUrl, droppedClip, exportClip, exportStill, poll, webgpuAuto, webgpuEngine } from './checks.mjs';
+import { F16_MIN_DB, badInput, defaultUrl, droppedClip, exportClip, exportFailed, exportStill, poll, webgpuAuto, webgpuEngine } from './checks.mjs';
 import { launchFirefox } from './firefox.mjs';
 import { serve } from './serve.mjs';
 
@@ -21,7 +21,7 @@ after(() => server?.close());
 async function download(p, start) {
   for (const f of fs.readdirSync(p.downloads)) fs.rmSync(path.join(p.downloads, f));
   await start();
-  const done = await poll('the export downloaded', () => fs.readdirSync(p.downloads), (fs_) => fs_.length > 0 && !fs_.some((f) => f.endsWith('.part')), { timeout: 170_000, every: 500 });
+  const done = await poll('the export downloaded', async () => (await exportFailed(p), fs.readdirSync(p.downloads)), (l) => l.length > 0 && !l.some((f) => f.endsWith('.part')), { timeout: 170_000, every: 500 });
   const file = path.join(p.downloads, done[0]);
   // the rename from .part comes after the last write; a size that holds is the whole file
   await poll('download size settled', async () => { const a = fs.statSync(file).size; await new Promise((r) => setTimeout(r, 300)); return a === fs.statSync(file).size && a > 0; }, (x) => x, { timeout: 10_000 });
@@ -94,17 +94,34 @@ describe('Firefox, WebGPU on (lavapipe, shader-f16)', () => {
     test(`FP16 on WebGPU, engine=${engine}: a still's output read back = onnxruntime-node FP32 to ${F16_MIN_DB} dB`, { timeout: 300_000 }, async () => {
       await webgpuEngine(p, server.base, engine, 'still24x20.png', { w: 24, h: 20 });
     });
-    test(`FP16 on WebGPU, engine=${engine}: a video plays; its output = onnxruntime-node FP32 to ${F16_MIN_DB} dB; per-frame times`, { timeout: 300_000 }, async () => {
-      const r = await webgpuEngine(p, server.base, engine, 'tiny32.mp4', { frames: 6, w: 32, h: 32 });
-      // one line per engine, for docs/PERFORMANCE.md; the first frame (pipeline compiles) left out
-      const model = r.model.slice(1).sort((a, b) => a - b), frame = r.frame.slice(1).sort((a, b) => a - b);
-      const med = (v) => v[Math.floor(v.length / 2)];
-      console.log(`ENGINE_TIMES ${JSON.stringify({ browser: `firefox-esr ${p.version}`, adapter: 'lavapipe', dtype: 'fp16', engine, input: '32x32', output: '128x128', clock: r.modelClock, frames: model.length, first_model_ms: +r.model[0].toFixed(1), model_ms_median: +med(model).toFixed(1), model_ms_min: +model[0].toFixed(1), model_ms_max: +model.at(-1).toFixed(1), frame_ms_median: +med(frame).toFixed(1) })}`);
-    });
+    for (const [file, n] of [['tiny32.mp4', 32], ['fast64.mp4', 64]]) {
+      test(`FP16 on WebGPU, engine=${engine}: ${file} plays; its output = onnxruntime-node FP32 to ${F16_MIN_DB} dB; per-frame times`, { timeout: 300_000 }, async () => {
+        const r = await webgpuEngine(p, server.base, engine, file, { frames: 6, w: n, h: n });
+        // one line per engine and size, for docs/PERFORMANCE.md; the first frame (pipeline compiles) left out
+        const model = r.model.slice(1).sort((a, b) => a - b), frame = r.frame.slice(1).sort((a, b) => a - b);
+        const med = (v) => v[Math.floor(v.length / 2)];
+        console.log(`ENGINE_TIMES ${JSON.stringify({ browser: 'firefox-esr', version: p.version.replace(/^firefox\//, ''), adapter: 'lavapipe (Mesa)', dtype: 'fp16', engine, input: `${n}x${n}`, output: `${4 * n}x${4 * n}`, clock: r.modelClock, frames: model.length, first_model_ms: +r.model[0].toFixed(1), model_ms_median: +med(model).toFixed(1), model_ms_min: +model[0].toFixed(1), model_ms_max: +model.at(-1).toFixed(1), frame_ms_median: +med(frame).toFixed(1) })}`);
+      });
+    }
   }
+
+  test('on WebGPU: bad files get their messages, a video over the GPU limits among them; what played plays on', { timeout: 300_000 }, async () => {
+    await badInput(p, server.base, [
+      ...BAD,
+      ['huge8192.mp4', /"huge8192\.mp4" is 8192x8192: too large to upscale 4x on this GPU \(output 32768x32768 > maxTextureDimension2D \d+/],
+    ], { query: 'backend=webgpu&engine=wgsl' });
+  });
+
+  test('export on WebGPU (FP16, WGSL engine): ffprobe reads a 4x file with every frame and the sound; pixels = the FP32 model outside', { timeout: 300_000 }, async () => {
+    await exportClip(p, server.base, download, { query: 'backend=webgpu&engine=wgsl' });
+  });
+
+  test('a still exports on WebGPU (FP16) as a 4x PNG within a level or two of the FP32 model outside', { timeout: 180_000 }, async () => {
+    await exportStill(p, server.base, download, { query: 'backend=webgpu&engine=wgsl', fp16: true });
+  });
 
   test('FP16 on WebGPU, engine=auto: both engines timed on the first frame, the faster (that agrees) runs; output = FP32 to 50 dB', { timeout: 300_000 }, async () => {
     const d = await webgpuAuto(p, server.base);
-    console.log(`ENGINE_PICK ${JSON.stringify({ browser: `firefox-esr ${p.version}`, adapter: 'lavapipe', dtype: 'fp16', size: d.size, ms: d.ms, agreeDb: d.agreeDb, engine: d.engine, reason: d.reason })}`);
+    console.log(`ENGINE_PICK ${JSON.stringify({ browser: 'firefox-esr', version: p.version.replace(/^firefox\//, ''), adapter: 'lavapipe (Mesa)', dtype: 'fp16', size: d.size, ms: d.ms, agreeDb: d.agreeDb, engine: d.engine, reason: d.reason })}`);
   });
 });

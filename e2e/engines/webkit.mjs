@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { exportFailed } from './checks.mjs';
 import { startWebDriver } from './webdriver.mjs';
 
 export const MINIBROWSER = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -41,6 +42,7 @@ export async function download(p, start) {
   const t0 = Date.now();
   let name = null;
   while (!(name = await p.eval(() => window.__download?.name ?? null))) {
+    await exportFailed(p);
     if (Date.now() - t0 > 170_000) assert.fail('no download after 170 s');
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -3,7 +3,8 @@
 // the WASM backend; WebCodecs (GStreamer underneath) decode and encode.
 //   node --test e2e/engines/webkit.test.mjs     (npm run test:engines runs every browser)
 import { after, before, describe, test } from 'node:test';
-import { badInput, defaultUrl, droppedClip, exportClip, exportStill } from './checks.mjs';
+import assert from 'node:assert/strict';
+import { badInput, defaultUrl, droppedClip, exportClip, exportStill, helpers, open, text, waitFrames, waitText } from './checks.mjs';
 import { serve } from './serve.mjs';
 import { download, startWebKit } from './webkit.mjs';
 
@@ -47,5 +48,26 @@ describe('WebKitGTK (MiniBrowser, WASM)', () => {
   // the page's first media call is no decoder here: the dialog must not probe VideoEncoder (the crash above)
   test('a still exports as a 4x PNG equal to the model outside, with no video decoded before', { timeout: 180_000 }, async () => {
     await exportStill(p, server.base, download);
+  });
+});
+
+describe('WebKitGTK with the locale unset (LANG=C.UTF-8)', () => {
+  let p;
+  before(async () => {
+    p = await startWebKit('C.UTF-8');
+    p.label = 'webkit LANG=C';
+  });
+  after(() => p?.close());
+
+  // navigator.language is then "C", no BCP 47 tag: Intl constructors throw on it (it blanked the page)
+  test('the page works with navigator.language "C": a picked clip plays with its figures', { timeout: 180_000 }, async () => {
+    await open(p, server.base, '');
+    // the browser's own value (the page puts a usable tag on navigator itself)
+    assert.equal(await p.eval(() => Object.getOwnPropertyDescriptor(Navigator.prototype, 'language').get.call(navigator)), 'C');
+    await p.upload(helpers.clip('tiny32.mp4'));
+    await waitFrames(p, 2);
+    await waitText(p, 'stat-latency', /^\d+\.\d ms$/);
+    await waitText(p, 'stat-psnr', /^\d+\.\d\d dB$/);
+    console.log(`[webkit LANG=C] latency ${await text(p, 'stat-latency')}, PSNR ${await text(p, 'stat-psnr')}`);
   });
 });
