@@ -73,7 +73,7 @@ async function bench(name, runner, dtype, src) {
   const proc = frameProcessor(b, device, runner, targets);
   const settings = { view: 'full', gain: 1, psnr: 'consistency' };
   const model = [], lat = [], psnr = [];
-  let clock = null;
+  let clock = null, last = null; // the last frame's `done`: every frame before it is done too
   const frame = async (i) => {
     const t0 = performance.now();
     const r = await proc.process({ frame: src.tex, close() {} }, { frameIndex: i, timestamp: i / 60 }, settings);
@@ -81,14 +81,15 @@ async function bench(name, runner, dtype, src) {
     r.modelMs.then((ms) => ms != null && model.push(ms));
     r.psnr.then((p) => p && psnr.push(p.model));
     r.done.then(() => lat.push(performance.now() - t0));
+    last = r.done;
   };
   for (let i = 0; i < 3; i++) await frame(i); // warm-up: pipelines, allocations
-  await proc.settle();
+  await last;
   await new Promise((r) => setTimeout(r, 50));
   model.length = lat.length = 0;
   const t = performance.now(), c0 = cpuMs();
   for (let i = 0; i < FRAMES; i++) await frame(3 + i);
-  await proc.settle();
+  await last;
   const frameMs = (performance.now() - t) / FRAMES, c1 = cpuMs();
   // the model alone, same runner, same input
   const only = [];

@@ -30,10 +30,11 @@ export function debugHook(e: DebugTarget) {
     if (!d) throw new Error('no GPU device');
     return d;
   };
-  const proc = () => {
+  /** the current frame's read-backs (the processor's debug view) */
+  const reads = () => {
     const p = e.processor;
     if (!p?.hasFrame) throw new Error('no frame yet');
-    return p;
+    return p.debug();
   };
   const runner = () => e.runner;
   return {
@@ -66,16 +67,16 @@ export function debugHook(e: DebugTarget) {
     },
     counters: () => ({ ...counters }),
     readTexture: (which: 'frame' | 'input' | 'output' | 'view' | 'left') =>
-      e.loop.exclusive(async () => ({ ...(await proc().readTexture(which)), frameIndex: e.frames.shown.frameIndex })),
+      e.loop.exclusive(async () => ({ ...(await reads().readTexture(which)), frameIndex: e.frames.shown.frameIndex })),
     /** The raw model output tensor (NCHW float32; FP16 outputs converted); 'left': the left pane's
      *  model's (the A/B view). */
-    readTensor: (which: 'full' | 'low' | 'left') => e.loop.exclusive(async () => ({ ...(await proc().readTensor(which)), frameIndex: e.frames.shown.frameIndex })),
+    readTensor: (which: 'full' | 'low' | 'left') => e.loop.exclusive(async () => ({ ...(await reads().readTensor(which)), frameIndex: e.frames.shown.frameIndex })),
     /** Resolves when the frame loop is idle (nothing in flight). */
     idle: async () => {
       // a view, gain, zoom or lens change is applied on the loop's next turn: wait for it, then for the work
       for (let i = 0; i < 120 && ((e.needRerender && e.processor?.hasFrame) || (e.viewPending && e.processor?.showing)); i++) await new Promise((r) => requestAnimationFrame(r));
       await e.loop.exclusive(async () => undefined);
-      await e.processor?.settle();
+      await e.processor?.debug().settle();
     },
     destroyDevice: () => e.platform?.gpu?.device.destroy(),
     /** GPU downscale / bicubic / PSNR-sum passes on given RGBA pixels (shader tests). */

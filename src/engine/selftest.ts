@@ -26,9 +26,9 @@ export async function passSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Arr
   down.encode(enc);
   bicPass.encode(enc);
   sse.encode(enc);
-  const after = rb.encodeCopy(enc)!;
+  rb.encode(enc);
   device.queue.submit([enc.finish()]);
-  const sums = await new Promise<Float32Array>((resolve) => after(resolve));
+  const sums = await rb.read()!;
   const out = { down: await readTexture(device, lr), up: await readTexture(device, bic), sse: sums[2], count: sse.count, lrW: lr.width, lrH: lr.height };
   down.dispose();
   bicPass.dispose();
@@ -52,8 +52,10 @@ export async function packSelfTest(device: GPUDevice, a: Uint8Array, b: Uint8Arr
   const enc = device.createCommandEncoder({ label: 'pack selftest' });
   pa.encode(enc);
   pb.encode(enc);
-  uf.encode(enc, pa.output, null, 'full', 1);
-  uh.encode(enc, pa.output, pb.output, 'high', 2);
+  uf.set({ full: pa.output, low: null, mode: 'full', gain: 1 });
+  uf.encode(enc);
+  uh.set({ full: pa.output, low: pb.output, mode: 'high', gain: 2 });
+  uh.encode(enc);
   device.queue.submit([enc.finish()]);
   const out = {
     tensor: new Uint8Array(await readBuffer(device, pa.output, tensorBytes(w, h, dtype))),
@@ -75,7 +77,8 @@ export async function presentSelfTest(device: GPUDevice, rgba: Uint8Array, tw: n
   canvas.height = ch;
   const pass = new PresentPass(device, canvas, filter);
   const enc = device.createCommandEncoder({ label: 'selftest present' });
-  pass.encode(enc, tex, { zoom, cx: 0.5, cy: 0.5 });
+  pass.set({ texture: tex, viewport: { zoom, cx: 0.5, cy: 0.5 } });
+  pass.encode(enc);
   device.queue.submit([enc.finish()]);
   await device.queue.onSubmittedWorkDone();
   const c2 = document.createElement('canvas');

@@ -45,10 +45,11 @@ async function frame(runner, im, tag, { low = true } = {}) {
     const psnr = await r.psnr;
     await r.done;
     const ms = performance.now() - t;
-    const full = await proc.readTensor('full');
+    const reads = proc.debug(); // the tests' read-backs
+    const full = await reads.readTensor('full');
     write(`${tag}.full.f32`, full.data);
-    if (low) write(`${tag}.low.f32`, (await proc.readTensor('low')).data);
-    write(`${tag}.out8.rgba`, (await proc.readTexture('output')).rgba);
+    if (low) write(`${tag}.low.f32`, (await reads.readTensor('low')).data);
+    write(`${tag}.out8.rgba`, (await reads.readTexture('output')).rgba);
     return { tag, width: full.width, height: full.height, ms: Math.round(ms), consistency_psnr_db: psnr?.model ?? null };
   } finally {
     proc.dispose();

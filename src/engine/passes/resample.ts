@@ -1,9 +1,10 @@
 import { computePipeline } from '../gpu/pipelines';
 import { destroyBuffer, dispatch, uniformBuffer } from '../gpu/resources';
+import type { GpuStage } from './stage';
 
 /** A texture -> texture compute pass with one uniform block (binding 0, src 1, dst 2), one
  *  invocation per dst pixel in 8x8 workgroups: the shape the 4x resamplers share. */
-export class ResamplePass {
+export class ResamplePass implements GpuStage {
   private readonly pipeline: GPUComputePipeline;
   private readonly params: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;

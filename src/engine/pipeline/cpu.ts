@@ -15,7 +15,7 @@ import { CanvasInput, type PaneInput } from './scaledInput';
 import { convertible, readPlanes, YuvKernel, type RawFrame } from './yuv';
 import { YuvPaneInput } from './yuv/pane';
 import { sameRect, type LensRegions, type Rect } from '../lens';
-import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, PsnrResult, SnapshotKind } from './types';
+import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, ProcessorDebug, PsnrResult, SnapshotKind } from './types';
 
 const LENS_COLOUR = '#8ab4f8';
 
@@ -256,29 +256,31 @@ export class CpuFrameProcessor implements FrameProcessor<CpuRunner> {
     return new VideoFrame(data, { format: 'RGBA', codedWidth: w, codedHeight: s.h, timestamp: Math.round(timestamp * 1e6), duration: Math.round(duration * 1e6) });
   }
 
-  async readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left') {
-    if (!this.full) throw new Error('no frame yet');
-    const s = this.outSize!, f = this.frame!;
-    if (which === 'frame') return toRgba(f.whole());
-    if (which === 'input') return toRgba(this.input!.whole());
-    if (which === 'output') return toRgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
-    if (which === 'left') {
-      const l = this.left8();
-      if (!l) throw new Error('the left pane shows the original');
-      return toRgba({ width: s.w, height: s.h, channels: 3, data: l });
-    }
-    // the chosen view at full output size (a 1:1 viewport over the whole image)
-    const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.viewSource());
-    return toRgba({ width: s.w, height: s.h, channels: 4, data: v.data });
+  debug(): ProcessorDebug {
+    return {
+      readTexture: async (which) => {
+        if (!this.full) throw new Error('no frame yet');
+        const s = this.outSize!, f = this.frame!;
+        if (which === 'frame') return toRgba(f.whole());
+        if (which === 'input') return toRgba(this.input!.whole());
+        if (which === 'output') return toRgba({ width: s.w, height: s.h, channels: 3, data: this.out8() });
+        if (which === 'left') {
+          const l = this.left8();
+          if (!l) throw new Error('the left pane shows the original');
+          return toRgba({ width: s.w, height: s.h, channels: 3, data: l });
+        }
+        // the chosen view at full output size (a 1:1 viewport over the whole image)
+        const v = renderView(s.w, s.h, { zoom: 1, cx: 0.5, cy: 0.5 }, this.viewSource());
+        return toRgba({ width: s.w, height: s.h, channels: 4, data: v.data });
+      },
+      readTensor: async (which) => {
+        const d = which === 'full' ? this.full : which === 'low' ? this.low : this.left, s = this.outSize, lens = this.lens;
+        if (!d || !s) throw new Error(which === 'left' ? 'the left pane shows no model' : `no ${which} output for this frame`);
+        return { width: lens ? 4 * lens.crop.width : s.w, height: lens ? 4 * lens.crop.height : s.h, data: d, lens };
+      },
+      settle: async () => {},
+    };
   }
-
-  async readTensor(which: 'full' | 'low' | 'left') {
-    const d = which === 'full' ? this.full : which === 'low' ? this.low : this.left, s = this.outSize, lens = this.lens;
-    if (!d || !s) throw new Error(which === 'left' ? 'the left pane shows no model' : `no ${which} output for this frame`);
-    return { width: lens ? 4 * lens.crop.width : s.w, height: lens ? 4 * lens.crop.height : s.h, data: d, lens };
-  }
-
-  async settle(): Promise<void> {}
 
   releaseCurrent(): void {
     this.full = this.low = this.out8Cache = null;

@@ -2,19 +2,19 @@
 //   VideoFrame -> upload (RGBA8 texture) [-> downscale 4x in reference mode] -> pack (NCHW tensor)
 //   -> model (the runner: onnxruntime-web with IO binding, our WGSL engine, or the auto pick; its
 //   output stays a GPUBuffer) -> unpack (RGBA8, full/low/high) -> present -> PSNR (sse + sum
-//   passes, 16 bytes mapped back asynchronously). resources.ts holds the per-size GPU objects.
+//   passes, 16 bytes mapped back asynchronously). stages.ts holds the stages of one frame size and
+//   mode and hands out the ones a frame needs, in order; this file encodes them around the model.
 // The CPU does not wait for the GPU inside a frame: once a frame is submitted, process() returns
 // as soon as the previous frame is done, so the next one is decoded and queued while this one runs.
-import { psnrFromSse } from '../filters';
-import { halfToFloat } from '../gpu/half';
-import { readBuffer, readTexture } from '../gpu/resources';
 import type { DType, RunOutput, Runner } from '../inference/types';
 import { pictureSize } from '../passes/upload';
 import type { PsnrMode } from '../params';
 import { sameRect, type LensRegions } from '../lens';
 import { PresentPass } from '../passes/present';
-import { LEFT_SLOT, Resources } from './resources';
-import type { Compare, DisplayTargets, FrameProcessor, InputFrame, FrameResult, FrameSettings, FrameSizes, PsnrResult, SnapshotKind } from './types';
+import { encodeStages, type GpuStage } from '../passes/stage';
+import { gpuDebug } from './gpuDebug';
+import { FrameStages } from './stages';
+import type { Compare, DisplayTargets, FrameProcessor, InputFrame, FrameResult, FrameSettings, FrameSizes, ProcessorDebug, PsnrResult, SnapshotKind } from './types';
 
 interface Current {
   full: RunOutput;
@@ -33,7 +33,7 @@ interface Current {
 }
 
 export class GpuFrameProcessor implements FrameProcessor<Runner> {
-  private res: Resources | null = null;
+  private stages: FrameStages | null = null;
   private cur: Current | null = null;
   private view: FrameSettings['view'] = 'full';
   /** the previous frame's GPU work (see process) */
@@ -76,12 +76,11 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
   }
 
   get modelClock() {
-    return this.res ? (this.res.timer ? ('gpu' as const) : ('queue' as const)) : null;
+    return this.stages ? (this.stages.timer ? ('gpu' as const) : ('queue' as const)) : null;
   }
 
   get sizes(): FrameSizes | null {
-    const r = this.res;
-    return r ? { frame: { width: r.width, height: r.height }, input: { width: r.input.width, height: r.input.height }, output: { width: r.out8.width, height: r.out8.height } } : null;
+    return this.stages?.sizes ?? null;
   }
 
   get hasFrame(): boolean {
@@ -96,16 +95,13 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
    *  frame may take seconds); does not close the frame. */
   async preview(f: InputFrame, s: FrameSettings): Promise<void> {
     const { width, height } = pictureSize(f.frame);
-    const res = this.ensureResources(width, height, s.psnr);
+    const st = this.ensureStages(width, height, s.psnr);
     // the browser's upload is queued at once; ours (planes) first copies the frame out
-    const up = res.upload.copy(f.frame);
+    const up = st.take(f.frame);
     if (up) await up;
     this.releaseCurrent();
     this.previewing = true;
-    const enc = this.device.createCommandEncoder({ label: 'preview' });
-    res.encodePreview(enc);
-    this.encodePresent(enc);
-    this.device.queue.submit([enc.finish()]);
+    this.submit('preview', [...st.preview(), ...this.presentStages()]);
   }
 
   async process(f: InputFrame, meta: { frameIndex: number; timestamp: number }, s: FrameSettings): Promise<FrameResult> {
@@ -114,31 +110,31 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
       f.close();
       throw new Error('no model loaded');
     }
-    let res: Resources;
+    let st: FrameStages;
     try {
       const { width, height } = pictureSize(f.frame);
-      res = this.ensureResources(width, height, s.psnr);
-      const up = res.upload.copy(f.frame);
+      st = this.ensureStages(width, height, s.psnr);
+      const up = st.take(f.frame);
       if (up) await up;
     } finally {
       f.close();
     }
-    const probe = runner.undecided === true && res.probe !== null && runner.dtype === res.dtype;
+    const probe = runner.undecided === true && runner.dtype === st.dtype ? st.probe : null;
     // the A/B view's other model (null: the left pane shows the original or bicubic)
     const lens = s.lens ?? null, cmp = this.compare, other = typeof cmp === 'object' ? cmp : null;
     const enc = device.createCommandEncoder({ label: 'frame in' });
-    res.encodeIn(enc, lens, probe, other ? [runner.dtype, other.dtype] : [runner.dtype]);
+    encodeStages(enc, st.before({ lens, probe: !!probe, dtypes: other ? [runner.dtype, other.dtype] : [runner.dtype] }));
     if (probe) {
       device.queue.submit([enc.finish()]);
-      await runner.probe!(res.probe!.output, res.probe!.region.width, res.probe!.region.height);
+      await runner.probe!(probe.tensor, probe.region.width, probe.region.height);
     }
     const enc2 = probe ? device.createCommandEncoder({ label: 'frame in (timer)' }) : enc;
-    const span = res.timer?.begin(enc2) ?? null;
+    const span = st.timer?.begin(enc2) ?? null;
     device.queue.submit([enc2.finish()]);
 
     const tm = performance.now();
-    const w = lens?.crop.width ?? res.input.width, h = lens?.crop.height ?? res.input.height;
-    const input = res.packFor(runner.dtype).output;
+    const { width: w, height: h } = lens?.crop ?? st.sizes.input;
+    const input = st.tensor(runner.dtype);
     let full: RunOutput | null = null, low: RunOutput | null = null, left: RunOutput | null = null;
     let waited: number | null = null;
     try {
@@ -153,7 +149,7 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
         span.end(e);
         device.queue.submit([e.finish()]);
       }
-      if (other) left = await other.run('full', res.packFor(other.dtype).output, w, h);
+      if (other) left = await other.run('full', st.tensor(other.dtype), w, h);
     } catch (e) {
       span?.cancel();
       full?.release();
@@ -173,38 +169,36 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
     const before = this.inflight;
     this.inflight = done;
     if (before) await Promise.race([before, device.lost]);
-    return { psnrMode: s.psnr === null ? null : res.mode, modelMs, psnr, done };
+    return { psnrMode: s.psnr === null ? null : st.mode, modelMs, psnr, done };
   }
 
   async rerender(s: FrameSettings): Promise<PsnrResult | null> {
-    const cur = this.cur, res = this.res, runner = this.runner;
-    if (!cur || !res || !runner) return null;
+    const cur = this.cur, st = this.stages, runner = this.runner;
+    if (!cur || !st || !runner) return null;
     const lens = s.lens ?? null, cmp = this.compare, other = typeof cmp === 'object' ? cmp : null;
     const moved = !(lens === cur.lens || sameRect(lens?.region, cur.lens?.region));
     // the left pane changed (the A/B view's choice), or the lens moved: its picture is made again
     const leftStale = moved || cur.leftOf !== cmp;
-    const w = lens?.crop.width ?? res.input.width, h = lens?.crop.height ?? res.input.height;
+    const { width: w, height: h } = lens?.crop ?? st.sizes.input;
     if (moved || (leftStale && other)) {
       // the input is still on the GPU: pack it again (the lens's new crop; the other model's precision)
-      const enc = this.device.createCommandEncoder({ label: moved ? 'lens moved' : 'left pane' });
-      res.encodeIn(enc, lens, false, other ? [runner.dtype, other.dtype] : [runner.dtype]);
-      this.device.queue.submit([enc.finish()]);
+      this.submit(moved ? 'lens moved' : 'left pane', st.before({ lens, dtypes: other ? [runner.dtype, other.dtype] : [runner.dtype] }));
     }
     if (moved) {
       // the lens moved (zoom, pan, on, off) over a paused frame: the model runs again on the new crop
-      const input = res.packFor(runner.dtype).output;
+      const input = st.tensor(runner.dtype);
       const full = await runner.run('full', input, w, h);
       const low = s.view !== 'full' && runner.hasLow ? await runner.run('low', input, w, h) : null;
       cur.full.release();
       cur.low?.release();
       Object.assign(cur, { full, low, dtype: runner.dtype, lens });
     } else if (s.view !== 'full' && !cur.low && runner.hasLow) {
-      cur.low = await runner.run('low', res.packFor(cur.dtype).output, w, h);
+      cur.low = await runner.run('low', st.tensor(cur.dtype), w, h);
     }
     if (leftStale) {
       cur.left?.release();
       cur.left = null;
-      cur.left = other ? await other.run('full', res.packFor(other.dtype).output, w, h) : null;
+      cur.left = other ? await other.run('full', st.tensor(other.dtype), w, h) : null;
       cur.leftDtype = other?.dtype ?? this.dtype;
       cur.leftOf = cmp;
     }
@@ -216,16 +210,13 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
   }
 
   present(): void {
-    if (!this.targets) return;
-    const enc = this.device.createCommandEncoder({ label: 'present' });
-    this.encodePresent(enc);
-    this.device.queue.submit([enc.finish()]);
+    if (this.targets) this.submit('present', this.presentStages());
   }
 
   async snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame> {
-    const res = this.res, cur = this.cur;
-    if (!res || !cur) throw new Error('no frame to snapshot');
-    const ow = res.out8.width, oh = res.out8.height;
+    const st = this.stages, cur = this.cur;
+    if (!st || !cur) throw new Error('no frame to snapshot');
+    const { width: ow, height: oh } = st.sizes.output;
     const cw = kind === 'comparison' ? 2 * ow : ow;
     if (!this.snapCanvas || this.snapCanvas.width !== cw || this.snapCanvas.height !== oh) {
       this.snapCtx?.unconfigure();
@@ -235,16 +226,7 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
       // rgba8unorm, like out8: the output is copied texel for texel, no filtering
       this.snapCtx.configure({ device: this.device, format: 'rgba8unorm', alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST });
     }
-    const enc = this.device.createCommandEncoder({ label: 'snapshot' });
-    const dst = this.snapCtx!.getCurrentTexture();
-    if (kind === 'comparison') {
-      res.encodePreview(enc); // bicubic of the input into view8 (an export's processor shows no views)
-      enc.copyTextureToTexture({ texture: res.view8 }, { texture: dst }, [ow, oh]);
-      enc.copyTextureToTexture({ texture: res.out8 }, { texture: dst, origin: [ow, 0] }, [ow, oh]);
-    } else {
-      enc.copyTextureToTexture({ texture: res.out8 }, { texture: dst }, [ow, oh]);
-    }
-    this.device.queue.submit([enc.finish()]);
+    this.submit('snapshot', st.snapshot(kind, this.snapCtx!.getCurrentTexture()));
     const bitmap = this.snapCanvas!.transferToImageBitmap();
     try {
       return new VideoFrame(bitmap, { timestamp: Math.round(timestamp * 1e6), duration: Math.round(duration * 1e6) });
@@ -253,28 +235,9 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
     }
   }
 
-  async readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left') {
-    const r = this.res;
-    if (!r || !this.cur) throw new Error('no frame yet');
-    if (which === 'left' && !this.leftTexture()) throw new Error('the left pane shows the original');
-    const tex = which === 'frame' ? r.upload.output : which === 'input' ? r.input : which === 'output' ? r.out8 : which === 'left' ? this.leftTexture()! : this.displayTexture()!;
-    return { width: tex.width, height: tex.height, rgba: await readTexture(this.device, tex) };
-  }
-
-  async readTensor(which: 'full' | 'low' | 'left') {
-    const r = this.res, cur = this.cur;
-    if (!r || !cur) throw new Error('no frame yet');
-    const out = which === 'full' ? cur.full : which === 'low' ? cur.low : cur.left;
-    if (!out) throw new Error(which === 'left' ? 'the left pane shows no model' : `no ${which} output for this frame`);
-    const lens = cur.lens;
-    const width = lens ? 4 * lens.crop.width : r.out8.width, height = lens ? 4 * lens.crop.height : r.out8.height;
-    const n = 3 * width * height, fp16 = (which === 'left' ? cur.leftDtype : cur.dtype) === 'fp16';
-    const bytes = await readBuffer(this.device, out.buffer, n * (fp16 ? 2 : 4));
-    return { width, height, data: fp16 ? halfToFloat(new Uint16Array(bytes)) : new Float32Array(bytes), lens };
-  }
-
-  async settle(): Promise<void> {
-    if (this.inflight) await Promise.race([this.inflight, this.device.lost]);
+  debug(): ProcessorDebug {
+    const shown = () => (this.stages && this.cur ? { ...this.cur, stages: this.stages, view: this.shown()!, leftShown: this.leftShown() } : null);
+    return gpuDebug(this.device, shown, () => this.inflight);
   }
 
   releaseCurrent(): void {
@@ -288,8 +251,8 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
     this.releaseCurrent();
     this.runner = null;
     this.compare = 'original';
-    this.res?.dispose();
-    this.res = null;
+    this.stages?.dispose();
+    this.stages = null;
     this.inflight = null; // a lost device's queue may never report back
     this.presentOrig?.dispose();
     this.presentUp?.dispose();
@@ -298,64 +261,58 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
 
   // ---------------------------------------------------------------- inside a frame
 
-  /** GPU objects for this frame's size and PSNR mode (a still under 4 px has no reference mode). */
-  private ensureResources(w: number, h: number, psnr: PsnrMode | null): Resources {
+  /** The stages for this frame's size and PSNR mode (a still under 4 px has no reference mode). */
+  private ensureStages(w: number, h: number, psnr: PsnrMode | null): FrameStages {
     const mode: PsnrMode = psnr === 'reference' && w >= 4 && h >= 4 ? 'reference' : 'consistency';
-    const r = this.res;
-    if (r && r.width === w && r.height === h && r.mode === mode && r.dtype === this.dtype) return r;
+    const st = this.stages;
+    if (st?.fits(w, h, mode, this.dtype)) return st;
     this.releaseCurrent();
     this.previewing = false;
-    r?.dispose();
-    this.res = new Resources(this.device, w, h, mode, this.dtype);
-    return this.res;
+    st?.dispose();
+    return (this.stages = new FrameStages(this.device, w, h, mode, this.dtype));
   }
 
-  private displayTexture(): GPUTexture | null {
-    const res = this.res, cur = this.cur;
-    if (!res || (!cur && !this.previewing)) return null;
-    return this.previewing || (this.view !== 'full' && cur?.low) ? res.view8 : res.out8;
+  private submit(label: string, stages: readonly GpuStage[]): void {
+    const enc = this.device.createCommandEncoder({ label });
+    encodeStages(enc, stages);
+    this.device.queue.submit([enc.finish()]);
   }
 
-  /** The left pane's 4x picture for the current frame (bicubic, or the other model's), or null
-   *  where it shows the original (by choice, or until its first frame). */
-  private leftTexture(): GPUTexture | null {
+  /** What the upscaled pane shows: the output, or the view (the low / high view, or the preview);
+   *  null: nothing yet. */
+  private shown(): 'output' | 'view' | null {
+    const cur = this.cur;
+    if (!this.stages || (!cur && !this.previewing)) return null;
+    return this.previewing || (this.view !== 'full' && cur?.low) ? 'view' : 'output';
+  }
+
+  /** Whether the left pane shows a 4x picture for the current frame (bicubic, or the other model's),
+   *  not the original (by choice, or until its first frame). */
+  private leftShown(): boolean {
     const of = this.cur?.leftOf;
-    return this.res && of && of !== 'original' && (of === 'bicubic' || this.cur!.left) ? this.res.left.tex : null;
+    return !!this.stages && !!of && of !== 'original' && (of === 'bicubic' || !!this.cur!.left);
   }
 
   /** unpack -> present [-> PSNR]; the PSNR arrives when its 16 bytes are mapped back. */
   private renderOutputs(s: FrameSettings, withPsnr: boolean): Promise<PsnrResult | null> {
-    const res = this.res!, cur = this.cur!;
-    const enc = this.device.createCommandEncoder({ label: 'frame out' });
+    const st = this.stages!, cur = this.cur!;
     const left = cur.leftOf === 'bicubic' ? ('bicubic' as const) : cur.left ? { buffer: cur.left.buffer, dtype: cur.leftDtype } : null;
-    const outs = { full: cur.full.buffer, low: s.view !== 'full' ? (cur.low?.buffer ?? null) : null, dtype: cur.dtype };
-    const after = res.encodeOut(enc, outs, s.view, s.gain, withPsnr, cur.lens, left);
-    this.encodePresent(enc);
-    this.device.queue.submit([enc.finish()]);
-    if (!after) return Promise.resolve(null);
-    const meta = { frameIndex: cur.frameIndex, timestamp: cur.timestamp, mode: res.mode, counts: res.sse.map((x) => x.count), left: left ? res.left.sse.count : 0 };
-    return new Promise((resolve) =>
-      after((sums) =>
-        resolve({
-          frameIndex: meta.frameIndex,
-          timestamp: meta.timestamp,
-          mode: meta.mode,
-          model: psnrFromSse(sums[0], meta.counts[0]),
-          bicubic: meta.mode === 'reference' ? psnrFromSse(sums[1], meta.counts[1]) : NaN,
-          left: left ? psnrFromSse(sums[LEFT_SLOT], meta.left) : NaN,
-        }),
-      ),
-    );
+    const low = s.view !== 'full' ? (cur.low?.buffer ?? null) : null;
+    this.submit('frame out', [...st.after({ full: cur.full.buffer, low, dtype: cur.dtype, view: s.view, gain: s.gain, lens: cur.lens, left, psnr: withPsnr }), ...this.presentStages()]);
+    const { frameIndex, timestamp } = cur, mode = st.mode;
+    return (withPsnr && st.psnr()?.then((v) => ({ frameIndex, timestamp, mode, ...v }))) || Promise.resolve(null);
   }
 
-  private encodePresent(enc: GPUCommandEncoder): void {
-    const tex = this.displayTexture();
-    if (!tex || !this.res || !this.targets) return;
-    const r = this.cur?.lens?.region, W = this.res.input.width, H = this.res.input.height;
+  /** The two panes' present passes, set for what they show now (none before anything is shown). */
+  private presentStages(): GpuStage[] {
+    const shown = this.shown(), st = this.stages, t = this.targets;
+    if (!shown || !st || !t) return [];
+    const r = this.cur?.lens?.region, { width: W, height: H } = st.sizes.input;
     const lens = r ? ([r.x / W, r.y / H, (r.x + r.width) / W, (r.y + r.height) / H] as const) : null;
     // the left pane: the input's pixels, or (A/B) another 4x picture filtered like the right pane's
-    const left = this.leftTexture();
-    this.presentOrig!.encode(enc, left ?? this.res.input, this.targets.viewport, lens, left ? 'linear' : undefined);
-    this.presentUp!.encode(enc, tex, this.targets.viewport, lens);
+    const left = this.leftShown();
+    this.presentOrig!.set({ texture: st.texture(left ? 'left' : 'input'), viewport: t.viewport, lens, filter: left ? 'linear' : undefined });
+    this.presentUp!.set({ texture: st.texture(shown), viewport: t.viewport, lens });
+    return [this.presentOrig!, this.presentUp!];
   }
 }

@@ -99,16 +99,24 @@ export interface FrameProcessor<in out R extends AnyRunner> {
   present(): void;
   /** The current output (or bicubic | output) as a VideoFrame, for an encoder. */
   snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame>;
-  /** Read-backs for tests: RGBA of a stage ('left': the left pane's 4x picture, bicubic or another
-   *  model's), or a raw model output tensor (float32; 'left': the left pane's model). */
-  readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left'): Promise<{ width: number; height: number; rgba: Uint8Array }>;
-  /** with a lens: the model's output on its crop, and where the crop and region are */
-  readTensor(which: 'full' | 'low' | 'left'): Promise<{ width: number; height: number; data: Float32Array; lens: LensRegions | null }>;
-  /** Waits for the frames in flight. */
-  settle(): Promise<void>;
+  /** Read-backs of the current frame, for the tests and the debug hook only (debugHook.ts). */
+  debug(): ProcessorDebug;
   /** Lets go of the current frame's outputs (a model switch). */
   releaseCurrent(): void;
   dispose(): void;
+}
+
+/** What the tests see of a processor (window.__sr, tests/f16): read-backs of the current frame,
+ *  run between frames, never by the player. */
+export interface ProcessorDebug {
+  /** RGBA of a stage ('view': the upscaled pane's picture; 'left': the left pane's 4x picture,
+   *  bicubic or another model's) */
+  readTexture(which: 'frame' | 'input' | 'output' | 'view' | 'left'): Promise<{ width: number; height: number; rgba: Uint8Array }>;
+  /** a raw model output tensor (float32; 'left': the left pane's model); with a lens: the model's
+   *  output on its crop, and where the crop and region are */
+  readTensor(which: 'full' | 'low' | 'left'): Promise<{ width: number; height: number; data: Float32Array; lens: LensRegions | null }>;
+  /** Waits for the frames in flight. */
+  settle(): Promise<void>;
 }
 
 /** A processor of either kind, for what only feeds it frames (the frame loop, the export): it can

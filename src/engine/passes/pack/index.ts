@@ -2,7 +2,7 @@ import code from './pack.wgsl?raw';
 import { computePipeline, grid } from '../../gpu/pipelines';
 import { createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
 import type { DType } from '../../inference/types';
-
+import type { GpuStageOf } from '../stage';
 
 /** Bytes of a [1,3,h,w] tensor, padded to 4. */
 export const tensorBytes = (w: number, h: number, dtype: DType) => Math.ceil((3 * w * h * (dtype === 'fp16' ? 2 : 4)) / 4) * 4;
@@ -17,7 +17,7 @@ export interface Region {
 
 /** src texture (or a region of it) -> `output`, a GPUBuffer holding the NCHW input tensor (ORT binds it
  *  directly). The region may change per frame (the lens), within the one it was made for. */
-export class PackPass {
+export class PackPass implements GpuStageOf<Region | null> {
   readonly output: GPUBuffer;
   region: Region;
   private readonly whole: Region;
@@ -53,7 +53,7 @@ export class PackPass {
 
   /** Packs `r` (a sub-region of the one made for; null: that one) from the next encode on: the
    *  tensor then holds r's 1x3xHxW at the start of `output`. */
-  setRegion(r: Region | null): void {
+  set(r: Region | null): void {
     const n = r ?? this.whole;
     if (n.width > this.whole.width || n.height > this.whole.height) throw new Error('pack region larger than its buffer');
     if (n.x === this.region.x && n.y === this.region.y && n.width === this.region.width && n.height === this.region.height) return;

@@ -1,6 +1,7 @@
 import code from './present.wgsl?raw';
 import { renderPipeline } from '../../gpu/pipelines';
 import { destroyBuffer, uniformBuffer } from '../../gpu/resources';
+import type { GpuStageOf } from '../stage';
 
 /** The shared view: zoom 1 fits the whole image; (cx, cy) is the image point at the canvas centre
  *  in normalised image coordinates. */
@@ -39,8 +40,18 @@ export function footprintTaps(scale: readonly [number, number], canvasW: number,
 
 const PARAMS_BYTES = 80;
 
+/** What one canvas shows: `texture` through the viewport; `lens`: a region to outline, in image uv
+ *  (x0, y0, x1, y1); `filter`: other than the canvas's own (the left pane shows the input's pixels,
+ *  or, in the A/B view, another 4x output filtered like the right pane's). */
+export interface PresentParams {
+  texture: GPUTexture;
+  viewport: Viewport;
+  lens?: readonly [number, number, number, number] | null;
+  filter?: GPUFilterMode;
+}
+
 /** One canvas: configures its context on the device and draws a texture through the viewport. */
-export class PresentPass {
+export class PresentPass implements GpuStageOf<PresentParams> {
   private readonly ctx: GPUCanvasContext;
   private readonly format: GPUTextureFormat;
   private readonly pipeline: GPURenderPipeline;
@@ -51,6 +62,7 @@ export class PresentPass {
   private bg: GPUBindGroup | null = null;
   private bgTex: GPUTexture | null = null;
   private bgSampler: GPUSampler | null = null;
+  private shown: PresentParams | null = null;
 
   constructor(private readonly device: GPUDevice, readonly canvas: HTMLCanvasElement | OffscreenCanvas, filter: GPUFilterMode) {
     const ctx = canvas.getContext('webgpu');
@@ -67,10 +79,15 @@ export class PresentPass {
     this.nearest = device.createSampler({ label: 'present nearest', magFilter: 'nearest', minFilter: 'nearest' });
   }
 
-  /** Draws `tex` through the viewport; `lens`: a region to outline, in image uv (x0, y0, x1, y1);
-   *  `filter`: other than the canvas's own (the left pane shows the input's pixels, or, in the A/B
-   *  view, another 4x output filtered like the right pane's). */
-  encode(enc: GPUCommandEncoder, tex: GPUTexture, view: Viewport, lens: readonly [number, number, number, number] | null = null, filter?: GPUFilterMode): void {
+  /** What the next encode draws (the viewport is read then: it is the live object the viewport
+   *  controller moves). */
+  set(p: PresentParams): void {
+    this.shown = p;
+  }
+
+  encode(enc: GPUCommandEncoder): void {
+    if (!this.shown) return;
+    const { texture: tex, viewport: view, lens = null, filter } = this.shown;
     const { width, height } = this.canvas;
     if (width === 0 || height === 0) return;
     const t = viewTransform(view, width, height, tex.width, tex.height);

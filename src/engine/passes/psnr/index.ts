@@ -2,13 +2,14 @@ import sseCode from './sse.wgsl?raw';
 import sumCode from './sum.wgsl?raw';
 import { computePipeline } from '../../gpu/pipelines';
 import { createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
+import type { GpuStage, GpuStageOf } from '../stage';
 
 export const SHAVE = 4;
 export const MAX_SLOTS = 4;
 
 /** Sum of squared Y differences of a and b over their common top-left region minus a SHAVE
  *  border, written as one f32 into `results[slot]`. `count` is the number of compared pixels. */
-export class SsePass {
+export class SsePass implements GpuStageOf<{ x: number; y: number; width: number; height: number } | null> {
   count: number;
   private readonly whole: [number, number, number, number];
   private readonly device: GPUDevice;
@@ -56,7 +57,7 @@ export class SsePass {
 
   /** Compares only `r` (x, y, width, height, within the images) minus a SHAVE border from the next
    *  encode on (the lens); null: the whole images again. Workgroups past the region add zeros. */
-  setRegion(r: { x: number; y: number; width: number; height: number } | null): void {
+  set(r: { x: number; y: number; width: number; height: number } | null): void {
     const q: [number, number, number, number] = r
       ? [r.x + SHAVE, r.y + SHAVE, Math.max(r.x + SHAVE, r.x + r.width - SHAVE), Math.max(r.y + SHAVE, r.y + r.height - SHAVE)]
       : this.whole;
@@ -81,13 +82,15 @@ export class SsePass {
   }
 }
 
-/** The results buffer (MAX_SLOTS f32) and a small pool of map buffers: copy, mapAsync, and hand the
- *  sums to a callback later, never blocking the frame loop. When every map buffer is still in flight
+/** The results buffer (MAX_SLOTS f32) and a small pool of map buffers: encode copies the sums out,
+ *  read() maps them later, never blocking the frame loop. When every map buffer is still in flight
  *  the frame's PSNR is skipped. */
-export class SseReadback {
+export class SseReadback implements GpuStage {
   readonly results: GPUBuffer;
   private readonly free: GPUBuffer[] = [];
   private readonly all: GPUBuffer[] = [];
+  /** the map buffer the last encode copied into (null: none was free) */
+  private copied: GPUBuffer | null = null;
   private disposed = false;
 
   constructor(device: GPUDevice, poolSize = 3) {
@@ -103,25 +106,32 @@ export class SseReadback {
     }
   }
 
-  /** Record the copy; returns a function to call after submit, or null when the pool is empty. */
-  encodeCopy(enc: GPUCommandEncoder): ((cb: (sums: Float32Array) => void) => void) | null {
-    const buf = this.free.pop();
+  /** Records the copy of the sums into a free map buffer (none free: nothing). */
+  encode(enc: GPUCommandEncoder): void {
+    const buf = (this.copied = this.free.pop() ?? null);
+    if (buf) enc.copyBufferToBuffer(this.results, 0, buf, 0, MAX_SLOTS * 4);
+  }
+
+  /** After the submit that holds encode(): the sums it copied, once mapped (never, when the device is
+   *  lost or this is disposed first); null when no map buffer was free. */
+  read(): Promise<Float32Array> | null {
+    const buf = this.copied;
+    this.copied = null;
     if (!buf) return null;
-    enc.copyBufferToBuffer(this.results, 0, buf, 0, MAX_SLOTS * 4);
-    return (cb) => {
+    return new Promise((resolve) => {
       buf.mapAsync(GPUMapMode.READ).then(
         () => {
           if (this.disposed) return;
           const sums = new Float32Array(buf.getMappedRange().slice(0));
           buf.unmap();
           this.free.push(buf);
-          cb(sums);
+          resolve(sums);
         },
         () => {
           /* device lost or disposed: drop this frame's value */
         },
       );
-    };
+    });
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@ import { computePipeline } from '../../gpu/pipelines';
 import { destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
 import type { DType } from '../../inference/types';
 import type { ViewMode } from '../../params';
+import type { GpuStageOf } from '../stage';
 const MODE: Record<ViewMode, number> = { full: 0, low: 1, high: 2 };
 
 /** Where a tensor goes: its size, and the region of it written into the texture at `dst`. */
@@ -13,11 +14,26 @@ export interface UnpackRect {
   dst: [number, number];
 }
 
-/** Output tensor buffer(s) -> dst (RGBA8, the output size). The tensors change every frame
- *  (ORT hands out its own buffers), so the bind group is made per call. */
-export class UnpackPass {
+/** What one unpack draws: the model's tensors (they change every frame: ORT hands out its own
+ *  buffers), the view, and where (`rect`; absent: the whole of dst). `dtype`: the tensors' precision
+ *  when it is not the one made for (a model of the other precision: the A/B view, a user's model). */
+export interface UnpackParams {
+  full: GPUBuffer;
+  low: GPUBuffer | null;
+  mode: ViewMode;
+  gain: number;
+  rect?: UnpackRect;
+  dtype?: DType;
+}
+
+/** Output tensor buffer(s) -> dst (RGBA8, the output size). The tensors change every frame, so the
+ *  bind group is made per set. */
+export class UnpackPass implements GpuStageOf<UnpackParams> {
   private readonly pipeline: GPUComputePipeline;
   private readonly params: GPUBuffer;
+  private bindGroup: GPUBindGroup | null = null;
+  private label = 'unpack';
+  private groups: [number, number] = [0, 0];
 
   constructor(private readonly device: GPUDevice, readonly dst: GPUTexture, private readonly dtype: DType) {
     this.pipeline = computePipeline(device, 'unpack-nchw', code);
@@ -25,9 +41,7 @@ export class UnpackPass {
     this.params = uniformBuffer(device, 'unpack params', new ArrayBuffer(48));
   }
 
-  /** The tensor (dst's size, or `rect`) into dst; `dtype`: the tensors' precision when it is not
-   *  the one made for (a model of the other precision: the A/B view, a user's model). */
-  encode(enc: GPUCommandEncoder, full: GPUBuffer, low: GPUBuffer | null, mode: ViewMode, gain: number, rect?: UnpackRect, dtype: DType = this.dtype): void {
+  set({ full, low, mode, gain, rect, dtype = this.dtype }: UnpackParams): void {
     if (mode !== 'full' && !low) throw new Error(`view ${mode} needs the low-frequency output`);
     const whole: [number, number] = [this.dst.width, this.dst.height];
     const r = rect ?? { tensor: whole, size: whole, src: [0, 0], dst: [0, 0] };
@@ -35,7 +49,7 @@ export class UnpackPass {
     new Uint32Array(data, 0, 10).set([...r.tensor, ...r.size, ...r.src, ...r.dst, dtype === 'fp16' ? 1 : 0, MODE[mode]]);
     new Float32Array(data, 40, 1)[0] = gain;
     this.device.queue.writeBuffer(this.params, 0, data);
-    const bg = this.device.createBindGroup({
+    this.bindGroup = this.device.createBindGroup({
       label: 'unpack',
       layout: this.pipeline.getBindGroupLayout(0),
       entries: [
@@ -45,10 +59,16 @@ export class UnpackPass {
         { binding: 3, resource: this.dst.createView() },
       ],
     });
-    const p = enc.beginComputePass({ label: `unpack ${mode}` });
+    this.label = `unpack ${mode}`;
+    this.groups = [dispatch(r.size[0], 8), dispatch(r.size[1], 8)];
+  }
+
+  encode(enc: GPUCommandEncoder): void {
+    if (!this.bindGroup) throw new Error('unpack: set() its tensors first');
+    const p = enc.beginComputePass({ label: this.label });
     p.setPipeline(this.pipeline);
-    p.setBindGroup(0, bg);
-    p.dispatchWorkgroups(dispatch(r.size[0], 8), dispatch(r.size[1], 8));
+    p.setBindGroup(0, this.bindGroup);
+    p.dispatchWorkgroups(...this.groups);
     p.end();
   }
 

@@ -2,6 +2,7 @@ import code from './planes.wgsl?raw';
 import { computePipeline } from '../../gpu/pipelines';
 import { createBuffer, createTexture, destroyBuffer, destroyTexture, dispatch } from '../../gpu/resources';
 import { planesMatrix } from '../../pipeline/yuv';
+import type { GpuStageOf } from '../stage';
 
 /** The frame formats the planes shader converts, and its mode for each (planes.wgsl). */
 const MODES: Partial<Record<VideoPixelFormat, number>> = { I420: 0, NV12: 1, RGBA: 2, BGRA: 3, RGBX: 4, BGRX: 5 };
@@ -15,7 +16,7 @@ export function planesTake(f: VideoFrame): boolean {
 
 /** A decoded frame's planes, copied out (VideoFrame.copyTo) and converted to RGBA on the GPU: the
  *  upload for browsers whose copyExternalImageToTexture does not take a VideoFrame. */
-export class PlanesUpload {
+export class PlanesUpload implements GpuStageOf<VideoFrame> {
   private readonly params: GPUBuffer;
   private readonly pipeline: GPUComputePipeline;
   private bytes = new Uint8Array(0);
@@ -27,9 +28,9 @@ export class PlanesUpload {
     this.params = createBuffer(device, { label: 'planes params', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
-  /** Copies the frame's planes out and queues their conversion into `output`; the frame may be
-   *  closed once this resolves. */
-  async copy(f: VideoFrame): Promise<void> {
+  /** Copies the frame's planes out and writes them to the plane textures; the frame may be closed
+   *  once this resolves. The next encode records their conversion into `output`. */
+  async set(f: VideoFrame): Promise<void> {
     const n = f.allocationSize();
     // a 1024x1024 I420 frame is 1.5 MB: allocated every frame, it keeps the garbage collector busy
     if (this.bytes.length < n) this.bytes = new Uint8Array(n);
@@ -48,13 +49,15 @@ export class PlanesUpload {
     new Float32Array(data, 0, 6).set([m.yk * q, m.yo, m.kr * q, m.kgu * q, m.kgv * q, m.kb * q]);
     new Uint32Array(data, 24, 6).set([mode, 0, w, h, cw, ch]);
     this.device.queue.writeBuffer(this.params, 0, data);
-    const enc = this.device.createCommandEncoder({ label: 'planes' });
+  }
+
+  encode(enc: GPUCommandEncoder): void {
+    if (!this.planes) return;
     const pass = enc.beginComputePass({ label: 'planes' });
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, p.bind);
-    pass.dispatchWorkgroups(dispatch(w, 8), dispatch(h, 8));
+    pass.setBindGroup(0, this.planes.bind);
+    pass.dispatchWorkgroups(dispatch(this.output.width, 8), dispatch(this.output.height, 8));
     pass.end();
-    this.device.queue.submit([enc.finish()]);
   }
 
   private ensurePlanes(format: VideoPixelFormat, cw: number, ch: number) {
