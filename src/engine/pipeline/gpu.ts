@@ -218,15 +218,24 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
     if (!st || !cur) throw new Error('no frame to snapshot');
     const { width: ow, height: oh } = st.sizes.output;
     const cw = kind === 'comparison' ? 2 * ow : ow;
+    // rgba8unorm, like out8: the output is copied texel for texel, no filtering
+    const configure = (ctx: GPUCanvasContext) => ctx.configure({ device: this.device, format: 'rgba8unorm', alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST });
     if (!this.snapCanvas || this.snapCanvas.width !== cw || this.snapCanvas.height !== oh) {
       this.snapCtx?.unconfigure();
       this.snapCanvas = new OffscreenCanvas(cw, oh);
       this.snapCtx = this.snapCanvas.getContext('webgpu');
       if (!this.snapCtx) throw new Error('cannot get a WebGPU context for the export canvas');
-      // rgba8unorm, like out8: the output is copied texel for texel, no filtering
-      this.snapCtx.configure({ device: this.device, format: 'rgba8unorm', alphaMode: 'opaque', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST });
+      configure(this.snapCtx);
     }
-    this.submit('snapshot', st.snapshot(kind, this.snapCtx!.getCurrentTexture()));
+    let target: GPUTexture;
+    try {
+      target = this.snapCtx!.getCurrentTexture();
+    } catch {
+      // Firefox drops the context's configuration when the canvas is transferred to a bitmap
+      configure(this.snapCtx!);
+      target = this.snapCtx!.getCurrentTexture();
+    }
+    this.submit('snapshot', st.snapshot(kind, target));
     const bitmap = this.snapCanvas!.transferToImageBitmap();
     try {
       return new VideoFrame(bitmap, { timestamp: Math.round(timestamp * 1e6), duration: Math.round(duration * 1e6) });
