@@ -94,9 +94,10 @@ describe('Firefox, WebGPU on (lavapipe, shader-f16)', () => {
     test(`FP16 on WebGPU, engine=${engine}: a still's output read back = onnxruntime-node FP32 to ${F16_MIN_DB} dB`, { timeout: 300_000 }, async () => {
       await webgpuEngine(p, server.base, engine, 'still24x20.png', { w: 24, h: 20 });
     });
-    for (const [file, n] of [['tiny32.mp4', 32], ['fast64.mp4', 64]]) {
+    // 64x64 too, to show how the times scale with the frame (4x the pixels); few frames: seconds each
+    for (const [file, n, frames] of [['tiny32.mp4', 32, 6], ['fast64.mp4', 64, 4]]) {
       test(`FP16 on WebGPU, engine=${engine}: ${file} plays; its output = onnxruntime-node FP32 to ${F16_MIN_DB} dB; per-frame times`, { timeout: 300_000 }, async () => {
-        const r = await webgpuEngine(p, server.base, engine, file, { frames: 6, w: n, h: n });
+        const r = await webgpuEngine(p, server.base, engine, file, { frames, w: n, h: n });
         // one line per engine and size, for docs/PERFORMANCE.md; the first frame (pipeline compiles) left out
         const model = r.model.slice(1).sort((a, b) => a - b), frame = r.frame.slice(1).sort((a, b) => a - b);
         const med = (v) => v[Math.floor(v.length / 2)];
