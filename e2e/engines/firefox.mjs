@@ -1,5 +1,5 @@
 // Firefox ESR (Debian's firefox-esr) over WebDriver BiDi with puppeteer-core, behind the same page
-// interface as the WebKit client (webdriver.mjs): goto, eval, upload, click, select, text, shot.
+// interface as the WebKit client (webdriver.mjs): goto, eval, upload, click, select, shot.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,8 @@ import puppeteer from 'puppeteer-core';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
-/** Launches Firefox with `prefs` on top of ours; returns { page, downloads, close }. */
+/** Launches Firefox with `prefs` on top of ours; returns the page interface, plus `downloads` (the
+ *  folder an export lands in) and `raw` (puppeteer's Page). */
 export async function launchFirefox(prefs = {}) {
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'sr4x-ff-dl-'));
   const browser = await puppeteer.launch({

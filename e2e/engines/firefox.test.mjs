@@ -80,6 +80,8 @@ describe('Firefox, WebGPU on (lavapipe, shader-f16)', () => {
     });
     console.log(`[firefox+webgpu] adapter: ${JSON.stringify(a)}`);
     assert.ok(a.features.includes('shader-f16'));
+    // what makes the player's default WASM here (Firefox leaves vendor and description empty)
+    assert.equal(a.fallback, true);
   });
 
   test('the default URL on a software adapter: WASM, with the reason in the header', { timeout: 300_000 }, async () => {

@@ -1,7 +1,7 @@
 // A small W3C WebDriver client (HTTP, no dependencies) for WebKitWebDriver, with the same page
-// interface as the Firefox driver (firefox.mjs): goto, eval, upload, click, select, text, shot.
-// No npm WebDriver client is used: the well-kept ones (webdriverio, selenium-webdriver) bring a
-// driver/browser manager that downloads, and the commands needed here are ten.
+// interface as the Firefox driver (firefox.mjs): goto, eval, upload, click, select, shot.
+// Our own rather than an npm client: the commands needed here are ten, and the clients' driver and
+// browser managers (which fetch binaries) are of no use with Debian's driver.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 
