@@ -2,6 +2,8 @@
 // packages (firefox-esr, webkit2gtk-driver, xvfb), one browser at a time on one build.
 //   node e2e/engines/run.mjs [files...]     (default: every *.test.mjs here)
 // The fixtures and the build are made once here; the specs then serve that build (serve.mjs).
+// env: FIREFOX_PATH, MINIBROWSER_PATH (the browsers), ENGINES_PORT (5401), ENGINES_KEEP=DIR (keeps
+// each exported file there, for a look with ffprobe).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
