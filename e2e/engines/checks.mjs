@@ -144,7 +144,10 @@ export async function defaultUrl(p, base, { note }) {
   // gone already only if the model was quicker than this check
   if (note1 != null) assert.match(note1, /bicubic preview · (upscaling the first frame|loading the model): \d+\.\d s/);
   try {
-    await waitFrames(p, 1, 0, 240_000);
+    // the model loads in seconds here: a page that has not loaded it in 90 s never does (seen once
+    // in Firefox with WebGPU on, modelReady false for 240 s while the demo played its preview)
+    await poll('the model loaded', () => state(p), (s) => s.modelReady, { timeout: 90_000 });
+    await waitFrames(p, 1, 0, 180_000);
   } catch (e) {
     const said = await p.eval(() => ['preview-note', 'error-banner', 'notice', 'backend-note'].map((id) => `${id}: ${document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '-'}`).join('; '));
     e.message += `; the page says: ${said}`;
