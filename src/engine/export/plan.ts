@@ -71,7 +71,17 @@ export async function soundPlan(audio: AudioInfo | null, format: OutputFormat): 
   return { action: 'none', codec: null, text: `the sound (${name}) cannot be kept: this container does not take ${name} and this browser has no encoder for any codec it takes` };
 }
 
+/** WebKitGTK's GStreamer encoder probe takes the web process down when VideoEncoder.isConfigSupported
+ *  comes before any decoder call in the page (seen in 2.50.6). A video plays before its export is
+ *  planned, so the player does not meet it today; one decoder question first keeps it so whatever
+ *  the order. Elsewhere it costs a resolved promise. */
+async function decoderFirst(): Promise<void> {
+  if (typeof VideoDecoder === 'undefined') return;
+  await VideoDecoder.isConfigSupported({ codec: 'vp8' }).catch(() => undefined);
+}
+
 export async function planExport(width: number, height: number, audio: AudioInfo | null): Promise<ExportPlan> {
+  await decoderFirst();
   const containers: ContainerPlan[] = [];
   for (const container of CONTAINERS) {
     const format = outputFormat(container);
