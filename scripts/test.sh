@@ -6,6 +6,8 @@
 #   4. the FP16 paths (tests/f16): both engines in FP16 through the frame path on lavapipe (Deno's
 #      WebGPU), against onnxruntime-node FP32
 #   5. Playwright end-to-end tests in headless Debian Chromium (software WebGPU)
+#   6. the other browser engines (e2e/engines): Firefox ESR over WebDriver BiDi, with and without
+#      WebGPU (lavapipe, FP16), and WebKitGTK through WebKitWebDriver under Xvfb
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -23,6 +25,7 @@ step unit npx vitest run
 step training "$PY" -m pytest -q training/tests
 step f16 node --test --test-reporter=spec tests/f16/f16.test.mjs
 step e2e npx playwright test
+step engines node e2e/engines/run.mjs
 echo
 if [ ${#failed[@]} -gt 0 ]; then echo "FAILED: ${failed[*]}"; exit 1; fi
 echo "all test suites passed"
