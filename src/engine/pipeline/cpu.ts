@@ -282,7 +282,8 @@ export class CpuFrameProcessor implements FrameProcessor<CpuRunner> {
     };
   }
 
-  releaseCurrent(): void {
+  /** Lets go of the current frame's outputs (a new runner, frame size or frame). */
+  private releaseCurrent(): void {
     this.full = this.low = this.out8Cache = null;
     this.left = this.left8Cache = this.leftOf = null;
   }

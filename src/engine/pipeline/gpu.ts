@@ -249,7 +249,8 @@ export class GpuFrameProcessor implements FrameProcessor<Runner> {
     return gpuDebug(this.device, shown, () => this.inflight);
   }
 
-  releaseCurrent(): void {
+  /** Lets go of the current frame's outputs (a new runner, frame size or frame). */
+  private releaseCurrent(): void {
     this.cur?.full.release();
     this.cur?.low?.release();
     this.cur?.left?.release();

@@ -101,8 +101,6 @@ export interface FrameProcessor<in out R extends AnyRunner> {
   snapshot(kind: SnapshotKind, timestamp: number, duration: number): Promise<VideoFrame>;
   /** Read-backs of the current frame, for the tests and the debug hook only (debugHook.ts). */
   debug(): ProcessorDebug;
-  /** Lets go of the current frame's outputs (a model switch). */
-  releaseCurrent(): void;
   dispose(): void;
 }
 
