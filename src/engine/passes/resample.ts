@@ -1,6 +1,6 @@
 import { computePipeline } from '../gpu/pipelines';
 import { destroyBuffer, dispatch, uniformBuffer } from '../gpu/resources';
-import type { GpuStage } from './stage';
+import { computePass, type GpuStage } from './stage';
 
 /** A texture -> texture compute pass with one uniform block (binding 0, src 1, dst 2), one
  *  invocation per dst pixel in 8x8 workgroups: the shape the 4x resamplers share. */
@@ -24,11 +24,7 @@ export class ResamplePass implements GpuStage {
   }
 
   encode(enc: GPUCommandEncoder): void {
-    const p = enc.beginComputePass({ label: this.label });
-    p.setPipeline(this.pipeline);
-    p.setBindGroup(0, this.bindGroup);
-    p.dispatchWorkgroups(dispatch(this.dst.width, 8), dispatch(this.dst.height, 8));
-    p.end();
+    computePass(enc, this.label, this.pipeline, this.bindGroup, [dispatch(this.dst.width, 8), dispatch(this.dst.height, 8)]);
   }
 
   dispose(): void {

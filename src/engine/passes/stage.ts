@@ -19,3 +19,13 @@ export interface GpuStageOf<P> extends GpuStage {
 export function encodeStages(enc: GPUCommandEncoder, stages: Iterable<GpuStage | null | false | undefined>): void {
   for (const s of stages) if (s) s.encode(enc);
 }
+
+/** Records one compute pass: `pipeline` with `bindGroup` as group 0, over x by y workgroups (the
+ *  body of most stages' encode). */
+export function computePass(enc: GPUCommandEncoder, label: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, [x, y]: readonly [number, number]): void {
+  const p = enc.beginComputePass({ label });
+  p.setPipeline(pipeline);
+  p.setBindGroup(0, bindGroup);
+  p.dispatchWorkgroups(x, y);
+  p.end();
+}

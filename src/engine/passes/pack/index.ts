@@ -2,7 +2,7 @@ import code from './pack.wgsl?raw';
 import { computePipeline, grid } from '../../gpu/pipelines';
 import { createBuffer, destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
 import type { DType } from '../../inference/types';
-import type { GpuStageOf } from '../stage';
+import { computePass, type GpuStageOf } from '../stage';
 
 /** Bytes of a [1,3,h,w] tensor, padded to 4. */
 export const tensorBytes = (w: number, h: number, dtype: DType) => Math.ceil((3 * w * h * (dtype === 'fp16' ? 2 : 4)) / 4) * 4;
@@ -63,11 +63,7 @@ export class PackPass implements GpuStageOf<Region | null> {
   }
 
   encode(enc: GPUCommandEncoder): void {
-    const p = enc.beginComputePass({ label: 'pack' });
-    p.setPipeline(this.pipeline);
-    p.setBindGroup(0, this.bindGroup);
-    p.dispatchWorkgroups(...this.groups);
-    p.end();
+    computePass(enc, 'pack', this.pipeline, this.bindGroup, this.groups);
   }
 
   dispose(): void {

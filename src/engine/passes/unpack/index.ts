@@ -3,7 +3,7 @@ import { computePipeline } from '../../gpu/pipelines';
 import { destroyBuffer, dispatch, uniformBuffer } from '../../gpu/resources';
 import type { DType } from '../../inference/types';
 import type { ViewMode } from '../../params';
-import type { GpuStageOf } from '../stage';
+import { computePass, type GpuStageOf } from '../stage';
 const MODE: Record<ViewMode, number> = { full: 0, low: 1, high: 2 };
 
 /** Where a tensor goes: its size, and the region of it written into the texture at `dst`. */
@@ -65,11 +65,7 @@ export class UnpackPass implements GpuStageOf<UnpackParams> {
 
   encode(enc: GPUCommandEncoder): void {
     if (!this.bindGroup) throw new Error('unpack: set() its tensors first');
-    const p = enc.beginComputePass({ label: this.label });
-    p.setPipeline(this.pipeline);
-    p.setBindGroup(0, this.bindGroup);
-    p.dispatchWorkgroups(...this.groups);
-    p.end();
+    computePass(enc, this.label, this.pipeline, this.bindGroup, this.groups);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import code from './planes.wgsl?raw';
 import { computePipeline } from '../../gpu/pipelines';
 import { createBuffer, createTexture, destroyBuffer, destroyTexture, dispatch } from '../../gpu/resources';
 import { planesMatrix } from '../../pipeline/yuv';
-import type { GpuStageOf } from '../stage';
+import { computePass, type GpuStageOf } from '../stage';
 
 /** The frame formats the planes shader converts, and its mode for each (planes.wgsl). */
 const MODES: Partial<Record<VideoPixelFormat, number>> = { I420: 0, NV12: 1, RGBA: 2, BGRA: 3, RGBX: 4, BGRX: 5 };
@@ -53,11 +53,7 @@ export class PlanesUpload implements GpuStageOf<VideoFrame> {
 
   encode(enc: GPUCommandEncoder): void {
     if (!this.planes) return;
-    const pass = enc.beginComputePass({ label: 'planes' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.planes.bind);
-    pass.dispatchWorkgroups(dispatch(this.output.width, 8), dispatch(this.output.height, 8));
-    pass.end();
+    computePass(enc, 'planes', this.pipeline, this.planes.bind, [dispatch(this.output.width, 8), dispatch(this.output.height, 8)]);
   }
 
   private ensurePlanes(format: VideoPixelFormat, cw: number, ch: number) {
