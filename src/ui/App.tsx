@@ -35,7 +35,7 @@ export function App() {
   const w = media?.width ?? 0, h = media?.height ?? 0;
   const inW = psnrMode === 'reference' ? Math.floor(w / 4) : w, inH = psnrMode === 'reference' ? Math.floor(h / 4) : h;
   return (
-    <div className="app">
+    <div className="app" data-testid="app">
       <header>
         <h1>SR4x player</h1>
         <span className="backend">
