@@ -67,7 +67,9 @@ export async function psnrOfCurrent(page: Page, mode: string): Promise<{ model: 
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
-export async function readTexture(page: Page, which: 'frame' | 'input' | 'output' | 'view' | 'left'): Promise<Rgba> {
+/** Read-backs through the debug hook; `page` is anything with Playwright's evaluate (e2e/engines
+ *  hands its Firefox and WebKit pages in this way). */
+export async function readTexture(page: Pick<Page, 'evaluate'>, which: 'frame' | 'input' | 'output' | 'view' | 'left'): Promise<Rgba> {
   const r = await page.evaluate(async (w) => {
     const t = await (window as any).__sr.readTexture(w);
     let s = '';
@@ -77,7 +79,7 @@ export async function readTexture(page: Page, which: 'frame' | 'input' | 'output
   return { width: r.width, height: r.height, frameIndex: r.frameIndex, data: b64(r.b64) };
 }
 
-export async function readTensor(page: Page, which: 'full' | 'low' | 'left'): Promise<{ width: number; height: number; data: Float32Array }> {
+export async function readTensor(page: Pick<Page, 'evaluate'>, which: 'full' | 'low' | 'left'): Promise<{ width: number; height: number; data: Float32Array }> {
   const r = await page.evaluate(async (w) => {
     const t = await (window as any).__sr.readTensor(w);
     const u8 = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
@@ -110,25 +112,29 @@ export async function runModelOutside(which: 'full' | 'low', input: Float32Array
  *  (the composited pixels), decoded by the browser. A blank or flat canvas gives ~0. */
 export async function canvasVariance(page: Page, testid: string): Promise<number> {
   const png = await page.getByTestId(testid).screenshot();
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const o = document.createElement('canvas');
-    o.width = img.width;
-    o.height = img.height;
-    const g = o.getContext('2d')!;
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, o.width, o.height).data;
-    let s = 0, s2 = 0, n = 0;
-    for (let i = 0; i < d.length; i += 4 * 7) {
-      const v = d[i] + d[i + 1] + d[i + 2];
-      s += v;
-      s2 += v * v;
-      n++;
-    }
-    return s2 / n - (s / n) ** 2;
-  }, png.toString('base64'));
+  return page.evaluate(pngVariance, png.toString('base64'));
+}
+
+/** In the page: the variance of a PNG's pixel sums (every 7th pixel), the PNG decoded by the browser
+ *  (e2e/engines drives other browsers with it). */
+export async function pngVariance(b64: string): Promise<number> {
+  const img = new Image();
+  img.src = `data:image/png;base64,${b64}`;
+  await img.decode();
+  const o = document.createElement('canvas');
+  o.width = img.width;
+  o.height = img.height;
+  const g = o.getContext('2d')!;
+  g.drawImage(img, 0, 0);
+  const d = g.getImageData(0, 0, o.width, o.height).data;
+  let s = 0, s2 = 0, n = 0;
+  for (let i = 0; i < d.length; i += 4 * 7) {
+    const v = d[i] + d[i + 1] + d[i + 2];
+    s += v;
+    s2 += v * v;
+    n++;
+  }
+  return s2 / n - (s / n) ** 2;
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runnerImport } from 'vite';
 import { ROOT } from './serve.mjs';
+import { tensorPsnr } from '../../tests/psnr.mjs';
 
 const ts = async (f) => (await runnerImport(path.join(ROOT, f))).module;
 export const helpers = await ts('e2e/helpers.ts');
@@ -58,66 +59,16 @@ export async function pause(p) {
   });
 }
 
-const b64 = (s) => new Uint8Array(Buffer.from(s, 'base64'));
-
-export async function readTexture(p, which) {
-  const r = await p.eval(async (w) => {
-    const t = await window.__sr.readTexture(w);
-    let s = '';
-    for (let i = 0; i < t.rgba.length; i += 0x8000) s += String.fromCharCode(...t.rgba.subarray(i, i + 0x8000));
-    return { width: t.width, height: t.height, frameIndex: t.frameIndex, b64: btoa(s) };
-  }, which);
-  return { width: r.width, height: r.height, frameIndex: r.frameIndex, data: b64(r.b64) };
-}
-
-export async function readTensor(p, which) {
-  const r = await p.eval(async (w) => {
-    const t = await window.__sr.readTensor(w);
-    const u8 = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-    let s = '';
-    for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
-    return { width: t.width, height: t.height, b64: btoa(s) };
-  }, which);
-  const bytes = b64(r.b64);
-  return { width: r.width, height: r.height, data: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) };
-}
+// the Playwright suite's read-backs, through this page's evaluate
+export const readTexture = (p, which) => helpers.readTexture({ evaluate: p.eval }, which);
+export const readTensor = (p, which) => helpers.readTensor({ evaluate: p.eval }, which);
 
 /** Variance of what is on screen in a canvas: the browser's own screenshot of the element, decoded
- *  in the page. A blank or flat canvas gives ~0. */
+ *  in the page (e2e/helpers.ts). A blank or flat canvas gives ~0. */
 export async function canvasVariance(p, testid) {
-  const png = await p.shot(testid);
-  return p.eval(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const o = document.createElement('canvas');
-    o.width = img.width;
-    o.height = img.height;
-    const g = o.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, o.width, o.height).data;
-    let s = 0, s2 = 0, n = 0;
-    for (let i = 0; i < d.length; i += 4 * 7) {
-      const v = d[i] + d[i + 1] + d[i + 2];
-      s += v;
-      s2 += v * v;
-      n++;
-    }
-    return s2 / n - (s / n) ** 2;
-  }, png);
+  return p.eval(helpers.pngVariance, await p.shot(testid));
 }
 
-/** PSNR (dB) of model outputs: values clamped to [0, 1], peak 1, over the whole NCHW tensor (the
- *  convention of tests/f16; written out here rather than taken from the page's code). */
-export function tensorPsnr(a, b) {
-  assert.equal(a.length, b.length, 'outputs differ in length');
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.min(1, Math.max(0, a[i])) - Math.min(1, Math.max(0, b[i]));
-    s += d * d;
-  }
-  return s === 0 ? Infinity : 10 * Math.log10(a.length / s);
-}
 
 const log = (p, msg) => console.log(`[${p.label ?? p.name}] ${msg}`);
 

@@ -30,6 +30,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { buildBundle } from '../../bench/lib/bundle.mjs';
+import { tensorPsnr as psnr } from '../psnr.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -44,17 +45,6 @@ const entry = (id) => manifest.models.find((m) => m.id === id);
 const NEG_MODEL = manifest.default;
 
 // ------------------------------------------------------------------ helpers
-
-/** PSNR (dB) of a against b, values clamped to [0, 1], peak 1 (the player's psnrDb). */
-export function psnr(a, b) {
-  assert.equal(a.length, b.length, 'outputs differ in length');
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.min(1, Math.max(0, a[i])) - Math.min(1, Math.max(0, b[i]));
-    s += d * d;
-  }
-  return s === 0 ? Infinity : 10 * Math.log10(a.length / s);
-}
 
 /** The check every FP16 output must pass against the FP32 reference. */
 const passes = (out, ref) => psnr(out, ref) >= MIN_DB;
