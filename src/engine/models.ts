@@ -113,7 +113,7 @@ export class ModelChoice {
     return {
       create: async (m, report) => {
         const r = m.user ? await this.userOnCpu(m, false) : await WasmRunner.create({ full: m.fp32, low: m.low ? m.low.fp32 : null }, this.bytes);
-        report('ort', null);
+        report('ort', r.note);
         return r;
       },
       check: (m) => this.userOnCpu(m, true),

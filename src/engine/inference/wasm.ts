@@ -6,6 +6,12 @@ import { ModelLoadError, ortConfig } from './index';
 import type { CpuRunner, DType, ModelBytes, ModelSummary, Which } from './types';
 import type { WorkerReply, WorkerRequest } from './wasm.worker';
 
+/** How long a session may take to be created by the threaded runtime (it takes 1-3 s here, the
+ *  runtime's files fetched from the page's own origin). */
+const THREADED_START_MS = 45_000;
+
+class StartTimeout extends Error {}
+
 type Pending = { resolve: (r: WorkerReply) => void; reject: (e: Error) => void };
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -17,6 +23,8 @@ export class WasmRunner implements CpuRunner {
   private dead: Error | null = null;
   /** what the checks of a user's model found (null: not checked) */
   summary: ModelSummary | null = null;
+  /** how it loaded, where that is worth telling (see create) */
+  note: string | null = null;
   readonly engine = 'ort' as const;
 
   private constructor(
@@ -33,17 +41,41 @@ export class WasmRunner implements CpuRunner {
   }
 
   /** `dtype` and `check`: a user's model, in its own precision, checked in the worker as it loads
-   *  (ModelRunner.create); the manifest's models are FP32 on the CPU. */
+   *  (ModelRunner.create); the manifest's models are FP32 on the CPU. onnxruntime-web's threaded
+   *  runtime sometimes never finishes creating a session while its thread pool starts (seen in
+   *  Firefox 153 on a busy 2-core machine, about one page load in ten; a known class of
+   *  onnxruntime-web hangs): past THREADED_START_MS the worker is ended and the model loads again
+   *  on one thread, and `note` says so. */
   static async create(files: { full: string; low: string | null }, bytes: ModelBytes, dtype: DType = 'fp32', check = false): Promise<WasmRunner> {
-    const r = new WasmRunner(files, bytes);
+    const { threads } = ortConfig();
+    if (threads <= 1) return WasmRunner.start(files, bytes, dtype, check, 1, 0);
     try {
-      const { wasmPaths, threads } = ortConfig();
-      await r.call({ op: 'init', wasmPaths, threads });
+      return await WasmRunner.start(files, bytes, dtype, check, threads, THREADED_START_MS);
+    } catch (e) {
+      if (!(e instanceof StartTimeout)) throw e;
+      const r = await WasmRunner.start(files, bytes, dtype, check, 1, 0);
+      r.note = `the WASM runtime's ${threads} threads had not started after ${THREADED_START_MS / 1000} s: it runs on one thread`;
+      return r;
+    }
+  }
+
+  private static async start(files: { full: string; low: string | null }, bytes: ModelBytes, dtype: DType, check: boolean, threads: number, limitMs: number): Promise<WasmRunner> {
+    const r = new WasmRunner(files, bytes);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await r.call({ op: 'init', wasmPaths: ortConfig().wasmPaths, threads });
       await r.send(files.full);
-      r.summary = (await r.call({ op: 'create', files, dtype, check })).summary ?? null;
+      const created = r.call({ op: 'create', files, dtype, check });
+      const limit = new Promise<never>((_, reject) => {
+        // the worker may be stuck for good: it is not asked to dispose (fail() first), only ended
+        if (limitMs) timer = setTimeout(() => reject(r.fail(new StartTimeout())), limitMs);
+      });
+      r.summary = (await Promise.race([created, limit])).summary ?? null;
     } catch (e) {
       await r.dispose();
       throw e;
+    } finally {
+      clearTimeout(timer);
     }
     return r;
   }
@@ -87,9 +119,10 @@ export class WasmRunner implements CpuRunner {
     });
   }
 
-  private fail(e: Error): void {
+  private fail<E extends Error>(e: E): E {
     this.dead ??= e;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
+    return e;
   }
 }
