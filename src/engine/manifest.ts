@@ -97,3 +97,26 @@ export function pickModel(m: Manifest, requested: string | null): { model: Model
   }
   return { model: m.models.find((x) => x.id === m.default)!, warning: null };
 }
+
+/** A model's recorded quality: the mean of its Set5 and Set14 PSNR-Y (dB) in the manifest's
+ *  metrics (what training/evaluate.py writes); null when either is missing (a user's model). */
+export function modelScore(m: ModelEntry): number | null {
+  const y = (set: string): number | null => {
+    const s = m.metrics?.[set];
+    return isObj(s) && typeof s.model_y === 'number' && Number.isFinite(s.model_y) ? s.model_y : null;
+  };
+  const a = y('Set5'), b = y('Set14');
+  return a === null || b === null ? null : (a + b) / 2;
+}
+
+/** The best-scoring of `models` by modelScore (the wider on a tie, then the first); null when none
+ *  has a score. Quality does not grow with width alone: a longer-trained C=32 scores above C=48. */
+export function bestScoring(models: readonly ModelEntry[]): ModelEntry | null {
+  let best: ModelEntry | null = null, bestScore = -Infinity;
+  for (const m of models) {
+    const s = modelScore(m);
+    if (s === null) continue;
+    if (s > bestScore || (s === bestScore && (m.flops ?? 0) > (best?.flops ?? 0))) [best, bestScore] = [m, s];
+  }
+  return best;
+}
