@@ -16,6 +16,7 @@
 //   BENCH_LENS=16,32,64,128 (0: none)  BENCH_LENS_BACKEND=wasm  BENCH_EXPORT_CLIP=64
 //   BENCH_MAX_S=20 (per measurement)  BENCH_MACHINE=name  BENCH_BACKENDS=webgpu,wasm
 //   BENCH_HEADED_GPU=1 (launch without the SwiftShader flags, for a machine with a real GPU)
+//   BENCH_MODEL=<manifest id> (default: the manifest's default)
 //   BENCH_OUT=path (default bench/results/<machine>-<date>.json)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,7 +47,8 @@ function pickModel() {
   const mf = path.join(dir, 'manifest.json');
   if (fs.existsSync(mf)) {
     const m = JSON.parse(fs.readFileSync(mf, 'utf8'));
-    const e = m.models.find((x) => x.id === m.default) ?? m.models[0];
+    const want = env.BENCH_MODEL ?? m.default, e = m.models.find((x) => x.id === want);
+    if (!e) throw new Error(`BENCH_MODEL=${want}: not in ${mf}`);
     if (fs.existsSync(path.join(dir, e.fp32))) return { dir, entry: e, generated: false };
   }
   // no model: random weights with the lead's exporter-free builder (bench/gpu/make_models.py)
@@ -83,7 +85,8 @@ async function pipelineRow(ctx, base, backend, clip, { frames = PIPE_FRAMES, len
   p.on('pageerror', (e) => log('pageerror', e.message));
   const label = `${backend}${lens ? ` lens ${lens}` : ''}`;
   try {
-    await p.goto(`${base}/?demo=0&backend=${backend}`);
+    // the model named: the player's own pick by measured speed would change it between rows
+    await p.goto(`${base}/?demo=0&backend=${backend}&model=${encodeURIComponent(model.entry.id)}`);
     await p.waitForFunction(() => window.__sr?.state().modelReady, null, { timeout: 180_000 });
     await p.getByTestId('file-input').setInputFiles(clip);
     await p.waitForFunction(() => window.__sr.state().framesProcessed >= 1, null, { timeout: 300_000, polling: 200 });
@@ -139,7 +142,7 @@ async function exportRow(ctx, base, backend, clip) {
   const p = await ctx.newPage();
   p.on('pageerror', (e) => log('pageerror', e.message));
   try {
-    await p.goto(`${base}/?demo=0&backend=${backend}&save=download`);
+    await p.goto(`${base}/?demo=0&backend=${backend}&save=download&model=${encodeURIComponent(model.entry.id)}`);
     await p.waitForFunction(() => window.__sr?.state().modelReady, null, { timeout: 180_000 });
     await p.getByTestId('file-input').setInputFiles(clip);
     await p.waitForFunction(() => window.__sr.state().framesProcessed >= 1, null, { timeout: 300_000, polling: 200 });
@@ -166,9 +169,12 @@ async function exportRow(ctx, base, backend, clip) {
   }
 }
 
+/** the model every row runs (set once by main) */
+let model = null;
+
 async function main() {
   const t0 = Date.now();
-  const model = pickModel();
+  model = pickModel();
   env.SR_MODELS_DIR = model.dir;
   log(`model ${model.entry.id} (C=${model.entry.channels ?? '?'}) from ${path.relative(ROOT, model.dir) || model.dir}${model.generated ? ' (generated, random weights)' : ''}`);
   const { base, browser, close } = await startBrowser(ROOT, { port: 5290 });
