@@ -15,7 +15,7 @@ import { JobLoop, type Job } from './loop';
 import type { MediaInfo } from './media';
 import { ModelChoice, type ModelAssets } from './models';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
-import { makeParts, type EngineCore } from './parts';
+import { makeParts, type EngineCore, type EngineParts } from './parts';
 import { createFramePath, type AnyFrameProcessor, type AnyFramePath, type FrameSettings } from './pipeline';
 import type { Panes } from './panes';
 import type { EnginePatch } from './snapshot';
@@ -69,6 +69,7 @@ export class Engine implements EngineCore {
   private started!: () => void;
   readonly canOpen = new Promise<void>((r) => (this.started = r));
   readonly exporter: Exporter;
+  readonly ladder: EngineParts['ladder'];
 
   constructor(
     private readonly params: UrlParams,
@@ -79,7 +80,7 @@ export class Engine implements EngineCore {
     this.view = params.view ?? 'full';
     this.psnrMode = params.psnr ?? 'consistency';
     this.models = new ModelChoice(assets, params.engine);
-    ({ panes: this.panes, transport: this.transport, frames: this.frames, exporter: this.exporter, recovery: this.recovery, opener: this.opener } = makeParts(this, assets));
+    ({ panes: this.panes, transport: this.transport, frames: this.frames, exporter: this.exporter, recovery: this.recovery, opener: this.opener, ladder: this.ladder } = makeParts(this, assets, !params.model && !params.modelUrl));
     // Frames are taken when due and shown a frame's latency later: with sound, the picture's clock
     // runs that much ahead of what is heard, so each frame appears with its sound.
     this.clock.follow(() => {
@@ -170,8 +171,7 @@ export class Engine implements EngineCore {
   async start(original: HTMLCanvasElement, upscaled: HTMLCanvasElement): Promise<void> {
     this.report({ status: 'starting', view: this.view, gain: this.gain, psnrMode: this.psnrMode, stats: emptyStats(this.psnrMode), muted: this.audio.muted, volume: this.audio.volume });
     this.canvases = [original, upscaled];
-    const p = await choosePlatform(this.params.backend);
-    this.platform = p;
+    const p = (this.platform = await choosePlatform(this.params.backend));
     if (p.gpu) this.recovery.watch(p.gpu.device);
     this.report({ backend: `${p.backend} ${p.dtype}`, backendNote: p.note, adapter: p.adapter });
     this.viewport = new ViewportController(() => {
@@ -191,8 +191,7 @@ export class Engine implements EngineCore {
   private async loadFirstModel(): Promise<void> {
     try {
       const warning = await this.models.load(this.params.model);
-      this.report({ ...this.panes.modelList(), modelId: this.models.model!.id });
-      if (warning) this.report({ notice: warning });
+      this.report({ ...this.panes.modelList(), modelId: this.models.model!.id, modelAuto: this.ladder.auto, ...(warning && { notice: warning }) });
     } catch (e) {
       this.fail((e as Error).message);
       return;
@@ -294,9 +293,9 @@ export class Engine implements EngineCore {
     this.report({ volume: this.audio.volume });
   }
 
+  /** A model from the menu (the user's pick, kept for the session), or 'auto' (ladderControl.ts). */
   setModel(id: string): void {
-    const m = this.models.find(id);
-    if (m && m !== this.models.model) void this.panes.load(m);
+    this.ladder.choose(id);
   }
 
   /** A user's model file (a drop, the picker, ?model=<url>): checked (models.ts: its size, inputs

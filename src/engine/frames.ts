@@ -28,6 +28,8 @@ export interface FramesHost {
   labels(): { engine: string; backend: string; model: string; where: 'GPU' | 'CPU' };
   /** the lens moved: the view must be drawn (and the model re-run over a paused frame) */
   viewChanged(): void;
+  /** a frame's model time: `pixels` of input (the whole input, or the lens's crop) through `m` */
+  measured(m: ModelEntry, pixels: number, ms: number): void;
   onState(p: EnginePatch): void;
 }
 
@@ -116,10 +118,12 @@ export class Frames {
       frame: meta.frameIndex, timestamp: meta.timestamp, start, droppedSoFar: stats.dropped, clock: h.processor()?.modelClock ?? null,
       video: info?.name ?? '', engine: l.engine, backend: l.backend, model: l.model, lens: s.lens?.region ?? null,
     });
-    const crop = s.lens?.crop, fps = info?.fps || 30;
+    const crop = s.lens?.crop, fps = info?.fps || 30, model = h.model(), input = h.processor()?.sizes?.input;
+    const pixels = crop ? crop.width * crop.height : input ? input.width * input.height : 0;
     void r.modelMs.then((ms) => {
       if (ms == null) return;
       stats.modelTime.push(ms);
+      if (model && pixels) h.measured(model, pixels, ms);
       if (crop) this.lens.refit(crop.width * crop.height, ms, 1000 / fps);
     });
     void r.psnr.then((p) => p && (stats.psnr = p));

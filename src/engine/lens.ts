@@ -69,10 +69,13 @@ export class LensControl {
   maxSide = Infinity;
   /** the regions the current outputs were made for (the engine re-runs the model when they move) */
   last: LensRegions | null = null;
+  /** on at a fixed size while the device's rate is measured (ladderControl.ts): not refitted */
+  held = false;
 
   toggle(): void {
     this.on = !this.on;
     this.auto = false;
+    this.held = false;
     this.maxSide = Infinity;
   }
 
@@ -80,12 +83,28 @@ export class LensControl {
   engage(pxPerMs: number, frameMs: number): void {
     this.on = true;
     this.auto = true;
+    this.held = false;
     this.maxSide = sideForRate(pxPerMs, frameMs);
+  }
+
+  /** On by itself at `side`, held there: the model's time on a small region, before a whole frame
+   *  (seconds on a CPU) has to be waited for. */
+  hold(side: number): void {
+    this.engage(1, 1);
+    this.held = true;
+    this.maxSide = side;
+  }
+
+  /** Off, where it came on by itself (one the user switched on stays). */
+  release(): void {
+    if (!this.auto) return;
+    this.on = this.auto = this.held = false;
+    this.maxSide = Infinity;
   }
 
   /** With the lens on, re-fit its size to what its own frames measure (they include the margin). */
   refit(cropArea: number, modelMs: number, frameMs: number): void {
-    if (!this.auto || !(modelMs > 0)) return;
+    if (!this.auto || this.held || !(modelMs > 0)) return;
     this.maxSide = sideForRate(cropArea / modelMs, frameMs);
   }
 

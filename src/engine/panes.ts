@@ -22,6 +22,8 @@ export interface PanesHost {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** a new model may keep up (frames.ts says "falling behind" again) */
   modelChanged(): void;
+  /** the user's own model runs: theirs is the pick from now on */
+  userModel(): void;
   /** the frame on screen again, through the new model */
   showCurrent(): void;
   /** the full view (a model with no low-frequency part) */
@@ -157,6 +159,7 @@ export class Panes {
     });
     if (!keep && old && before) void this.setCompare(before.id);
     this.host.modelChanged();
+    this.host.userModel();
     this.modelError = null;
     this.reportEngine('ort', null);
     this.host.viewFull(); // it has no low-frequency file

@@ -6,6 +6,7 @@ import type { Platform } from './backend';
 import type { PlaybackClock } from './clock';
 import { Exporter } from './export';
 import { Frames } from './frames';
+import { ModelLadder } from './ladderControl';
 import type { AnyRunner } from './inference/types';
 import type { JobLoop } from './loop';
 import type { MediaInfo } from './media';
@@ -65,17 +66,20 @@ export interface EngineParts {
   exporter: Exporter;
   recovery: DeviceRecovery;
   opener: FileOpener;
+  ladder: ModelLadder;
 }
 
 /** The parts, each wired to the engine and to those it uses (a callback may name a part made after
- *  it: none is called before this returns). */
-export function makeParts(e: EngineCore, assets: ModelAssets): EngineParts {
+ *  it: none is called before this returns). `autoModel`: the player picks the model (the URL
+ *  names none). */
+export function makeParts(e: EngineCore, assets: ModelAssets, autoModel: boolean): EngineParts {
   const panes = new Panes(e.models, assets, {
     platform: () => e.platform,
     path: () => e.path,
     remakeProcessor: () => e.remakeProcessor(),
     exclusive: (fn) => e.loop.exclusive(fn),
     modelChanged: () => frames.modelChanged(),
+    userModel: () => ladder.userChose(),
     showCurrent: () => {
       if (transport.media) e.seek(e.lastTimestamp);
     },
@@ -112,6 +116,20 @@ export function makeParts(e: EngineCore, assets: ModelAssets): EngineParts {
       return { engine: r?.engine ?? 'ort', backend: pl ? `${pl.backend} ${pl.dtype}` : '', model: e.models.model?.id ?? '', where: pl?.backend === 'webgpu' ? 'GPU' : 'CPU' };
     },
     viewChanged: () => e.viewChanged(),
+    measured: (m, px, ms) => ladder.measured(m, px, ms),
+    onState: (patch) => e.report(patch),
+  });
+  const ladder = new ModelLadder(autoModel, {
+    models: () => e.models.manifest?.models ?? [],
+    model: () => e.models.model,
+    realtime: () => e.loop.realtime,
+    media: () => transport.media?.info ?? null,
+    inputSize: (info) => (e.settings().psnr === 'reference' ? { width: Math.floor(info.width / 4), height: Math.floor(info.height / 4) } : info),
+    find: (id) => e.models.find(id),
+    where: () => (e.platform?.backend === 'webgpu' ? 'GPU' : 'CPU'),
+    load: (m) => void panes.load(m),
+    lens: frames.lens,
+    viewChanged: () => e.viewChanged(),
     onState: (patch) => e.report(patch),
   });
   const exporter = new Exporter({
@@ -141,11 +159,14 @@ export function makeParts(e: EngineCore, assets: ModelAssets): EngineParts {
     exporting: () => exporter.running,
     modelError: () => panes.modelError,
     exclusive: (fn) => e.loop.exclusive(fn),
-    opened: (info, at) => e.opened(info, at),
+    opened: (info, at) => {
+      e.opened(info, at);
+      ladder.opened(info); // after the figures are reset: its first runs are this file's
+    },
     canShow: () => e.processor !== null,
     setPlaying: (on) => e.setPlaying(on),
     say: (msg) => e.say(msg),
     onState: (patch) => e.report(patch),
   });
-  return { panes, transport, frames, exporter, recovery, opener };
+  return { panes, transport, frames, exporter, recovery, opener, ladder };
 }

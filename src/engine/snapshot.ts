@@ -12,6 +12,11 @@ export interface EngineSnapshot {
   engine: string;
   adapter: string;
   modelId: string;
+  /** the player picks the model for the video (ladderControl.ts); false once the user picked one */
+  modelAuto: boolean;
+  /** which model the player picked and why, e.g. "sr4x-c16: sr4x-c32 would take 24 ms a frame here
+   *  (16.7 ms at 60 fps)"; null: no pick made */
+  modelNote: string | null;
   models: string[];
   /** which of `models` the user brought (a dropped .onnx, ?model=<url>) */
   userModels: string[];

@@ -57,6 +57,8 @@ const engineSlice: StateCreator<Store, [], [], EngineSlice> = (set) => ({
   adapter: '',
   modelId: '',
   models: [],
+  modelAuto: false,
+  modelNote: null,
   userModels: [],
   compare: 'original',
   error: null,

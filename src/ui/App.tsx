@@ -16,6 +16,7 @@ export function App() {
   const upscaled = useRef<HTMLCanvasElement>(null);
   const backend = useStore((s) => s.backend);
   const backendNote = useStore((s) => s.backendNote);
+  const modelNote = useStore((s) => s.modelNote);
   const adapter = useStore((s) => s.adapter);
   const engineName = useStore((s) => s.engine);
   const media = useStore((s) => s.media);
@@ -49,6 +50,11 @@ export function App() {
           )}
         </span>
         {backendNote && <span className="note" data-testid="backend-note">{backendNote}</span>}
+        {modelNote && (
+          <span className="note" data-testid="model-note" title="the model the player picked for this video on this device (pick one in the model menu to keep it)">
+            model {modelNote}
+          </span>
+        )}
         <OfflineStatus />
         <span className="status">{status === 'loading' ? 'loading model…' : status === 'starting' ? 'starting…' : ''}</span>
       </header>

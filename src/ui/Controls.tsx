@@ -13,6 +13,7 @@ export function Controls() {
   const psnrMode = useStore((s) => s.psnrMode);
   const models = useStore((s) => s.models);
   const modelId = useStore((s) => s.modelId);
+  const modelAuto = useStore((s) => s.modelAuto);
   const userModels = useStore((s) => s.userModels);
   const lens = useStore((s) => s.lens);
   const a = useStore.getState();
@@ -68,11 +69,14 @@ export function Controls() {
       {models.length > 1 && (
         <label>
           model{' '}
-          <select data-testid="model" value={modelId} onChange={(e) => a.setModel(e.target.value)}>
+          <select data-testid="model" value={modelId} onChange={(e) => a.setModel(e.target.value)} title={modelAuto ? 'picked for this video on this device: a pick here is kept' : 'your pick: auto lets the player pick again'}>
+            {/* the value stays the running model's: "auto" is a command, not a model */}
+            <option value="auto">auto{modelAuto ? ' (on)' : ': let the player pick'}</option>
             {models.map((m) => (
               <option key={m} value={m}>
                 {m}
                 {userModels.includes(m) ? ' (yours)' : ''}
+                {modelAuto && m === modelId ? ' · auto' : ''}
               </option>
             ))}
           </select>

@@ -1,0 +1,176 @@
+// The automatic model pick in real-time playback (ladder.ts decides): which model runs for the open
+// video, from the model times this device measures. A video with no measured rate yet starts with
+// the lens held on a small region at the centre, so the first measurement costs a fraction of a
+// whole frame (seconds on a CPU); two frames after a warm-up decide, and each model switched to is
+// measured in turn and stepped down from if it does not hold the rate, never back up within the
+// file. The user's own pick (?model=, the menu, a dropped model) turns it off for the session;
+// free-running playback (tests, measurements) measures but never switches.
+import { ladderNote, measuredRate, pickForRate, runFlop, type LadderPick, type VideoRate } from './ladder';
+import type { LensControl } from './lens';
+import { MARGIN } from './lens';
+import type { ModelEntry } from './manifest';
+import type { MediaInfo } from './media';
+import type { EnginePatch } from './snapshot';
+
+/** Measured runs of a model that decide (after one warm-up run: compiles, allocations). */
+const MIN_RUNS = 2;
+/** The held lens's crop side (input pixels, margin included) while the rate is measured: on a GPU
+ *  large enough to load it (a small crop would understate its rate), on a CPU small enough to take
+ *  well under a second. */
+const PROBE_CROP = { GPU: 256, CPU: 128 } as const;
+
+export interface LadderHost {
+  /** the manifest's models (a user's are never picked) */
+  models(): readonly ModelEntry[];
+  /** the model running (or loading) in the right pane */
+  model(): ModelEntry | null;
+  realtime(): boolean;
+  /** the open file (null: none) */
+  media(): MediaInfo | null;
+  /** the model's input for a file: the frame, or a quarter a side in reference mode */
+  inputSize(info: MediaInfo): { width: number; height: number };
+  where(): 'GPU' | 'CPU';
+  find(id: string): ModelEntry | null;
+  /** the right pane runs `m` (loading it; its frames follow) */
+  load(m: ModelEntry): void;
+  readonly lens: LensControl;
+  /** the lens changed: the view is drawn again */
+  viewChanged(): void;
+  onState(p: EnginePatch): void;
+}
+
+export class ModelLadder {
+  /** the player picks the model (off once the user picks one) */
+  auto: boolean;
+  /** the open video's input and rate (null: none, a still, or not picking) */
+  private video: VideoRate | null = null;
+  /** the device's last measured rate, FLOP per ms of model time, and the model it was measured with */
+  private rate: { flopPerMs: number; on: string } | null = null;
+  /** this file's measured runs of one model, and whether its warm-up run has passed */
+  private runs: Array<{ flop: number; ms: number }> = [];
+  private runsOf: ModelEntry | null = null;
+  private warm = false;
+  /** no more expensive model than this within the file (FLOPs per 1024x1024 frame) */
+  private ceiling = Infinity;
+  /** this file's pick is final (it holds the rate, or the cheapest runs with the lens) */
+  private settled = false;
+  /** the model switched to, until it runs (the frames before it are the old model's) */
+  private loading: ModelEntry | null = null;
+
+  constructor(
+    auto: boolean,
+    private readonly host: LadderHost,
+  ) {
+    this.auto = auto;
+  }
+
+  /** A file has opened. The pick is made again for another input size or rate; a still has no rate
+   *  and keeps the model that runs. */
+  opened(info: MediaInfo): void {
+    this.forget();
+    if (!this.auto) return;
+    if (info.kind !== 'video' || !(info.fps > 0)) {
+      this.video = null;
+      return;
+    }
+    const v = { ...this.host.inputSize(info), fps: info.fps }, was = this.video;
+    if (was && was.width === v.width && was.height === v.height && was.fps === v.fps) return;
+    this.video = v;
+    this.ceiling = Infinity;
+    this.settled = false;
+    if (!this.host.realtime()) return;
+    if (this.rate) this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
+    else this.probe(v);
+  }
+
+  /** One frame's model time: `pixels` of input through `m` in `ms`. */
+  measured(m: ModelEntry, pixels: number, ms: number): void {
+    const v = this.video;
+    if (!this.auto || !v || this.settled || m !== this.host.model() || (this.loading && m !== this.loading)) return;
+    this.loading = null;
+    const flop = runFlop(m, pixels);
+    if (flop === null) return;
+    if (m !== this.runsOf) this.forget(m);
+    if (!this.warm) {
+      this.warm = true;
+      return;
+    }
+    this.runs.push({ flop, ms });
+    if (this.runs.length < MIN_RUNS || !this.host.realtime()) return;
+    this.rate = { flopPerMs: measuredRate(this.runs)!, on: m.id };
+    this.forget(m);
+    this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
+  }
+
+  /** The menu: a model (the user's pick, kept for the session), or 'auto' (the player picks again). */
+  choose(id: string): void {
+    const m = this.host.find(id);
+    if (id === 'auto' && !m) return this.resume();
+    this.userChose();
+    if (m && m !== this.host.model()) this.host.load(m);
+  }
+
+  /** The user picked a model (the menu, ?model=, a dropped one): theirs runs from now on. */
+  userChose(): void {
+    if (!this.auto) return;
+    this.auto = false;
+    this.video = null;
+    if (this.host.lens.held) this.lensOff();
+    this.host.onState({ modelAuto: false, modelNote: null });
+  }
+
+  /** "auto" in the menu: the player picks again, for the open video. */
+  resume(): void {
+    this.auto = true;
+    this.video = null;
+    this.loading = null;
+    this.host.onState({ modelAuto: true, modelNote: null });
+    const info = this.host.media();
+    if (info) this.opened(info);
+  }
+
+  /** Runs of `m` start again (its warm-up is not taken twice); null: a new file's. */
+  private forget(m: ModelEntry | null = null): void {
+    this.warm = m !== null && m === this.runsOf && this.warm;
+    this.runs = [];
+    this.runsOf = m;
+  }
+
+  /** No rate measured yet: the lens held on the centre while the first runs are timed, where the
+   *  frame is larger than the held crop. */
+  private probe(v: VideoRate): void {
+    const crop = PROBE_CROP[this.host.where()];
+    this.host.onState({ modelNote: `measuring this device's model time at ${v.width}x${v.height}, ${+v.fps.toFixed(2)} fps…` });
+    if (v.width * v.height <= crop * crop || this.host.lens.on) return;
+    this.host.lens.hold(crop - 2 * MARGIN);
+    this.host.viewChanged();
+  }
+
+  private apply(p: LadderPick | null): void {
+    const v = this.video!, cur = this.host.model();
+    if (!p) {
+      this.settled = true;
+      if (this.host.lens.held) this.lensOff();
+      this.host.onState({ modelNote: null });
+      return;
+    }
+    this.ceiling = p.model.flops!;
+    this.host.onState({ modelNote: ladderNote(p, v, this.rate!.on) });
+    if (!p.fits) {
+      this.host.lens.engage(p.pxPerMs, p.frameMs);
+      this.host.viewChanged();
+    } else if (this.host.lens.auto && (p.model === cur || !this.host.lens.held)) {
+      // it holds the rate: the whole frame again (a held lens stays while a switched-to model is measured)
+      this.lensOff();
+    }
+    // the cheapest with the lens has nowhere lower to go; a model that fits is kept once its own
+    // runs agree
+    if (p.model === cur) this.settled = true;
+    else this.host.load((this.loading = p.model));
+  }
+
+  private lensOff(): void {
+    this.host.lens.release();
+    this.host.viewChanged();
+  }
+}
