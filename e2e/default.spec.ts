@@ -1,10 +1,12 @@
 // What a newcomer sees: `npm start`, the default URL, no parameters, on this project's
 // GPU-less machines. Chromium offers a software WebGPU adapter (SwiftShader) here; the player must
-// see that it is not a GPU, run the model on WASM, say why, and show a picture at once.
+// see that it is not a GPU, run the model on WASM, say why, show a picture at once, and pick the
+// model (with the lens) that this device can run at the video's rate.
 import { expect, test } from '@playwright/test';
+import fs from 'node:fs';
 import { canvasVariance, state } from './helpers';
 
-test('default URL on a software adapter: WASM with the reason in the header; the demo original within 2 s of opening, the bicubic preview, then the model, then the lens by itself', async ({ page }) => {
+test('default URL on a software adapter: WASM with the reason in the header; the demo original within 2 s of opening, the bicubic preview, then the model: the cheapest with the lens on at once, the header saying why', async ({ page }) => {
   page.on('pageerror', (e) => console.log('[pageerror]', e.message));
   await page.goto('/');
   await expect(page.getByTestId('stat-backend')).toHaveText('wasm fp32', { timeout: 30_000 });
@@ -22,17 +24,21 @@ test('default URL on a software adapter: WASM with the reason in the header; the
   // the upscaled pane is not black while the model works: the bicubic preview, labelled
   expect(await canvasVariance(page, 'video-upscaled')).toBeGreaterThan(10);
   await expect(page.getByTestId('preview-note')).toContainText(/bicubic preview · (upscaling the first frame|loading the model): \d+\.\d s/);
-  // then the model's own frame, within a minute of opening
+  // then the model's own frame, within a minute of opening: on a crop at the centre first (the lens
+  // held while this device's rate is measured), not a whole 1024x1024 frame of seconds
   await expect.poll(async () => (await state(page)).framesProcessed, { timeout: 60_000 }).toBeGreaterThan(0);
   const m2 = await page.evaluate(() => (window as any).__sr.marks());
-  console.log(`demo: first model frame (1024x1024 -> 4096x4096 on WASM) ${((m2.firstModelFrame - m2.opened) / 1000).toFixed(1)} s after opening`);
+  console.log(`demo: first model frame (a 128x128 crop of 1024x1024 on WASM) ${((m2.firstModelFrame - m2.opened) / 1000).toFixed(1)} s after opening`);
   await expect(page.getByTestId('preview-note')).toHaveCount(0);
   expect(await canvasVariance(page, 'video-upscaled')).toBeGreaterThan(10);
   await expect(page.getByTestId('stat-model-clock')).toContainText('CPU');
-  // seconds a whole frame here, against the demo's 60 fps: the lens comes on by itself and says so
-  // (a frame that slow is the model's pace, not a stall)
-  await expect(page.getByTestId('notice')).toContainText(/falling behind: \d+% of frames dropped .*the lens is on/, { timeout: 120_000 });
+  // seconds a whole frame here, against the demo's 60 fps: no model of the manifest holds the rate,
+  // so the cheapest runs with the lens on, and the header says so with the measured time
+  const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8')) as { models: Array<{ id: string; flops_per_frame_1024?: number }> };
+  const cheapest = manifest.models.filter((x) => x.flops_per_frame_1024).sort((a, b) => a.flops_per_frame_1024! - b.flops_per_frame_1024!)[0].id;
+  await expect(page.getByTestId('model-note')).toContainText(new RegExp(`${cheapest} with the lens: the cheapest model would take [\\d.]+ (ms|s) a frame here at 1024x1024 \\(16\\.7 ms at 60 fps`), { timeout: 120_000 });
   await expect(page.getByTestId('stat-lens')).toContainText('on by itself');
+  await expect.poll(async () => (await state(page)).model, { timeout: 60_000 }).toBe(cheapest);
   const m3 = await page.evaluate(() => (window as any).__sr.marks());
-  console.log(`demo: the lens on by itself ${((performance.now() - m3.opened) / 1000).toFixed(1)} s after opening: ${await page.getByTestId('notice').textContent()}`);
+  console.log(`demo: ${cheapest} with the lens ${((performance.now() - m3.opened) / 1000).toFixed(1)} s after opening: ${await page.getByTestId('model-note').textContent()}`);
 });

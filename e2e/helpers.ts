@@ -18,10 +18,13 @@ export interface Rgba {
 
 /** The player with no demo clip, once its model is ready. On WebGPU unless `query` names a backend:
  *  CI's adapter is a software one, on which the player's own choice would be WASM (e2e/default.spec.ts
- *  checks that default). */
+ *  checks that default). With the manifest's default model unless `query` names one: left to pick,
+ *  the player would run the cheapest model with the lens on at once on this slow adapter
+ *  (e2e/ladder.spec.ts checks that), and these tests compare the whole frame with a named model. */
 export async function openPlayer(page: Page, query = ''): Promise<void> {
   page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-  const q = [query, /(^|&)backend=/.test(query) ? '' : 'backend=webgpu'].filter(Boolean).join('&');
+  const model = /(^|&)model=/.test(query) ? '' : `model=${JSON.parse(fs.readFileSync('models/manifest.json', 'utf8')).default}`;
+  const q = [query, /(^|&)backend=/.test(query) ? '' : 'backend=webgpu', model].filter(Boolean).join('&');
   await page.goto(`/?demo=0&${q}`);
   await expect.poll(() => page.evaluate(() => (window as any).__sr?.state().modelReady), { timeout: 90_000 }).toBe(true);
 }
