@@ -66,3 +66,32 @@ test("?model=sr4x-c32: the user's model stays, whole frames, no pick in the head
   const log = await rows(page);
   expect(log.slice(0, 4).map((r) => [r.model, r.lens])).toEqual(Array(4).fill(['sr4x-c32', '']));
 });
+
+test('a cheaper model in the manifest: switched to at once, kept on its own measured times; a pick in the menu wins, "auto" gives the pick back', async ({ page }) => {
+  // a stand-in for the narrower widths being trained: the default's files, listed as 12x cheaper
+  // (and scoring lower), so its own times come out 12x over the prediction and there is nothing
+  // cheaper to step down to
+  const def = manifest.models.find((m) => m.id === manifest.default)! as Record<string, any>;
+  const standIn = { ...def, id: 'stand-in', flops_per_frame_1024: def.flops_per_frame_1024 / 12, metrics: { Set5: { model_y: 20 }, Set14: { model_y: 20 } } };
+  await page.route(/\/models\/manifest\.json$/, (r) => r.fulfill({ json: { ...manifest, models: [...manifest.models, standIn] } }));
+  await open(page, '');
+  await dropClip(page, 'fast64.mp4');
+  await expect.poll(async () => (await state(page)).model, { timeout: 60_000 }).toBe('stand-in');
+  await expect(page.getByTestId('model-note')).toContainText('stand-in with the lens: the cheapest model would take');
+  await expect(page.getByTestId('stat-lens')).toContainText('on by itself');
+  const from = (await state(page)).framesProcessed;
+  await waitFrames(page, 4, from); // its own runs measured: nowhere cheaper to go, it stays
+  expect((await state(page)).model).toBe('stand-in');
+  await expect(page.getByTestId('model-note')).toContainText("predicted from stand-in's measured time");
+
+  await page.getByTestId('model').selectOption(manifest.default);
+  await expect.poll(async () => (await state(page)).model).toBe(manifest.default);
+  await expect(page.getByTestId('model-note')).toHaveCount(0);
+  await waitFrames(page, 4, (await state(page)).framesProcessed);
+  expect((await state(page)).model).toBe(manifest.default);
+
+  await page.getByTestId('model').selectOption('auto');
+  await expect.poll(async () => (await state(page)).model, { timeout: 60_000 }).toBe('stand-in');
+  await expect(page.getByTestId('model-note')).toContainText('stand-in with the lens');
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+});
