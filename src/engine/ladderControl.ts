@@ -71,6 +71,9 @@ export class ModelLadder {
     if (!this.auto) return;
     if (info.kind !== 'video' || !(info.fps > 0)) {
       this.video = null;
+      // no rate to hold: nothing is picked for it, and a measurement under way is given up
+      if (this.host.lens.held) this.lensOff();
+      this.host.onState({ modelNote: null });
       return;
     }
     const v = { ...this.host.inputSize(info), fps: info.fps }, was = this.video;
@@ -141,7 +144,9 @@ export class ModelLadder {
   private probe(v: VideoRate): void {
     const crop = PROBE_CROP[this.host.where()];
     this.host.onState({ modelNote: `measuring this device's model time at ${v.width}x${v.height}, ${+v.fps.toFixed(2)} fps…` });
-    if (v.width * v.height <= crop * crop || this.host.lens.on) return;
+    const whole = v.width * v.height <= crop * crop;
+    if (whole && this.host.lens.held) this.lensOff(); // held for an earlier, larger video
+    if (whole || this.host.lens.on) return;
     this.host.lens.hold(crop - 2 * MARGIN);
     this.host.viewChanged();
   }
