@@ -13,6 +13,15 @@ import { clip, counters, dropClip, openPlayer, pause, readTexture, runModelOutsi
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sr4x-export-'));
 
+/** The manifest's models by their recorded quality (mean Set5/Set14 PSNR-Y, as training writes it),
+ *  best first: the export's default is the first, whichever the player runs. */
+const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8')) as { default: string; models: Array<{ id: string; flops_per_frame_1024?: number; metrics?: Record<string, { model_y?: number }> }> };
+const byScore = manifest.models
+  .filter((m) => typeof m.metrics?.Set5?.model_y === 'number' && typeof m.metrics?.Set14?.model_y === 'number')
+  .map((m) => ({ m, score: (m.metrics!.Set5.model_y! + m.metrics!.Set14.model_y!) / 2 }))
+  .sort((a, b) => b.score - a.score);
+const BEST = byScore[0].m.id;
+
 interface Probe {
   streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; duration?: string; sample_rate?: string }>;
 }
@@ -69,19 +78,20 @@ async function decodedFrames(page: Page, n: number): Promise<Rgba[]> {
 }
 
 /** The model's 8-bit output (RGB) for each frame, from onnxruntime-node. */
-async function modelOutputs(frames: Rgba[]): Promise<Uint8Array[]> {
+async function modelOutputs(frames: Rgba[], modelId?: string): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const f of frames) {
-    const y = await runModelOutside('full', toNchw({ ...f, channels: 4 }), f.width, f.height);
+    const y = await runModelOutside('full', toNchw({ ...f, channels: 4 }), f.width, f.height, modelId);
     out.push(nchwTo8bit(y, 4 * f.width, 4 * f.height));
   }
   return out;
 }
 
-async function exportVia(page: Page, opts: { content?: string; container?: string; codec?: string }): Promise<Download> {
+async function exportVia(page: Page, opts: { content?: string; container?: string; codec?: string; model?: string }): Promise<Download> {
   await page.getByTestId('export').click();
   if (opts.content) await page.getByTestId('export-content').selectOption(opts.content);
   await expect(page.getByTestId('export-start')).toBeEnabled();
+  if (opts.model) await page.getByTestId('export-model').selectOption(opts.model);
   if (opts.container) await page.getByTestId('export-container').selectOption(opts.container);
   if (opts.codec) await page.getByTestId('export-codec').selectOption(opts.codec);
   const dl = page.waitForEvent('download', { timeout: 170_000 });
@@ -95,14 +105,26 @@ async function saved(d: Download, name: string): Promise<string> {
   return f;
 }
 
-test('export MP4 (H.264 + AAC copied): 4x size, every frame at its timestamp, the sound kept, pixels = the model outside up to the codec', async ({ page }) => {
+test('export MP4 (H.264 + AAC copied) with the best-scoring model by default, its time said before: 4x size, every frame at its timestamp, the sound kept, pixels = that model outside up to the codec', async ({ page }) => {
   await openPlayer(page, 'save=download');
   await dropClip(page, 'av24x16.mp4');
   await waitFrames(page, 1);
   const frames = await decodedFrames(page, 8);
-  const ref = await modelOutputs(frames);
+  const ref = await modelOutputs(frames, BEST);
+  const before = await counters(page);
   await page.getByTestId('export').click();
   await expect(page.getByTestId('export-sound')).toContainText('AAC, copied as it is');
+  await expect(page.getByTestId('export-model')).toHaveValue(BEST);
+  // the player's frames were timed, no export has run yet: the model's time, scaled by FLOPs from
+  // the player's model where that is another
+  const playing = (await state(page)).model as string;
+  const flops = (id: string) => manifest.models.find((m) => m.id === id)!.flops_per_frame_1024!;
+  const estimate = page.getByTestId('export-estimate');
+  await expect(estimate).toContainText(/^time: about [\d.]+ (s|min)/);
+  await expect(estimate).toContainText('8 frames x');
+  await expect(estimate).toContainText('for the model alone');
+  await expect(estimate).toContainText(`${playing}: `);
+  if (playing !== BEST) await expect(estimate).toContainText(`x${(flops(BEST) / flops(playing)).toFixed(2)} for ${BEST}'s FLOPs`);
   await page.getByTestId('export').click(); // closes the dialog; exportVia opens it again
   const f = await saved(await exportVia(page, { container: 'mp4', codec: 'avc' }), 'av.mp4');
   const p = probe(f), v = p.streams.find((s) => s.codec_type === 'video')!, a = p.streams.find((s) => s.codec_type === 'audio');
@@ -120,7 +142,14 @@ test('export MP4 (H.264 + AAC copied): 4x size, every frame at its timestamp, th
   const db = got.map((g, i) => psnr8(g, 96, 0, ref[i], 96, 64));
   console.log(`export mp4 vs onnxruntime-node on the browser's decoded frames (H.264, default quality: high): PSNR-Y ${db.map((x) => x.y.toFixed(1)).join(' ')} dB; RGB ${db.map((x) => x.rgb.toFixed(1)).join(' ')} dB`);
   for (const x of db) expect(x.y).toBeGreaterThan(35);
-  await expect(page.getByTestId('notice')).toContainText('exported 8 frames');
+  await expect(page.getByTestId('notice')).toContainText(`exported 8 frames with ${BEST}`);
+  // a model other than the player's was loaded for the export and let go after
+  const after = await counters(page);
+  for (const k of ['buffersLive', 'texturesLive', 'videoFramesOpen', 'ortOutputsLive'] as const) expect(after[k]).toBe(before[k]);
+  expect((await state(page)).model).toBe(playing);
+  // after an export its own times are known: the estimate now counts the encoding too
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('export-estimate')).toContainText(/^time: about .*decoding and encoding .* as in the last export/);
 });
 
 test('export WebM (VP9, Opus copied) and a variable-frame-rate MP4: timestamps kept to the millisecond', async ({ page }) => {
@@ -149,8 +178,9 @@ test('comparison export: bicubic on the left, the model on the right; a still ex
   await dropClip(page, 'av24x16.mp4');
   await waitFrames(page, 1);
   const frames = await decodedFrames(page, 8);
-  const ref = await modelOutputs(frames);
-  const f = await saved(await exportVia(page, { content: 'comparison', container: 'webm', codec: 'vp9' }), 'cmp.webm');
+  // a model picked in the dialog: the manifest's default rather than the best-scoring
+  const ref = await modelOutputs(frames, manifest.default);
+  const f = await saved(await exportVia(page, { content: 'comparison', container: 'webm', codec: 'vp9', model: manifest.default }), 'cmp.webm');
   const v = probe(f).streams.find((s) => s.codec_type === 'video')!;
   expect([v.width, v.height]).toEqual([192, 64]);
   const got = decodeRgb(f, 192, 64);
@@ -166,15 +196,20 @@ test('comparison export: bicubic on the left, the model on the right; a still ex
   await dropClip(page, 'still24x20.png');
   await expect(page.locator('footer')).toContainText('still24x20.png');
   await expect.poll(async () => (await state(page)).frameIndex).toBe(0);
-  const png = await saved(await exportVia(page, { content: 'output' }), 'still.png'); // the dialog keeps the last choice
+  // the dialog keeps the last choice of content (and of model: the best-scoring is picked back)
+  const png = await saved(await exportVia(page, { content: 'output', model: BEST }), 'still.png');
+  await expect(page.getByTestId('notice')).toContainText(`with ${BEST}`);
   const rgb = execFileSync('ffmpeg', ['-v', 'error', '-i', png, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 26 });
-  const still = new Uint8Array(fs.readFileSync(clip('still24x20.rgba')));
-  const want = nchwTo8bit(await runModelOutside('full', toNchw({ width: 24, height: 20, channels: 4, data: still }), 24, 20), 96, 80);
+  const still = toNchw({ width: 24, height: 20, channels: 4, data: new Uint8Array(fs.readFileSync(clip('still24x20.rgba'))) });
+  const outside = async (id: string) => nchwTo8bit(await runModelOutside('full', still, 24, 20, id), 96, 80);
+  const maxDiff = (a: Uint8Array, b: Uint8Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
   expect(rgb.length).toBe(96 * 80 * 3);
-  let maxd = 0;
-  for (let i = 0; i < want.length; i++) maxd = Math.max(maxd, Math.abs(rgb[i] - want[i]));
-  console.log(`PNG still: 96x80, max |png - model outside| = ${maxd} levels`);
+  const maxd = maxDiff(rgb, await outside(BEST));
+  // the check tells the models apart: another one's output is further than the PNG's rounding
+  const others = await Promise.all(manifest.models.filter((m) => m.id !== BEST).map(async (m) => maxDiff(rgb, await outside(m.id))));
+  console.log(`PNG still with ${BEST}: 96x80, max |png - model outside| = ${maxd} levels; against the other models ${others.join(', ')}`);
   expect(maxd).toBeLessThanOrEqual(1);
+  for (const d of others) expect(d).toBeGreaterThan(1);
 });
 
 test('cancel stops at once, leaves no file, and the player plays on; a 1000-frame export keeps the resource counters flat', async ({ page }) => {
@@ -183,8 +218,12 @@ test('cancel stops at once, leaves no file, and the player plays on; a 1000-fram
   await waitFrames(page, 2);
   const downloads: string[] = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  // the player's model throughout (the best-scoring may cost several times more, on a software GPU
+  // here; a runner's first use at a size makes what it keeps, which the counters below would see)
+  const playing = (await state(page)).model as string;
   await page.getByTestId('export').click();
   await expect(page.getByTestId('export-start')).toBeEnabled();
+  await page.getByTestId('export-model').selectOption(playing);
   await page.getByTestId('export-start').click();
   await expect(page.getByTestId('export-progress')).toContainText(/frame [1-9]\d* of 1000/);
   await page.getByTestId('export-cancel').click();
@@ -206,7 +245,7 @@ test('cancel stops at once, leaves no file, and the player plays on; a 1000-fram
   const settled = await counters(page);
   const raw = () => page.evaluate(() => (window as any).__sr.counters());
   const done = () => page.evaluate(() => Number(/frame (\d+) of/.exec(document.querySelector('[data-testid=export-progress]')?.textContent ?? '')?.[1] ?? -1));
-  const dl = exportVia(page, {});
+  const dl = exportVia(page, { model: playing });
   await expect.poll(done, { timeout: 120_000, intervals: [50] }).toBeGreaterThanOrEqual(100);
   const at100 = await raw();
   await expect.poll(done, { timeout: 170_000, intervals: [50] }).toBeGreaterThanOrEqual(900);

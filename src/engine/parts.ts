@@ -135,6 +135,10 @@ export function makeParts(e: EngineCore, assets: ModelAssets, autoModel: boolean
   const exporter = new Exporter({
     media: () => transport.media,
     path: () => e.path,
+    models: () => e.models.all,
+    playing: () => e.models.model,
+    log: () => frames.sessionLog,
+    psnr: () => e.settings().psnr,
     exclusive: (fn) => e.loop.exclusive(fn),
     pause: () => {
       const was = e.playing;

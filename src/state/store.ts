@@ -3,7 +3,8 @@
 import { create, type StateCreator } from 'zustand';
 import type { Engine, EnginePatch, EngineSnapshot } from '../engine/engine';
 import type { PsnrMode, ViewMode } from '../engine/params';
-import type { ExportContent, ExportPlan } from '../engine/export/plan';
+import type { ExportOffer } from '../engine/export';
+import type { ExportContent } from '../engine/export/plan';
 import type { ExportChoice } from '../engine/export/run';
 import { emptyStats } from '../engine/stats';
 import { offlineSlice, type OfflineSlice } from './offline';
@@ -41,7 +42,7 @@ interface ViewSlice {
 }
 
 interface ExportSlice {
-  exportPlan: (content: ExportContent) => Promise<ExportPlan | null>;
+  exportPlan: (content: ExportContent) => Promise<ExportOffer | null>;
   /** from the click on Start: the file picker needs the user's gesture */
   startExport: (choice: ExportChoice) => void;
   cancelExport: () => void;

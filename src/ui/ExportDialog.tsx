@@ -1,16 +1,20 @@
 import { useEffect, useState } from 'react';
-import { CODEC_NAMES, type Container, type ExportContent, type ExportPlan, type ExportQuality } from '../engine/export/plan';
+import type { ExportModelOption, ExportOffer } from '../engine/export';
+import { CODEC_NAMES, type Container, type ExportContent, type ExportQuality } from '../engine/export/plan';
 import { useStore } from '../state/store';
 
-/** Export: the button, the dialog (what to write, container, codec, quality, what happens to the
- *  sound, all known before starting), and the progress with its Cancel. */
+/** Export: the button, the dialog (what to write, with which model and what it will cost in time,
+ *  container, codec, quality, what happens to the sound, all known before starting), and the
+ *  progress with its Cancel. */
 export function ExportDialog() {
   const media = useStore((s) => s.media);
   const exporting = useStore((s) => s.exporting);
   const status = useStore((s) => s.status);
+  const models = useStore((s) => s.models);
   const [open, setOpen] = useState(false);
   const [content, setContent] = useState<ExportContent>('output');
-  const [plan, setPlan] = useState<ExportPlan | null>(null);
+  const [plan, setPlan] = useState<ExportOffer | null>(null);
+  const [model, setModel] = useState('');
   const [container, setContainer] = useState<Container>('mp4');
   const [codec, setCodec] = useState<string>('');
   const [quality, setQuality] = useState<ExportQuality>('high');
@@ -18,12 +22,14 @@ export function ExportDialog() {
   const still = media?.kind === 'image';
 
   useEffect(() => {
-    if (!open || still) return;
+    if (!open) return;
     let live = true;
     setPlan(null);
     void a.exportPlan(content).then((p) => {
       if (!live || !p) return;
       setPlan(p);
+      // the exporter's default (the best-scoring) until the user picks another that is still there
+      setModel((cur) => (p.models.some((m) => m.id === cur) ? cur : (p.model ?? '')));
       // the first container with an encoder at this size, and its preferred codec
       const usable = p.containers.find((c) => c.container === container && c.codecs.length) ?? p.containers.find((c) => c.codecs.length);
       if (usable) {
@@ -34,7 +40,7 @@ export function ExportDialog() {
     return () => {
       live = false;
     };
-  }, [open, content, media, still]);
+  }, [open, content, media, models]);
 
   if (exporting) {
     const pct = exporting.total ? (100 * exporting.done) / exporting.total : 0;
@@ -50,9 +56,10 @@ export function ExportDialog() {
     );
   }
   const cp = plan?.containers.find((c) => c.container === container) ?? null;
+  const chosen = plan?.models.find((m) => m.id === model) ?? null;
   const start = () => {
     setOpen(false);
-    a.startExport({ content, container, codec: (codec || 'avc') as never, quality });
+    a.startExport({ model: model || undefined, content, container, codec: (codec || 'avc') as never, quality });
   };
   return (
     <>
@@ -68,6 +75,23 @@ export function ExportDialog() {
               <option value="comparison">bicubic | model, side by side</option>
             </select>
           </label>
+          {plan && plan.models.length > 0 && (
+            <label>
+              model{' '}
+              <select data-testid="export-model" value={model} onChange={(e) => setModel(e.target.value)}>
+                {plan.models.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.id} {modelNote(m, plan.model)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {chosen?.estimate && (
+            <span data-testid="export-estimate" className={chosen.estimate.seconds === null ? 'dim' : ''}>
+              {chosen.estimate.text}
+            </span>
+          )}
           {still ? (
             <span>as a PNG ({(content === 'comparison' ? 8 : 4) * media.width}×{4 * media.height})</span>
           ) : !plan ? (
@@ -131,4 +155,11 @@ export function ExportDialog() {
       )}
     </>
   );
+}
+
+/** "(29.60 dB, best scoring)", "(29.57 dB, playing)", "(yours)". */
+function modelNote(m: ExportModelOption, best: string | null): string {
+  const parts = [m.score !== null ? `${m.score.toFixed(2)} dB` : null, m.id === best && m.score !== null ? 'best scoring' : null, m.playing ? 'playing' : null, m.user ? 'yours' : null];
+  const s = parts.filter(Boolean).join(', ');
+  return s ? `(${s})` : '';
 }

@@ -1,17 +1,32 @@
-// The export, as the engine runs it: the plan for the open file, then the job on a frame processor
-// of its own (same platform, same runner as the player: same model, same engine), run as one
-// exclusive job of the engine's loop. Playback pauses meanwhile (the GPU is the export's) and goes
-// on after; cancelling stops at once, removes the file and leaves the player as it was.
+// The export, as the engine runs it: the plan for the open file (codecs, sound, the models it can
+// use and what each would cost), then the job on a frame processor of its own, on the player's
+// platform and engine, run as one exclusive job of the engine's loop. The model is the user's pick,
+// by default the best-scoring in the manifest (not the player's: the player may run a cheaper one to
+// hold real time, and an export is not real time); another model than the player's is loaded for the
+// export and let go after, the player keeping its own. Playback pauses meanwhile (the GPU is the
+// export's) and goes on after; cancelling stops at once, removes the file and leaves the player as
+// it was.
+import { bestScoring, modelScore, type ModelEntry } from '../manifest';
 import type { Media } from '../media';
+import type { PsnrMode } from '../params';
 import type { AnyFramePath } from '../pipeline';
+import type { SessionLog } from '../sessionLog';
+import { estimateExport, newestFirst, playerTiming, type ExportEstimate, type ModelTiming, type OverheadTiming } from './estimate';
 import { CODEC_NAMES, planExport, type ExportContent, type ExportPlan } from './plan';
-import { ExportCancelled, ExportJob, exportStill, type ExportChoice, type ExportProgress } from './run';
+import { ExportCancelled, ExportJob, exportStill, type ExportChoice, type ExportProcessor, type ExportProgress } from './run';
 import { openSaveTarget, saveBlob, SaveDeclined, type SaveMode } from './save';
 
 export interface ExportHost {
   media(): Media | null;
   /** the player's processor with its runners (the export makes a processor of its own there) */
   path(): AnyFramePath | null;
+  /** every model of the session (the manifest's, then the user's) */
+  models(): readonly ModelEntry[];
+  /** the model the player runs (its runner is path().runner) */
+  playing(): ModelEntry | null;
+  /** the player's log of frames shown, and its PSNR mode: its measured model time */
+  log(): SessionLog;
+  psnr(): PsnrMode | null;
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** pauses playback; returns whether it was playing */
   pause(): boolean;
@@ -20,21 +35,72 @@ export interface ExportHost {
   fail(msg: string): void;
 }
 
+/** A model the dialog offers, with what the export would cost with it. */
+export interface ExportModelOption {
+  id: string;
+  /** mean Set5/Set14 PSNR-Y (dB) from the manifest; null: not recorded (a user's model) */
+  score: number | null;
+  user: boolean;
+  /** the one the player runs */
+  playing: boolean;
+  /** null for a still (one frame) */
+  estimate: ExportEstimate | null;
+}
+
+export interface ExportOffer extends ExportPlan {
+  /** frames to write */
+  frames: number;
+  models: ExportModelOption[];
+  /** the model picked unless the user picks another */
+  model: string | null;
+}
+
+/** A processor for the export and how to let it go. */
+interface Own {
+  processor: ExportProcessor;
+  release(): Promise<void>;
+}
+
 export class Exporter {
   private job: ExportJob | null = null;
+  /** between Start and the job: the file opened, the model loading */
+  private preparing = false;
+  private cancelledEarly = false;
+  /** the last export's measured times: its model's, and the rest (decoding, encoding) */
+  private measured: { timing: ModelTiming; overhead: OverheadTiming } | null = null;
 
   constructor(private readonly host: ExportHost) {}
 
   get running(): boolean {
-    return this.job !== null;
+    return this.job !== null || this.preparing;
   }
 
-  /** What can be written for the open file (codecs at its output size, the sound); null: no file. */
-  async plan(content: ExportContent): Promise<ExportPlan | null> {
-    const info = this.host.media()?.info;
-    if (!info) return null;
+  /** The model an export uses unless told otherwise: the best-scoring, else the player's. */
+  defaultModel(): ModelEntry | null {
+    const all = this.host.models();
+    return bestScoring(all) ?? this.host.playing() ?? all[0] ?? null;
+  }
+
+  /** What can be written for the open file (codecs at its output size, the sound, the models with
+   *  their estimated time); null: no file. */
+  async plan(content: ExportContent): Promise<ExportOffer | null> {
+    const h = this.host, media = h.media(), info = media?.info;
+    if (!media || !info) return null;
     const size = ExportJob.outputSize(info.width, info.height, content);
-    return planExport(size.width, size.height, info.kind === 'video' ? info.audio : null);
+    const still = info.kind === 'image';
+    const plan: ExportPlan = still ? { ...size, containers: [] } : await planExport(size.width, size.height, info.audio);
+    const frames = await media.frameCount();
+    const player = playerTiming(newestFirst(h.log()), { name: info.name, width: info.width, height: info.height, psnr: h.psnr() }, h.models());
+    const timings = [this.measured?.timing, player].filter((t): t is ModelTiming => !!t);
+    const playing = h.playing();
+    const models = h.models().map((m): ExportModelOption => ({
+      id: m.id,
+      score: modelScore(m),
+      user: !!m.user,
+      playing: m === playing,
+      estimate: still ? null : estimateExport({ frames, pixels: info.width * info.height, outPixels: size.width * size.height, model: m, timings, overhead: this.measured?.overhead ?? null }),
+    }));
+    return { ...plan, frames, models, model: this.defaultModel()?.id ?? null };
   }
 
   /** Writes the upscaled file (a still: a PNG). Call from the click that starts it: the file
@@ -42,38 +108,62 @@ export class Exporter {
   async start(choice: ExportChoice, mode: SaveMode): Promise<void> {
     const h = this.host, media = h.media(), path = h.path();
     if (!media || !path?.runner) return h.fail('nothing to export: open a video or an image first, and wait for the model');
-    if (this.job) return;
+    if (this.running) return;
+    const model = choice.model ? h.models().find((m) => m.id === choice.model) : this.defaultModel();
+    if (!model) return h.fail(`export failed: the model ${choice.model ?? ''} is not in this session's list`);
     const base = media.info.name.replace(/\.[^.]+$/, '');
-    const processor = path.detached();
+    let own: Own | null = null;
     try {
       if (media.info.kind === 'image') {
+        own = await this.processorFor(model, path);
+        const processor = own.processor;
         const blob = await h.exclusive(async () => {
           const f = (await media.frames(0).next()).value;
           if (!f) throw new Error('the image has no frame');
           return exportStill(f, processor, choice.content);
         });
         const where = await saveBlob(blob, `${base}-4x.png`, '.png', mode);
-        h.report({ notice: `exported the ${choice.content === 'comparison' ? 'comparison' : '4x'} PNG: ${where}` });
+        h.report({ notice: `exported the ${choice.content === 'comparison' ? 'comparison' : '4x'} PNG with ${model.id}: ${where}` });
         return;
       }
       const ext = `.${choice.container}`;
+      // the file first: the picker needs the click's gesture, which a model's loading would outlast
       const save = await openSaveTarget(`${base}-4x${ext}`, choice.container === 'mp4' ? 'video/mp4' : 'video/webm', ext, mode);
       const wasPlaying = h.pause();
-      let last = 0;
-      const job = new ExportJob(media.file, media.info.audio, processor, choice, (pr) => {
-        const now = performance.now();
-        if (now - last > 200 || pr.done === pr.total) {
-          last = now;
-          h.report({ exporting: pr });
-        }
-      });
-      this.job = job;
+      this.preparing = true;
+      this.cancelledEarly = false;
       h.report({ exporting: { done: 0, total: 0, fps: 0, etaS: null } });
       try {
+        try {
+          own = await this.processorFor(model, path);
+          if (this.cancelledEarly) throw new ExportCancelled('export cancelled');
+        } catch (e) {
+          await save.discard();
+          if (e instanceof ExportCancelled) throw e;
+          throw new Error(`the model ${model.id} could not be loaded for it (${(e as Error).message ?? e})`);
+        }
+        let last = 0;
+        const job = new ExportJob(media.file, media.info.audio, own.processor, choice, (pr) => {
+          const now = performance.now();
+          if (now - last > 200 || pr.done === pr.total) {
+            last = now;
+            h.report({ exporting: pr });
+          }
+        });
+        this.job = job;
+        this.preparing = false;
         const r = await h.exclusive(() => job.run(save));
-        h.report({ notice: `exported ${r.frames} frames in ${r.seconds.toFixed(1)} s (${(r.frames / r.seconds).toFixed(2)} fps), ${CODEC_NAMES[choice.codec]} in ${choice.container.toUpperCase()}; sound: ${r.sound}; ${save.where}` });
+        const { width, height } = media.info, out = ExportJob.outputSize(width, height, choice.content);
+        if (r.modelMs !== null && r.frames > 0) {
+          this.measured = {
+            timing: { model, pixels: width * height, size: { width, height }, ms: r.modelMs, where: 'export' },
+            overhead: { outPixels: out.width * out.height, ms: (1000 * r.seconds) / r.frames - r.modelMs },
+          };
+        }
+        h.report({ notice: `exported ${r.frames} frames with ${model.id} in ${r.seconds.toFixed(1)} s (${(r.frames / r.seconds).toFixed(2)} fps), ${CODEC_NAMES[choice.codec]} in ${choice.container.toUpperCase()}; sound: ${r.sound}; ${save.where}` });
       } finally {
         this.job = null;
+        this.preparing = false;
         h.report({ exporting: null });
         if (wasPlaying) h.play();
       }
@@ -82,12 +172,34 @@ export class Exporter {
       if (e instanceof ExportCancelled) h.report({ notice: 'export cancelled: no file was written' });
       else h.fail(`export failed: ${(e as Error).message ?? e}`);
     } finally {
-      processor.dispose();
+      await own?.release();
     }
   }
 
   /** Stops the export at once; its file is removed. */
   cancel(): void {
+    if (this.preparing) this.cancelledEarly = true;
     this.job?.cancel();
+  }
+
+  /** A processor running `m`: on the player's runner when it is the player's model, else on a
+   *  runner of its own from the player's path (same platform and engine choice), let go after. */
+  private async processorFor(m: ModelEntry, path: AnyFramePath): Promise<Own> {
+    if (m === this.host.playing() && path.runner) {
+      const processor = path.detached();
+      return { processor, release: async () => processor.dispose() };
+    }
+    return path.use<Promise<Own>>(async (p) => {
+      // the header's engine line is the player's: the export's runner reports nowhere
+      const runner = await p.runners.create(m, () => undefined, false);
+      const processor = p.detached(runner);
+      return {
+        processor,
+        release: async () => {
+          processor.dispose();
+          await runner.dispose().catch(() => undefined);
+        },
+      };
+    });
   }
 }

@@ -136,6 +136,10 @@ export class ImageFile implements Media {
     return null;
   }
 
+  async frameCount(): Promise<number> {
+    return 1;
+  }
+
   async *frames(): AsyncGenerator<Frame, void, unknown> {
     if (!this.bitmap) return;
     yield counted(new VideoFrame(this.bitmap, { timestamp: 0 }), 0, 0);
@@ -246,6 +250,10 @@ export class MediaFile implements Media {
 
   audio(t: number): AsyncGenerator<WrappedAudioBuffer, void, unknown> | null {
     return this.audioSink?.buffers(t) ?? null;
+  }
+
+  async frameCount(): Promise<number> {
+    return (await this.track.computePacketStats()).packetCount;
   }
 
   private disposed = false;

@@ -61,11 +61,11 @@ export class FramePath<in out R extends AnyRunner> {
     this.proc.setRunner(this.model);
   }
 
-  /** A processor of its own on the model's runner, drawing nowhere (the export's); the caller
-   *  disposes it. */
-  detached(): FrameProcessor<R> {
+  /** A processor of its own on the model's runner (or on `runner`, one from this path's source),
+   *  drawing nowhere (the export's); the caller disposes it, and a runner it passed. */
+  detached(runner: R | null = this.model): FrameProcessor<R> {
     const p = this.make(null);
-    p.setRunner(this.model);
+    p.setRunner(runner);
     return p;
   }
 
