@@ -44,6 +44,8 @@ export class Frames {
   /** when (performance.now, ms) the last file started opening, its first picture (the preview) went
    *  up, and the model's first frame of it was done: what a newcomer waits for */
   readonly marks = { opened: NaN, preview: NaN, firstModelFrame: NaN };
+  /** the overlay says the lens is held for measuring (it changes with no change of region) */
+  private heldShown = false;
   /** said once per video and model */
   private paceWarned = false;
 
@@ -156,12 +158,13 @@ export class Frames {
   }
 
   private lensShown(r: LensRegions | null): void {
-    if (!sameRect(r?.region, this.lens.last?.region) || !r !== !this.lens.last) this.reportLens(r);
+    if (!sameRect(r?.region, this.lens.last?.region) || !r !== !this.lens.last || this.lens.held !== this.heldShown) this.reportLens(r);
     this.lens.last = r;
   }
 
   private reportLens(r: LensRegions | null): void {
-    this.host.onState({ lens: r ? { width: r.region.width, height: r.region.height, auto: this.lens.auto } : null });
+    this.heldShown = this.lens.held;
+    this.host.onState({ lens: r ? { width: r.region.width, height: r.region.height, auto: this.lens.auto, held: this.lens.held } : null });
   }
 
   /** Falling behind the video: say so once, with the rate and a model that would fit (pace.ts), and

@@ -38,8 +38,9 @@ export interface EngineSnapshot {
   /** when (performance.now) the bicubic preview of a file's first frame went up; null once the
    *  model's frame replaced it */
   previewSince: number | null;
-  /** the lens on screen: its region (input pixels) and whether it came on by itself; null: off */
-  lens: { width: number; height: number; auto: boolean } | null;
+  /** the lens on screen: its region (input pixels), whether it came on by itself, and whether it is
+   *  held small while the device's model time is measured; null: off */
+  lens: { width: number; height: number; auto: boolean; held: boolean } | null;
   /** an export in progress (null: none) */
   exporting: ExportProgress | null;
 }

@@ -16,7 +16,7 @@ export function Stats() {
       {lens && (
         <div className="lens-label" data-testid="stat-lens" title="the model runs on this region only (plus its 17-pixel margin); bicubic around it">
           lens {lens.width}×{lens.height}
-          {lens.auto ? ' (on by itself: the frame cannot keep up)' : ''}: latency and PSNR are the lens's
+          {lens.held ? ' (on by itself while this device\'s model time is measured)' : lens.auto ? ' (on by itself: the frame cannot keep up)' : ''}: latency and PSNR are the lens's
         </div>
       )}
       <div>
