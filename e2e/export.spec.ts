@@ -1,5 +1,5 @@
 // Export: the upscaled video written to a file with its sound, read back from outside
-// the browser with ffprobe/ffmpeg: 4x the size, every frame at the source's timestamps, the sound
+// the browser with ffprobe/ffmpeg (and a damaged file, which stops it as it stops the player): 4x the size, every frame at the source's timestamps, the sound
 // in the source's codec, and pixels that match the model run outside (onnxruntime-node) on the
 // very frames the browser decoded, up to the codec's loss. Downloads (?save=download): the file
 // picker cannot be driven headless.
@@ -258,5 +258,37 @@ test('cancel stops at once, leaves no file, and the player plays on; a 1000-fram
     expect(at900[k]).toBe(at100[k]);
     expect(after[k]).toBe(settled[k]);
   }
-  expect(at900.videoFramesOpened - at100.videoFramesOpened).toBe(0); // the exporter's frames are its own, not the player's
+  // the exporter reads its frames through media/, counted like the player's, each one closed: the
+  // 1000 of the file, and none by the paused player
+  expect(after.videoFramesOpened - settled.videoFramesOpened).toBe(1000);
+  expect(at100.mediaOpen).toBe(settled.mediaOpen + 1); // its own opening of the file, closed after
+});
+
+test('damaged media data stops the export where it stops the player, with the same words; no file is left', async ({ page }) => {
+  // midbreak16.mp4: 3 s at 20 fps, frame 30 (1.50 s) damaged (scripts/make-test-clips.sh); on the
+  // WASM backend (fast here)
+  await openPlayer(page, 'save=download&backend=wasm');
+  const banner = page.getByTestId('error-banner');
+  await dropClip(page, 'midbreak16.mp4');
+  const said = /"midbreak16\.mp4": decoding failed at \d\.\d\d s of 3\.00 s \(.*?\)(?=;)/;
+  await expect(banner).toContainText(said, { timeout: 30_000 });
+  const played = said.exec((await banner.textContent())!)![0];
+  await banner.getByRole('button', { name: 'dismiss' }).click();
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('export-start')).toBeEnabled();
+  await page.getByTestId('export-start').click();
+  await expect(banner).toContainText('export failed: ', { timeout: 120_000 });
+  const exported = (await banner.textContent())!;
+  console.log(`midbreak16.mp4: playing: ${played}; exporting: ${exported.replace(/×$/, '')}`);
+  expect(exported).toContain(`export failed: ${played}; nothing was written`);
+  await expect(page.getByTestId('export-progress')).toHaveCount(0);
+  const temp = await page.evaluate(async () => {
+    const names: string[] = [];
+    for await (const k of (await navigator.storage.getDirectory() as any).keys()) names.push(k);
+    return names;
+  });
+  expect(temp).toEqual([]);
+  expect(downloads).toEqual([]);
 });

@@ -2,7 +2,7 @@
 // the rules for pulling frames in real time (drop those whose successor is already due), looping
 // at the end, and a decode failure mid-stream.
 import type { PlaybackClock } from './clock';
-import { MediaError, openMedia, type Frame, type Media, type MediaCheck } from './media';
+import { decodeFailure, MediaError, openMedia, type Frame, type Media, type MediaCheck } from './media';
 
 /** Early frames wait; a frame within this of its time is due (seconds). */
 const DUE_SLACK = 0.004;
@@ -185,13 +185,7 @@ export class Transport {
     } catch (e) {
       // damaged media data (a decoder error, a packet the demuxer cannot read): the picture stops
       // at the last good frame, and what comes before the break still plays
-      const at = this.lastPulledEnd;
-      // a damaged header can give a duration that is no time at all (the fuzz test met "-0.50 s of -1.20 s")
-      const of = duration > at && duration > 0 ? ` of ${duration.toFixed(2)} s` : '';
-      return this.broken(
-        `"${name}": decoding failed at ${at.toFixed(2)} s${of} (${(e as Error).message ?? e}); ` +
-          'stopped on the last good frame: what comes before still plays',
-      );
+      return this.broken(`${decodeFailure(name, this.lastPulledEnd, duration, e)}; stopped on the last good frame: what comes before still plays`);
     }
   }
 

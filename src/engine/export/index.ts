@@ -7,7 +7,7 @@
 // export's) and goes on after; cancelling stops at once, removes the file and leaves the player as
 // it was.
 import { bestScoring, modelScore, type ModelEntry } from '../manifest';
-import type { Media } from '../media';
+import { openMedia, type Media } from '../media';
 import type { PsnrMode } from '../params';
 import type { AnyFramePath } from '../pipeline';
 import type { SessionLog } from '../sessionLog';
@@ -112,7 +112,7 @@ export class Exporter {
     const model = choice.model ? h.models().find((m) => m.id === choice.model) : this.defaultModel();
     if (!model) return h.fail(`export failed: the model ${choice.model ?? ''} is not in this session's list`);
     const base = media.info.name.replace(/\.[^.]+$/, '');
-    let own: Own | null = null;
+    let own: Own | null = null, reading: Media | null = null;
     try {
       if (media.info.kind === 'image') {
         own = await this.processorFor(model, path);
@@ -135,15 +135,18 @@ export class Exporter {
       h.report({ exporting: { done: 0, total: 0, fps: 0, etaS: null } });
       try {
         try {
-          own = await this.processorFor(model, path);
+          own = await this.processorFor(model, path).catch((e) => {
+            throw new Error(`the model ${model.id} could not be loaded for it (${(e as Error).message ?? e})`);
+          });
+          // the frames as the player reads them: the file opened again through media/, its checks and guards
+          reading = await openMedia(media.file, media.info.name);
           if (this.cancelledEarly) throw new ExportCancelled('export cancelled');
         } catch (e) {
           await save.discard();
-          if (e instanceof ExportCancelled) throw e;
-          throw new Error(`the model ${model.id} could not be loaded for it (${(e as Error).message ?? e})`);
+          throw e;
         }
         let last = 0;
-        const job = new ExportJob(media.file, media.info.audio, own.processor, choice, (pr) => {
+        const job = new ExportJob(reading, own.processor, choice, (pr) => {
           const now = performance.now();
           if (now - last > 200 || pr.done === pr.total) {
             last = now;
@@ -172,6 +175,7 @@ export class Exporter {
       if (e instanceof ExportCancelled) h.report({ notice: 'export cancelled: no file was written' });
       else h.fail(`export failed: ${(e as Error).message ?? e}`);
     } finally {
+      reading?.dispose();
       await own?.release();
     }
   }

@@ -1,10 +1,14 @@
 // An export: every frame of the source, none dropped, at its own timestamps, through the same frame
-// processor as the player (same model, same engine), encoded and muxed by mediabunny's Conversion,
-// which also carries the sound (copied, or transcoded where the container needs it). Its `process`
-// hook takes each decoded sample through the processor and hands the 4x output back as a
-// VideoFrame; the encoder's queue pushes back, so only a few frames are ever held.
-import { ALL_FORMATS, BlobSource, Conversion, ConversionCanceledError, Input, Output, Quality, type VideoCodec, type VideoSample } from 'mediabunny';
-import type { AudioInfo } from '../media';
+// processor as the player (same model, same engine), encoded and muxed by mediabunny. The frames
+// are read as the player reads them, through media/ (its checks of the file, the stuck-demuxer
+// guard, the tolerant decoder, the frame counters), so damage the player meets stops the export at
+// the same place with the same words. The sound is a composable mediabunny Conversion of the audio
+// track into the same output (copied, or transcoded where the container needs it), from the same
+// start. Each frame goes through the processor and its 4x output to the encoder, whose queue
+// pushes back, so only a few frames are ever held.
+import { ALL_FORMATS, BlobSource, Conversion, ConversionCanceledError, Input, Output, Quality, VideoSample, VideoSampleSource, type VideoCodec } from 'mediabunny';
+import { decodeFailure, type Frame, type Media } from '../media';
+import { guardReads } from '../media/spinguard';
 import type { AnyFrameProcessor, InputFrame, SnapshotKind } from '../pipeline/types';
 import { outputFormat, soundPlan, videoBitrate, type Container, type ExportContent, type ExportQuality } from './plan';
 import type { SaveTarget } from './save';
@@ -42,14 +46,17 @@ export class ExportCancelled extends Error {}
 export type ExportProcessor = Pick<AnyFrameProcessor, 'process' | 'snapshot' | 'dispose'>;
 
 export class ExportJob {
+  private output: Output | null = null;
   private conversion: Conversion | null = null;
   private cancelled = false;
-  /** the conversion's cancel, under way */
+  /** the output's cancel, under way */
   private stopping: Promise<void> | null = null;
+  /** the frames' loop, to be over before the processor and the file it reads go */
+  private picturing: Promise<unknown> | null = null;
 
   constructor(
-    private readonly file: Blob,
-    private readonly audio: AudioInfo | null,
+    /** the exporter's own opening of the file (media/), disposed by the caller */
+    private readonly media: Media,
     private readonly processor: ExportProcessor,
     private readonly choice: ExportChoice,
     private readonly onProgress: (p: ExportProgress) => void,
@@ -61,15 +68,19 @@ export class ExportJob {
   }
 
   async run(save: SaveTarget): Promise<ExportResult> {
-    const input = new Input({ source: new BlobSource(this.file), formats: ALL_FORMATS });
+    // the sound's own demuxer (mediabunny copies or transcodes it), under the same stuck-read guard
+    const input = new Input({ source: new BlobSource(this.media.file), formats: ALL_FORMATS });
     try {
       return await this.convert(input, save);
     } catch (e) {
+      const byUser = this.cancelled || e instanceof ConversionCanceledError;
       // the output lets go of the file first (cancelling closes its writer, asynchronously): removed
       // while still open, the file stayed behind (seen once in .ci/run)
-      await (this.stopping ?? this.conversion?.cancel().catch(() => undefined));
+      this.cancel();
+      await this.stopping;
+      await this.picturing?.catch(() => undefined);
       await save.discard();
-      if (this.cancelled || e instanceof ConversionCanceledError) throw new ExportCancelled('export cancelled');
+      if (byUser) throw new ExportCancelled('export cancelled');
       throw e;
     } finally {
       input.dispose();
@@ -79,59 +90,106 @@ export class ExportJob {
   /** Stops at once; run() then rejects with ExportCancelled and the file is removed. */
   cancel(): void {
     this.cancelled = true;
-    this.stopping ??= this.conversion?.cancel().catch(() => undefined) ?? null;
+    this.stopping ??= (async () => {
+      await this.conversion?.cancel().catch(() => undefined);
+      await this.output?.cancel().catch(() => undefined);
+    })();
   }
 
   private async convert(input: Input, save: SaveTarget): Promise<ExportResult> {
-    const track = await input.getPrimaryVideoTrack();
-    if (!track) throw new Error('the file has no video track to export');
-    const stats = await track.computePacketStats();
-    const total = stats.packetCount, fps = stats.averagePacketRate || 30;
-    const size = ExportJob.outputSize(await track.getDisplayWidth(), await track.getDisplayHeight(), this.choice.content);
+    const info = this.media.info;
+    const total = await this.media.frameCount(), fps = info.fps || 30;
+    const size = ExportJob.outputSize(info.width, info.height, this.choice.content);
     const format = outputFormat(this.choice.container);
-    const sound = await soundPlan(this.audio, format);
-    const output = new Output({ format, target: save.target });
-    const kind: SnapshotKind = this.choice.content;
-    const t0 = performance.now();
-    const modelMs: number[] = [];
-    let done = 0;
-    const process = async (sample: VideoSample): Promise<VideoFrame> => {
-      if (this.cancelled) throw new ExportCancelled('export cancelled');
-      const vf = sample.toVideoFrame();
-      const r = await this.processor.process({ frame: vf, close: () => vf.close() }, { frameIndex: done, timestamp: sample.timestamp }, { view: 'full', gain: 1, psnr: null });
-      void r.modelMs.then((ms) => ms != null && modelMs.length < 4096 && modelMs.push(ms));
-      const out = await this.processor.snapshot(kind, sample.timestamp, sample.duration);
-      done++;
-      const s = (performance.now() - t0) / 1000, fps = done / Math.max(s, 1e-3);
-      this.onProgress({ done, total, fps, etaS: done > 1 ? (total - done) / fps : null });
-      return out;
-    };
-    this.conversion = await Conversion.init({
-      input,
-      output,
-      tracks: 'primary',
-      video: {
-        codec: this.choice.codec,
-        quality: new Quality({ bitrate: videoBitrate(this.choice.codec, size.width, size.height, fps, this.choice.quality), bitrateMode: 'variable' }),
-        forceTranscode: true,
-        process,
-        processedWidth: size.width,
-        processedHeight: size.height,
-      },
-      audio: sound.action === 'none' ? { discard: true } : sound.action === 'transcode' ? { codec: sound.codec! } : {},
+    const sound = await soundPlan(info.audio, format);
+    const output = (this.output = new Output({ format, target: save.target }));
+    const video = new VideoSampleSource({
+      codec: this.choice.codec,
+      quality: new Quality({ bitrate: videoBitrate(this.choice.codec, size.width, size.height, fps, this.choice.quality), bitrateMode: 'variable' }),
     });
-    const c = this.conversion;
-    const lost = c.discardedTracks.filter((d) => d.reason !== 'discarded_by_user');
-    if (!c.isValid || lost.length) {
-      throw new Error(`the export cannot start: ${lost.map((d) => `${d.track.type} track ${d.reason.replace(/_/g, ' ')}`).join('; ') || 'no valid output'}`);
+    output.addVideoTrack(video);
+    // where both tracks start from, as one conversion of both did: the earliest first timestamp,
+    // negative ones ("do not present") cut
+    await input.getFormat();
+    guardReads(input);
+    const tracks = [await input.getPrimaryVideoTrack(), sound.action === 'none' ? null : await input.getPrimaryAudioTrack()].filter((t) => t !== null);
+    const start = Math.max(await input.getFirstTimestamp(tracks), 0);
+    if (sound.action !== 'none') {
+      this.conversion = await Conversion.init({
+        input,
+        output,
+        composable: true,
+        tracks: 'primary',
+        trim: { start },
+        video: { discard: true },
+        audio: sound.action === 'transcode' ? { codec: sound.codec! } : {},
+        showWarnings: false,
+      });
+      const lost = this.conversion.discardedTracks.filter((d) => d.reason !== 'discarded_by_user');
+      if (lost.length) throw new Error(`the export cannot start: ${lost.map((d) => `${d.track.type} track ${d.reason.replace(/_/g, ' ')}`).join('; ')}`);
     }
     if (this.cancelled) throw new ExportCancelled('export cancelled');
+    await output.start();
     this.onProgress({ done: 0, total, fps: 0, etaS: null });
-    await c.execute();
+    const t0 = performance.now();
+    const pictures = this.pictures(video, start, total, t0);
+    this.picturing = pictures;
+    await Promise.all([pictures, this.conversion?.execute()]);
+    const { frames, modelMs } = await pictures;
+    if (this.cancelled) throw new ExportCancelled('export cancelled');
+    await output.finalize();
     await save.finish();
+    return { frames, seconds: (performance.now() - t0) / 1000, modelMs, sound: sound.text };
+  }
+
+  /** Every frame through the processor into the encoder, from `start` on (the shared origin). */
+  private async pictures(video: VideoSampleSource, start: number, total: number, t0: number): Promise<{ frames: number; modelMs: number | null }> {
+    const kind: SnapshotKind = this.choice.content, info = this.media.info;
+    const times: number[] = [];
+    let done = 0, end = info.firstTimestamp;
+    const it = this.media.frames(info.firstTimestamp);
+    try {
+      for (;;) {
+        let r: IteratorResult<Frame, void>;
+        try {
+          r = await it.next();
+        } catch (e) {
+          throw new Error(`${decodeFailure(info.name, end, info.duration, e)}; nothing was written`);
+        }
+        if (r.done) break;
+        const f = r.value;
+        if (this.cancelled) {
+          f.close();
+          throw new ExportCancelled('export cancelled');
+        }
+        end = f.timestamp + (f.duration || 0);
+        // as mediabunny's conversion did: clamped to the start, wholly before it left out
+        const from = Math.max(start, f.timestamp), to = f.timestamp + f.duration;
+        if (from >= to) {
+          f.close();
+          continue;
+        }
+        const res = await this.processor.process(f, { frameIndex: done, timestamp: f.timestamp }, { view: 'full', gain: 1, psnr: null });
+        void res.modelMs.then((ms) => ms != null && times.length < 4096 && times.push(ms));
+        const vf = await this.processor.snapshot(kind, from - start, to - from);
+        const sample = new VideoSample(vf, { timestamp: from - start, duration: to - from });
+        try {
+          await video.add(sample);
+        } finally {
+          sample.close();
+          vf.close();
+        }
+        done++;
+        const s = (performance.now() - t0) / 1000, rate = done / Math.max(s, 1e-3);
+        this.onProgress({ done, total, fps: rate, etaS: done > 1 ? (total - done) / rate : null });
+      }
+    } finally {
+      await it.return(undefined);
+    }
+    video.close();
     // the first frame pays for compiles and the engine pick
-    const ms = median(modelMs.slice(modelMs.length > 1 ? 1 : 0));
-    return { frames: done, seconds: (performance.now() - t0) / 1000, modelMs: Number.isFinite(ms) ? ms : null, sound: sound.text };
+    const ms = median(times.slice(times.length > 1 ? 1 : 0));
+    return { frames: done, modelMs: Number.isFinite(ms) ? ms : null };
   }
 }
 

@@ -52,9 +52,19 @@ export interface Media {
   frames(t: number): AsyncGenerator<Frame, void, unknown>;
   /** Decoded audio from time t on (seconds); null when there is no decodable audio. */
   audio(t: number): AsyncGenerator<WrappedAudioBuffer, void, unknown> | null;
+  /** how many frames frames(0) gives (a video's packets; a still: 1) */
+  frameCount(): Promise<number>;
   /** the file itself (the exporter reads it again with its own demuxer) */
   readonly file: Blob;
   dispose(): void;
+}
+
+/** A video's frames() failing (damaged media data), in the words the player and the export both
+ *  use: the file, where (`at`: the end of the last good frame) and why. */
+export function decodeFailure(name: string, at: number, duration: number, e: unknown): string {
+  // a damaged header can give a duration that is no time at all (the fuzz test met "-0.50 s of -1.20 s")
+  const of = duration > at && duration > 0 ? ` of ${duration.toFixed(2)} s` : '';
+  return `"${name}": decoding failed at ${at.toFixed(2)} s${of} (${(e as Error).message ?? e})`;
 }
 
 /** Runs before any decoding (e.g. the GPU's size limits); throws MediaError to refuse. */
