@@ -247,10 +247,12 @@ export async function exportClip(p, base, save, { expectSound = true, container 
   await p.upload(clip('av24x16.mp4'));
   await waitFrames(p, 1);
   const frames = await decodedFrames(p, 8);
-  const ref = [];
-  for (const f of frames) ref.push(nchwTo8bit(await runModelOutside('full', toNchw({ ...f, channels: 4 }), f.width, f.height), 96, 64));
   await p.click('export');
   await poll('export dialog ready', () => p.eval(() => !document.querySelector('[data-testid=export-start]')?.disabled), (ok) => ok, { timeout: 60_000 });
+  // the dialog's model (by default the best-scoring, not necessarily the player's) is the reference
+  const model = await exportModel(p);
+  const ref = [];
+  for (const f of frames) ref.push(nchwTo8bit(await runModelOutside('full', toNchw({ ...f, channels: 4 }), f.width, f.height, model), 96, 64));
   if (container) await p.select('export-container', container);
   if (codec) await p.select('export-codec', codec);
   const dialog = await p.eval(() => {
@@ -283,6 +285,13 @@ export async function exportClip(p, base, save, { expectSound = true, container 
   await waitText(p, 'notice', /exported 8 frames/);
 }
 
+/** The model the open export dialog will use (its menu's value, once the plan is in). */
+async function exportModel(p) {
+  const id = await poll('export model', () => p.eval(() => document.querySelector('[data-testid=export-model]')?.value ?? ''), (v) => v !== '', { timeout: 60_000 });
+  log(p, `export model: ${id}`);
+  return id;
+}
+
 /** A still (no video decoder has run in the page) exports as a 4x PNG equal to the model outside,
  *  on the exact pixels of the source (e2e/export.spec.ts's still check). */
 export async function exportStill(p, base, save, { query = 'backend=wasm', fp16 = false } = {}) {
@@ -292,10 +301,11 @@ export async function exportStill(p, base, save, { query = 'backend=wasm', fp16 
   await p.click('export');
   await poll('export dialog ready', () => p.eval(() => !document.querySelector('[data-testid=export-start]')?.disabled), (ok) => ok, { timeout: 60_000 });
   assert.match(await text(p, 'export-dialog'), /as a PNG \(96×80\)/);
+  const model = await exportModel(p);
   const file = await save(p, () => p.click('export-start'));
   const rgb = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 26 });
   const still = new Uint8Array(fs.readFileSync(clip('still24x20.rgba')));
-  const want = nchwTo8bit(await runModelOutside('full', toNchw({ width: 24, height: 20, channels: 4, data: still }), 24, 20), 96, 80);
+  const want = nchwTo8bit(await runModelOutside('full', toNchw({ width: 24, height: 20, channels: 4, data: still }), 24, 20, model), 96, 80);
   assert.equal(rgb.length, 96 * 80 * 3);
   let maxd = 0, over1 = 0;
   for (let i = 0; i < want.length; i++) {
