@@ -294,14 +294,19 @@ async function exportModel(p) {
 
 /** A still (no video decoder has run in the page) exports as a 4x PNG equal to the model outside,
  *  on the exact pixels of the source (e2e/export.spec.ts's still check). */
-export async function exportStill(p, base, save, { query = 'backend=wasm', fp16 = false } = {}) {
+export async function exportStill(p, base, save, { query = 'backend=wasm', fp16 = false, model: pick = null } = {}) {
   await open(p, base, `${query}&save=download`);
   await p.upload(clip('still24x20.png'));
   await waitFrames(p, 1);
   await p.click('export');
   await poll('export dialog ready', () => p.eval(() => !document.querySelector('[data-testid=export-start]')?.disabled), (ok) => ok, { timeout: 60_000 });
   assert.match(await text(p, 'export-dialog'), /as a PNG \(96×80\)/);
-  const model = await exportModel(p);
+  let model = await exportModel(p);
+  if (pick && pick !== model) {
+    await p.select('export-model', pick);
+    model = await exportModel(p);
+    assert.equal(model, pick);
+  }
   const file = await save(p, () => p.click('export-start'));
   const rgb = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 26 });
   const still = new Uint8Array(fs.readFileSync(clip('still24x20.rgba')));
