@@ -47,8 +47,12 @@ export const waitGone = (p, id, timeout = 60_000) => poll(`[${id}] gone`, () => 
 export const waitFrames = (p, n, from = 0, timeout = 120_000) =>
   poll(`${n} frames processed after ${from}`, () => state(p), (s) => s && s.framesProcessed - from >= n, { timeout });
 
+/** The player with no demo clip, once its model is ready; with the manifest's default model unless
+ *  `query` names one (as openPlayer in e2e/helpers.ts: left to pick by speed, the player switches
+ *  models, and these checks compare with a named one). */
 export async function open(p, base, query) {
-  await p.goto(`${base}/?demo=0${query ? `&${query}` : ''}`);
+  const model = /(^|&)model=/.test(query ?? '') ? '' : `model=${JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8')).default}`;
+  await p.goto(`${base}/?${['demo=0', query, model].filter(Boolean).join('&')}`);
   return poll('model ready', () => state(p), (s) => s?.modelReady === true, { timeout: 90_000 });
 }
 
