@@ -189,11 +189,38 @@ describe('ModelLadder: measured times in, the model and the lens out', () => {
     frames(3, crop, (30 * crop) / px);
     expect(s.loads).toEqual(['sr4x-c16', 'sr4x-c8']);
     loaded();
-    // C=8 turns out fast enough for anything: it stays (no oscillation back up), the lens goes
+    // C=8 fits on the crop: it stays for now, the lens goes
     frames(3, crop, 0.001);
     expect(s.loads).toEqual(['sr4x-c16', 'sr4x-c8']);
     expect(s.lens.on).toBe(false);
     expect(s.notes.at(-1)).toMatch(/^sr4x-c8: [\d.]+ ms a frame here at 1920x1080, within 33\.3 ms at 30 fps \(predicted from sr4x-c8's measured time\)$/);
+    // a crop frame still in flight decides nothing; the whole frames (after a warm-up) look once more:
+    // a crop did not fill this GPU, and on whole frames C=16 holds after all
+    frames(2, crop, 1000);
+    const whole = runFlop(LADDER[0], px)! / 60; // C=32 would take 60 ms a whole frame, C=16 16 ms
+    frames(3, px, msAt('sr4x-c8', px, whole));
+    expect(s.loads).toEqual(['sr4x-c16', 'sr4x-c8', 'sr4x-c16']);
+    loaded();
+    frames(3, px, msAt('sr4x-c16', px, whole));
+    expect(s.notes.at(-1)).toBe("sr4x-c16: 16 ms a frame here at 1920x1080, within 33.3 ms at 30 fps (predicted from sr4x-c16's measured time)");
+    // settled: no second look up within the file, however fast later frames are
+    frames(6, px, 0.001);
+    expect(s.loads).toEqual(['sr4x-c16', 'sr4x-c8', 'sr4x-c16']);
+    expect(s.lens.on).toBe(false);
+  });
+
+  it('a pick from the held crop is looked at again once on whole frames, and kept where they agree', () => {
+    const { s, ladder, frames } = rig({ where: 'GPU' });
+    ladder.opened(video(1024, 1024, 60));
+    const crop = 256 * 256, px = 1024 * 1024, rate = rateFor(LADDER[0].flops!, 12); // C=32 fits
+    frames(3, crop, msAt('sr4x-c32', crop, rate));
+    expect(s.loads).toEqual([]);
+    expect(s.lens.on).toBe(false);
+    // whole frames at the same rate: C=32 still the pick, nothing loads, and it is final
+    frames(3, px, msAt('sr4x-c32', px, rate));
+    expect(s.loads).toEqual([]);
+    frames(3, px, msAt('sr4x-c32', px, rate / 100));
+    expect(s.loads).toEqual([]);
   });
 
   it('a fast device measured on the whole frame: the best-scoring that fits, the lens never on', () => {

@@ -44,8 +44,9 @@ export class ModelLadder {
   auto: boolean;
   /** the open video's input and rate (null: none, a still, or not picking) */
   private video: VideoRate | null = null;
-  /** the device's last measured rate, FLOP per ms of model time, and the model it was measured with */
-  private rate: { flopPerMs: number; on: string } | null = null;
+  /** the device's last measured rate, FLOP per ms of model time, the model it was measured with, and
+   *  whether on a crop smaller than the frame */
+  private rate: { flopPerMs: number; on: string; crop: boolean } | null = null;
   /** this file's measured runs of one model, and whether its warm-up run has passed */
   private runs: Array<{ flop: number; ms: number }> = [];
   private runsOf: ModelEntry | null = null;
@@ -54,6 +55,9 @@ export class ModelLadder {
   private ceiling = Infinity;
   /** this file's pick is final (it holds the rate, or the cheapest runs with the lens) */
   private settled = false;
+  /** a pick made from a crop's rate has been looked at again from whole frames (once a file: a
+   *  small crop does not fill a GPU, so its rate understates what whole frames run at) */
+  private wholeLook = false;
   /** the model switched to, until it runs (the frames before it are the old model's) */
   private loading: ModelEntry | null = null;
 
@@ -81,6 +85,7 @@ export class ModelLadder {
     this.video = v;
     this.ceiling = Infinity;
     this.settled = false;
+    this.wholeLook = false;
     if (!this.host.realtime()) return;
     if (this.rate) this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
     else this.probe(v);
@@ -93,6 +98,8 @@ export class ModelLadder {
     this.loading = null;
     const flop = runFlop(m, pixels);
     if (flop === null) return;
+    // a crop's frame still in flight when the lens went off is not the whole frame's time
+    if (this.wholeLook && !this.host.lens.on && pixels < v.width * v.height) return;
     if (m !== this.runsOf) this.forget(m);
     if (!this.warm) {
       this.warm = true;
@@ -100,7 +107,7 @@ export class ModelLadder {
     }
     this.runs.push({ flop, ms });
     if (this.runs.length < MIN_RUNS || !this.host.realtime()) return;
-    this.rate = { flopPerMs: measuredRate(this.runs)!, on: m.id };
+    this.rate = { flopPerMs: measuredRate(this.runs)!, on: m.id, crop: pixels < v.width * v.height };
     this.forget(m);
     this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
   }
@@ -170,8 +177,13 @@ export class ModelLadder {
     }
     // the cheapest with the lens has nowhere lower to go; a model that fits is kept once its own
     // runs agree
-    if (p.model === cur) this.settled = true;
-    else this.host.load((this.loading = p.model));
+    if (p.model !== cur) this.host.load((this.loading = p.model));
+    else if (p.fits && this.rate!.crop && !this.wholeLook) {
+      // the lens is off now: this model's whole frames measure again, and may lift the ceiling once
+      this.wholeLook = true;
+      this.ceiling = Infinity;
+      this.warm = false;
+    } else this.settled = true;
   }
 
   private lensOff(): void {
