@@ -30,6 +30,8 @@ export interface FramesHost {
   viewChanged(): void;
   /** a frame's model time: `pixels` of input (the whole input, or the lens's crop) through `m` */
   measured(m: ModelEntry, pixels: number, ms: number): void;
+  /** falling behind at `fps` shown: true where the player's own model pick steps down instead */
+  behind(fps: number): boolean;
   onState(p: EnginePatch): void;
 }
 
@@ -65,6 +67,8 @@ export class Frames {
   /** A new model may keep up (a recovered device keeps the word said). */
   modelChanged(): void {
     this.paceWarned = false;
+    // the frames dropped while the old model ran (or the new one loaded) are not the new one's pace
+    this.pace.reset();
   }
 
   get lastTimestamp(): number {
@@ -175,6 +179,7 @@ export class Frames {
     const b = this.pace.behind(performance.now());
     if (!b) return;
     this.paceWarned = true;
+    if (this.host.behind(b.fps)) return;
     let notice = behindNotice(b, b.windowMs, media.info, model, this.host.models(), this.host.labels().where);
     const size = this.host.processor()?.sizes?.input, ms = this.stats.modelTime.percentile(50);
     if (!this.lens.on && size && ms > 0) notice += this.engageLens(media.info, size, ms);

@@ -209,6 +209,32 @@ describe('ModelLadder: measured times in, the model and the lens out', () => {
     expect(s.lens.on).toBe(false);
   });
 
+  it('falling behind with its own pick: a cheaper model from the rate shown; with nothing cheaper, or the lens on, the lens is the answer', () => {
+    const { s, ladder, loaded, frames } = rig({ where: 'GPU' });
+    ladder.opened(video(256, 256, 60)); // no larger than the held crop: whole frames measure
+    const px = 256 * 256;
+    frames(3, px, msAt('sr4x-c32', px, rateFor(LADDER[2].flops!, 10))); // C=64 predicted at 10 ms
+    expect(s.loads).toEqual(['sr4x-c64']);
+    loaded();
+    frames(3, px, msAt('sr4x-c64', px, rateFor(LADDER[2].flops!, 10))); // its model time agrees: kept
+    expect(s.loads).toEqual(['sr4x-c64']);
+    // but the frames are shown at 15 fps (the passes around it): at that whole-frame rate C=32 would
+    // take 1/15 s * 321/1221 = 17.5 ms, over 0.8 x 16.7; C=16 4.8 ms fits
+    expect(ladder.behind(15)).toBe(true);
+    expect(s.loads).toEqual(['sr4x-c64', 'sr4x-c16']);
+    expect(s.notes.at(-1)).toMatch(/^sr4x-c16: sr4x-c32 would take 18 ms a frame here at 256x256 \(16\.7 ms at 60 fps\)/);
+    loaded();
+    s.lens.toggle(); // the user's lens on: its frames are not the whole frame's
+    expect(ladder.behind(5)).toBe(false);
+    s.lens.toggle();
+    s.model = LADDER.find((m) => m.id === 'sr4x-c8')!;
+    expect(ladder.behind(5)).toBe(false); // nothing cheaper
+    ladder.userChose();
+    s.model = LADDER[0];
+    expect(ladder.behind(5)).toBe(false); // the user's pick: not the ladder's to change
+    expect(s.loads).toEqual(['sr4x-c64', 'sr4x-c16']);
+  });
+
   it('a pick from the held crop is looked at again once on whole frames, and kept where they agree', () => {
     const { s, ladder, frames } = rig({ where: 'GPU' });
     ladder.opened(video(1024, 1024, 60));

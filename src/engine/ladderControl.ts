@@ -112,6 +112,24 @@ export class ModelLadder {
     this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
   }
 
+  /** Falling behind with the model the ladder picked (the passes around it took more than their
+   *  share, or the device slowed): a cheaper model, from the rate its frames were shown at (the whole
+   *  frame's work, so a conservative rate). False where the ladder does not pick, the lens is on, or
+   *  nothing is cheaper: the lens is the answer then (frames.ts). */
+  behind(shownFps: number): boolean {
+    const v = this.video, cur = this.host.model();
+    if (!this.auto || !v || !cur?.flops || this.host.lens.on || !this.host.realtime() || !(shownFps > 0)) return false;
+    const cheaper = this.host.models().filter((m) => m.flops && !m.user && m.flops < cur.flops!);
+    if (cheaper.length === 0) return false;
+    this.rate = { flopPerMs: (runFlop(cur, v.width * v.height)! * shownFps) / 1000, on: cur.id, crop: false };
+    this.ceiling = Math.max(...cheaper.map((m) => m.flops!));
+    this.settled = false;
+    this.wholeLook = true;
+    this.forget();
+    this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
+    return true;
+  }
+
   /** The menu: a model (the user's pick, kept for the session), or 'auto' (the player picks again). */
   choose(id: string): void {
     const m = this.host.find(id);

@@ -117,6 +117,7 @@ export function makeParts(e: EngineCore, assets: ModelAssets, autoModel: boolean
     },
     viewChanged: () => e.viewChanged(),
     measured: (m, px, ms) => ladder.measured(m, px, ms),
+    behind: (fps) => ladder.behind(fps),
     onState: (patch) => e.report(patch),
   });
   const ladder = new ModelLadder(autoModel, {
