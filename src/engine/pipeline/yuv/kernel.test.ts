@@ -58,7 +58,7 @@ describe('the Y\'CbCr kernel (WebAssembly)', () => {
   it('the committed module is what kernel.as.ts builds to (npm run build:wasm)', async () => {
     const committed = fs.readFileSync(new URL('./kernel.wasm.ts', import.meta.url), 'utf8');
     expect(committed).toBe(kernelModule(await buildKernel()));
-  });
+  }, 60_000); // the AssemblyScript compile: ~2 s alone, past vitest's 5 s on a 2-core machine that is busy
 
   for (const format of ['I420', 'NV12'] as const) {
     it(`${format} 1:1: the textbook matrix, each chroma sample centred on its 2x2 luma and interpolated between, within 1 level`, () => {
