@@ -95,9 +95,11 @@ test('falling behind the video: said once, with the measured rate and a cheaper 
   await expect(notice).toContainText('falling behind', { timeout: 120_000 });
   const text = (await notice.textContent())!;
   console.log(`notice: ${text}`);
-  const m = text.match(/(\d+)% of frames dropped over the last 4 s \(([\d.]+) of 10 fps, 32x32 with (\S+) on this GPU\); (\S+) costs ([\d.]+)x less/);
+  // the window is 4 s, or 2.5 frame intervals where frames take longer (a busy machine: 5 s at 0.5 fps)
+  const m = text.match(/(\d+)% of frames dropped over the last ([\d.]+) s \(([\d.]+) of 10 fps, 32x32 with (\S+) on this GPU\); (\S+) costs ([\d.]+)x less/);
   expect(m).not.toBeNull();
-  const [, pct, fps, cur, cheaper, factor] = m!;
+  const [, pct, windowS, fps, cur, cheaper, factor] = m!;
+  expect(Number(windowS)).toBeGreaterThanOrEqual(4);
   expect(cur).toBe('sr4x-c64');
   expect(Number(pct)).toBeGreaterThan(50);
   expect(Number(fps)).toBeLessThan(10);
