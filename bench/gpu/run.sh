@@ -6,12 +6,12 @@
 # Stages, under one hard limit (LIMIT_S, default 270 s: give the call timeout_s 330; 600 s with SMOKE=1): unpack -> Vulkan -> nvidia-smi ->
 # models (make_models.py, or MODELS_DIR / .device/bench/models / .device/models *.onnx if present) -> torch_anchor.py (cuDNN) ->
 # wgsl-engine.mjs --dawn (our WGSL engine on the committed models vs onnxruntime-web, fp16 + fp32, ~30 s per model) ->
-# frame_bench.mjs (the player's GpuFrameProcessor with each engine: throughput, latency, overhead; and the export's per-frame path; c32 and c64) ->
+# frame_bench.mjs (the player's GpuFrameProcessor with each engine: throughput, latency, overhead; and the export's per-frame path; the ladder c8, c16, c32) ->
 # dawn_bench.mjs (onnxruntime-web WebGPU EP option grid under Dawn for Node) -> summarize.py (table + JSON).
 # Every Dawn stage runs on the player's own device (createGpu from .device/bench/player.bundle.mjs, through
 # bench/lib/webgpu.mjs), the set-up the FP16 test (tests/f16, Deno on lavapipe) shares.
-# Env: SKIP_ANCHOR=1, SKIP_ENGINE=1, SKIP_FRAME=1, FRAME_MODELS="sr4x-c32 sr4x-c64", FRAME_S=45, FRAME_FRAMES=60, ENGINE_MODELS="sr4x-c32 sr4x-c64" (c48 costs
-# as much as c64 on the H200), ENGINE_S=30 (per model), ENGINE_FRAMES=20,
+# Env: SKIP_ANCHOR=1, SKIP_ENGINE=1, SKIP_FRAME=1, FRAME_MODELS="sr4x-c8 sr4x-c16 sr4x-c32" (which widths hold
+# 60 fps: the player's model ladder), FRAME_S=45, FRAME_FRAMES=60, ENGINE_MODELS="sr4x-c16 sr4x-c32", ENGINE_S=30 (per model), ENGINE_FRAMES=20,
 # CHANNELS=16,32,48,64, MAIN_CHANNELS=32 (full factorial
 # width), SIZE=1024, CONFIG_S=1.5 (timed seconds per config), MODELS_DIR (the dawn_bench stage's random-weight models;
 # the engine and frame stages use the committed models/), MACHINE (name in the results), BENCH_TAR=1, and for SMOKE=1:
@@ -104,7 +104,7 @@ main() {
   if [ "${SKIP_ENGINE:-0}" = 1 ]; then echo "engine stage skipped (SKIP_ENGINE=1)"
   elif [ ! -f $BUNDLE ]; then echo "no $BUNDLE: re-run bench/gpu/pack.sh"
   else
-    if [ "$SMOKE" = 1 ]; then ES=16; EM=sr4x-c32; EF=3; ET=120; else ES=${SIZE:-1024}; EM=${ENGINE_MODELS:-sr4x-c32 sr4x-c64}; EF=${ENGINE_FRAMES:-20}; ET=${ENGINE_S:-30}; fi
+    if [ "$SMOKE" = 1 ]; then ES=16; EM=sr4x-c32; EF=3; ET=120; else ES=${SIZE:-1024}; EM=${ENGINE_MODELS:-sr4x-c16 sr4x-c32}; EF=${ENGINE_FRAMES:-20}; ET=${ENGINE_S:-30}; fi
     for m in $EM; do
       [ "$(left)" -gt $(( ET + 40 )) ] || { echo "engine $m: skipped, $(left)s left"; continue; }
       BENCH_SIZES=$ES BENCH_MODEL=$m BENCH_DTYPES=fp32,fp16 BENCH_FRAMES=$EF BENCH_MACHINE="${MACHINE:-$(hostname)}" BENCH_OUT="$OUT/wgsl_engine_$m.json" \
@@ -117,7 +117,7 @@ main() {
   # frames overlapping as in the player: throughput, latency and overhead over the model alone
   if [ "${SKIP_FRAME:-0}" = 1 ] || [ ! -f $BUNDLE ]; then echo "frame stage skipped"
   else
-    if [ "$SMOKE" = 1 ]; then FS=16; FM=sr4x-c32; FF=4; FT=150; else FS=${SIZE:-1024}; FM=${FRAME_MODELS:-sr4x-c32 sr4x-c64}; FF=${FRAME_FRAMES:-60}; FT=${FRAME_S:-45}; fi
+    if [ "$SMOKE" = 1 ]; then FS=16; FM=sr4x-c32; FF=4; FT=150; else FS=${SIZE:-1024}; FM=${FRAME_MODELS:-sr4x-c8 sr4x-c16 sr4x-c32}; FF=${FRAME_FRAMES:-60}; FT=${FRAME_S:-45}; fi
     for m in $FM; do
       [ "$(left)" -gt $(( FT + 30 )) ] || { echo "frame $m: skipped, $(left)s left"; continue; }
       BENCH_MACHINE="${MACHINE:-$(hostname)}" timeout $FT "$NODE" bench/gpu/frame_bench.mjs --dawn "$W/dawn.node" --ort "$W/ort" \
