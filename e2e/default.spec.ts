@@ -23,7 +23,11 @@ test('default URL on a software adapter: WASM with the reason in the header; the
   expect([b!.y, b!.width, b!.height]).toEqual([a!.y, a!.width, a!.height]);
   // the upscaled pane is not black while the model works: the bicubic preview, labelled
   expect(await canvasVariance(page, 'video-upscaled')).toBeGreaterThan(10);
-  await expect(page.getByTestId('preview-note')).toContainText(/bicubic preview · (upscaling the first frame|loading the model): \d+\.\d s/);
+  // labelled while it shows: the model's first frame (a small crop, seconds at most) may already
+  // have replaced it on a busy machine by the time the screenshot above is done
+  const note = await page.evaluate(() => document.querySelector('[data-testid="preview-note"]')?.textContent ?? null);
+  if (note !== null) expect(note).toMatch(/bicubic preview · (upscaling the first frame|loading the model): \d+\.\d s/);
+  else expect((await page.evaluate(() => (window as any).__sr.marks())).firstModelFrame).not.toBeNaN();
   // then the model's own frame, within a minute of opening: on a crop at the centre first (the lens
   // held while this device's rate is measured), not a whole 1024x1024 frame of seconds
   await expect.poll(async () => (await state(page)).framesProcessed, { timeout: 60_000 }).toBeGreaterThan(0);
