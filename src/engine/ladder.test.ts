@@ -164,7 +164,7 @@ describe('ModelLadder: measured times in, the model and the lens out', () => {
     expect(s.lens.on && s.lens.auto && !s.lens.held).toBe(true);
     // sized from C=8's predicted rate: 1024x1024 in 312 ms
     expect(s.lens.maxSide).toBe(sideForRate((1024 * 1024) / ((4000 * 25e9) / LADDER[0].flops!), 1000 / 60));
-    expect(s.notes.at(-1)).toMatch(/^sr4x-c8 with the lens: the cheapest model would take 312 ms a frame here at 1024x1024/);
+    expect(s.notes.at(-1)).toBe("sr4x-c8 with the lens: the cheapest model would take 312 ms a frame here at 1024x1024 (16.7 ms at 60 fps; at most: predicted from sr4x-c32's measured time on a 128x128 crop)");
     // C=32's frames still coming in while C=8 loads decide nothing
     frames(3, crop, 1);
     expect(s.loads).toEqual(['sr4x-c8']);
@@ -193,7 +193,7 @@ describe('ModelLadder: measured times in, the model and the lens out', () => {
     frames(3, crop, 0.001);
     expect(s.loads).toEqual(['sr4x-c16', 'sr4x-c8']);
     expect(s.lens.on).toBe(false);
-    expect(s.notes.at(-1)).toMatch(/^sr4x-c8: [\d.]+ ms a frame here at 1920x1080, within 33\.3 ms at 30 fps \(predicted from sr4x-c8's measured time\)$/);
+    expect(s.notes.at(-1)).toMatch(/^sr4x-c8: [\d.]+ ms a frame here at 1920x1080, within 33\.3 ms at 30 fps \(at most: predicted from sr4x-c8's measured time on a 256x256 crop\)$/);
     // a crop frame still in flight decides nothing; the whole frames (after a warm-up) look once more:
     // a crop did not fill this GPU, and on whole frames C=16 holds after all
     frames(2, crop, 1000);
@@ -235,18 +235,31 @@ describe('ModelLadder: measured times in, the model and the lens out', () => {
     expect(s.loads).toEqual(['sr4x-c64', 'sr4x-c16']);
   });
 
-  it('a pick from the held crop is looked at again once on whole frames, and kept where they agree', () => {
-    const { s, ladder, frames } = rig({ where: 'GPU' });
-    ladder.opened(video(1024, 1024, 60));
-    const crop = 256 * 256, px = 1024 * 1024, rate = rateFor(LADDER[0].flops!, 12); // C=32 fits
-    frames(3, crop, msAt('sr4x-c32', crop, rate));
-    expect(s.loads).toEqual([]);
-    expect(s.lens.on).toBe(false);
-    // whole frames at the same rate: C=32 still the pick, nothing loads, and it is final
-    frames(3, px, msAt('sr4x-c32', px, rate));
-    expect(s.loads).toEqual([]);
-    frames(3, px, msAt('sr4x-c32', px, rate / 100));
-    expect(s.loads).toEqual([]);
+  it('a pick from the held crop is looked at again once on whole frames: kept where they agree, a better model where they are faster', () => {
+    const crop = 256 * 256, px = 1024 * 1024, rate = rateFor(LADDER[0].flops!, 12); // C=32 fits, C=64 (46 ms) does not
+    {
+      const { s, ladder, frames } = rig({ where: 'GPU' });
+      ladder.opened(video(1024, 1024, 60));
+      frames(3, crop, msAt('sr4x-c32', crop, rate));
+      expect(s.loads).toEqual([]);
+      expect(s.lens.on).toBe(false);
+      // whole frames at the same rate: C=32 still the pick, nothing loads, and it is final
+      frames(3, px, msAt('sr4x-c32', px, rate));
+      expect(s.loads).toEqual([]);
+      expect(s.notes.at(-1)).toMatch(/\(predicted from sr4x-c32's measured time\)$/);
+      frames(3, px, msAt('sr4x-c32', px, rate * 100));
+      expect(s.loads).toEqual([]);
+    }
+    {
+      // the crop did not fill this GPU: whole frames run 5x the crop's rate, so C=64 (12 ms x 3.81 / 5 = 9.1 ms) fits
+      const { s, ladder, frames } = rig({ where: 'GPU' });
+      ladder.opened(video(1024, 1024, 60));
+      frames(3, crop, msAt('sr4x-c32', crop, rate));
+      expect(s.notes.at(-1)).toMatch(/at most: predicted from sr4x-c32's measured time on a 256x256 crop\)$/);
+      frames(3, px, msAt('sr4x-c32', px, rate * 5));
+      expect(s.loads).toEqual(['sr4x-c64']);
+      expect(s.notes.at(-1)).toMatch(/^sr4x-c64: 9\.1 ms a frame here at 1024x1024, within 16\.7 ms at 60 fps \(predicted from sr4x-c32's measured time\)$/);
+    }
   });
 
   it('a fast device measured on the whole frame: the best-scoring that fits, the lens never on', () => {

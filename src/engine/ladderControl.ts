@@ -45,8 +45,8 @@ export class ModelLadder {
   /** the open video's input and rate (null: none, a still, or not picking) */
   private video: VideoRate | null = null;
   /** the device's last measured rate, FLOP per ms of model time, the model it was measured with, and
-   *  whether on a crop smaller than the frame */
-  private rate: { flopPerMs: number; on: string; crop: boolean } | null = null;
+   *  the input pixels of the crop it was measured on (null: whole frames) */
+  private rate: { flopPerMs: number; on: string; crop: number | null } | null = null;
   /** this file's measured runs of one model, and whether its warm-up run has passed */
   private runs: Array<{ flop: number; ms: number }> = [];
   private runsOf: ModelEntry | null = null;
@@ -107,7 +107,7 @@ export class ModelLadder {
     }
     this.runs.push({ flop, ms });
     if (this.runs.length < MIN_RUNS || !this.host.realtime()) return;
-    this.rate = { flopPerMs: measuredRate(this.runs)!, on: m.id, crop: pixels < v.width * v.height };
+    this.rate = { flopPerMs: measuredRate(this.runs)!, on: m.id, crop: pixels < v.width * v.height ? pixels : null };
     this.forget(m);
     this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
   }
@@ -121,7 +121,7 @@ export class ModelLadder {
     if (!this.auto || !v || !cur?.flops || this.host.lens.on || !this.host.realtime() || !(shownFps > 0)) return false;
     const cheaper = this.host.models().filter((m) => m.flops && !m.user && m.flops < cur.flops!);
     if (cheaper.length === 0) return false;
-    this.rate = { flopPerMs: (runFlop(cur, v.width * v.height)! * shownFps) / 1000, on: cur.id, crop: false };
+    this.rate = { flopPerMs: (runFlop(cur, v.width * v.height)! * shownFps) / 1000, on: cur.id, crop: null };
     this.ceiling = Math.max(...cheaper.map((m) => m.flops!));
     this.settled = false;
     this.wholeLook = true;
@@ -185,7 +185,7 @@ export class ModelLadder {
       return;
     }
     this.ceiling = p.model.flops!;
-    this.host.onState({ modelNote: ladderNote(p, v, this.rate!.on) });
+    this.host.onState({ modelNote: ladderNote(p, v, this.rate!.on, this.rate!.crop) });
     if (!p.fits) {
       this.host.lens.engage(p.pxPerMs, p.frameMs);
       this.host.viewChanged();
