@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBrowser } from '../lib/browser.mjs';
+import { heldSide, loadSideForRate } from './held-side.mjs';
 import { runInfo, writeResults } from '../lib/results.mjs';
 import { median } from '../../src/engine/sample.mjs';
 import { list, r3 } from '../lib/util.mjs';
@@ -235,6 +236,9 @@ async function main() {
     const version = browser.version();
     await close();
     const { machine, date, cpu, commit, gpu, pkg } = runInfo(ROOT, adapter);
+    // the lens side the ladder would hold at 60 fps from each whole-frame rate (the player's own rule)
+    const sideForRate = await loadSideForRate(ROOT).catch((e) => log(`held lens side: ${e.message}`));
+    if (sideForRate) for (const r of results) if (r.kind === 'lens' && !r.lens_side) r.lens_side_held_60fps = heldSide(sideForRate, r);
     const doc = {
       machine, gpu, date,
       versions: { chromium: version, node: process.version, 'onnxruntime-web': ortVersions?.web ?? pkg('onnxruntime-web'), vite: pkg('vite'), playwright: pkg('@playwright/test'), commit },
@@ -244,10 +248,10 @@ async function main() {
       results,
     };
     writeResults(ROOT, env.BENCH_OUT ?? path.join(ROOT, 'bench/results', `${machine}-${date.slice(0, 10)}.json`), doc, t0, log);
-    console.log('\nkind        backend precision input      lens  model_ms   frame_ms  overhead  own passes  readback B/frame  export fps (live)');
+    console.log('\nkind        backend precision input      lens  model_ms   frame_ms  overhead  own passes  readback B/frame  export fps (live) / lens side held at 60 fps');
     for (const r of results) {
       const lens = r.kind === 'lens' ? (r.lens_side ? `${r.lens?.region.width ?? '?'}` : 'all') : '-';
-      const exp = r.kind === 'export' ? `${r.export_fps} (${r.live_fps})` : '-';
+      const exp = r.kind === 'export' ? `${r.export_fps} (${r.live_fps})` : r.lens_side_held_60fps != null ? `held side ${r.lens_side_held_60fps}` : '-';
       console.log(`${r.kind.padEnd(11)} ${String(r.backend).padEnd(7)} ${String(r.precision).padEnd(9)} ${String(r.input?.join('x') ?? '-').padEnd(9)} ${lens.padStart(5)} ${String(r.model_ms ?? '-').padStart(9)} ${String(r.frame_ms ?? '-').padStart(10)} ${String(r.overhead != null ? (r.overhead * 100).toFixed(1) + '%' : '-').padStart(9)} ${String(r.passes_over_model != null ? (r.passes_over_model * 100).toFixed(1) + '%' : '-').padStart(11)} ${String(r.readback_bytes_per_frame ?? '-').padStart(17)}  ${exp}${r.error ? '  ' + r.error.slice(0, 80) : ''}`);
     }
   }
