@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { startBrowser } from './lib/browser.mjs';
 import { loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from './lib/webgpu.mjs';
 import { runInfo, writeResults } from './lib/results.mjs';
-import { median, rng } from '../src/engine/sample.mjs';
+import { median, rng } from '../src/engine/metrics/sample.mjs';
 import { cpuMs, list, makeOpt, r3 } from './lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,7 +48,7 @@ import { createGpu } from '/src/engine/gpu/device.ts';
 import { readBuffer } from '/src/engine/gpu/resources.ts';
 import { f32ToF16Bits, halfToFloat } from '/src/engine/gpu/half.ts';
 import { activationSlope } from '/src/engine/inference/wgsl/layout.ts';
-import { median, rng } from '/src/engine/sample.mjs';
+import { median, rng } from '/src/engine/metrics/sample.mjs';
 configureOrt(new URL('/ort/', location.href).href, pageThreads());
 let gpuP = null;
 window.benchWgsl = async ({ modelId, dtype, sizes, frames, pxs }) => {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bicubicUp4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
+import { bicubicUp4, nchwTo8bit, psnrY, toNchw } from '../src/engine/metrics/filters';
 import { clip, counters, dropClip, openPlayer, pause, readTexture, runModelOutside, state, waitFrames, type Rgba } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sr4x-export-'));

@@ -8,7 +8,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import { clip, counters, dropClip, openPlayer, state, waitFrames } from './helpers';
-import { percentile, rng } from '../src/engine/sample.mjs';
+import { percentile, rng } from '../src/engine/metrics/sample.mjs';
 import { corpus, type Mutant } from './fuzz/mutate';
 
 const FILES = Number(process.env.FUZZ_FILES ?? 200);

@@ -4,7 +4,7 @@ import { expect, type Page } from '@playwright/test';
 import * as ort from 'onnxruntime-node';
 import fs from 'node:fs';
 import path from 'node:path';
-import { toNchw } from '../src/engine/filters';
+import { toNchw } from '../src/engine/metrics/filters';
 
 export const FIXTURES = path.resolve('e2e/fixtures/generated');
 export const clip = (name: string) => path.join(FIXTURES, name);

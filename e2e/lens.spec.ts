@@ -3,7 +3,7 @@
 // float tolerance, against onnxruntime-node run on the whole frame; it follows zoom and pan; and it
 // comes on by itself when the player falls behind, and says so.
 import { expect, test, type Page } from '@playwright/test';
-import { downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
+import { downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/metrics/filters';
 import { dropClip, openPlayer, pause, psnrOfCurrent, readTexture, runModelOutside, state, waitFrames } from './helpers';
 
 interface Rect {

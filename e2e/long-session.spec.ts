@@ -5,7 +5,7 @@
 // it (onnxruntime-web's WebGPU EP takes ~0.5 s per frame on SwiftShader), and the all-GPU path with
 // our WGSL engine (?engine=wgsl). SR_LONG_FRAMES overrides the WASM run's count.
 import { expect, test, type Page } from '@playwright/test';
-import { percentile as pct } from '../src/engine/sample.mjs';
+import { percentile as pct } from '../src/engine/metrics/sample.mjs';
 import { dropClip, openPlayer, state, waitFrames } from './helpers';
 
 const FRAMES = Number(process.env.SR_LONG_FRAMES ?? 1600);

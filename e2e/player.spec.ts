@@ -1,10 +1,10 @@
 // The player on software WebGPU (SwiftShader: FP32 model) with tiny generated clips. Each number the
 // page shows or computes is checked against an outside computation: onnxruntime-node (CPU) running
 // the same FP32 model on the exact input read back from the page, and the CPU filters in
-// src/engine/filters.ts (pinned by unit tests to hand-computed values).
+// src/engine/metrics/filters.ts (pinned by unit tests to hand-computed values).
 import { expect, test } from '@playwright/test';
-import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
-import { rng } from '../src/engine/sample.mjs';
+import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/metrics/filters';
+import { rng } from '../src/engine/metrics/sample.mjs';
 import {
   canvasVariance, dropClip, maxAbsDiff, openPlayer, pause, psnrOfCurrent, readTensor, readTexture, runModelOutside, state, waitFrames,
 } from './helpers';

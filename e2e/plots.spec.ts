@@ -7,7 +7,7 @@
 // are some.
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
-import { nchwTo8bit, psnrY, bicubicUp4, toNchw } from '../src/engine/filters';
+import { nchwTo8bit, psnrY, bicubicUp4, toNchw } from '../src/engine/metrics/filters';
 import { PLOT_COLORS } from '../src/ui/plotData';
 import { dropClip, openPlayer, pause, psnrOfCurrent, readTexture, runModelOutside, state, waitFrames } from './helpers';
 

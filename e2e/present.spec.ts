@@ -3,7 +3,7 @@
 // Minified, each canvas pixel must be the average of the texels it covers (no aliasing); magnified
 // or 1:1, exactly what a single nearest / bilinear tap gives (the behaviour before the box filter).
 import { expect, test, type Page } from '@playwright/test';
-import { rng } from '../src/engine/sample.mjs';
+import { rng } from '../src/engine/metrics/sample.mjs';
 import { openPlayer } from './helpers';
 
 type Filter = 'nearest' | 'linear';

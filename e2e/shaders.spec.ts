@@ -2,7 +2,7 @@
 // software WebGPU lacks; these shaders read/write halves as packed u32 and so run anywhere).
 import { expect, test } from '@playwright/test';
 import { halfToFloat } from '../src/engine/gpu/half';
-import { rng } from '../src/engine/sample.mjs';
+import { rng } from '../src/engine/metrics/sample.mjs';
 import { openPlayer } from './helpers';
 
 for (const dtype of ['fp32', 'fp16'] as const) {

@@ -3,7 +3,7 @@
 // onnxruntime-node and the CPU filters like player.spec.ts does for video.
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
-import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
+import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/metrics/filters';
 import { clip, dropClip, maxAbsDiff, outputDiff, openPlayer, psnrOfCurrent, readTensor, readTexture, runModelOutside, state, waitFrames } from './helpers';
 
 test('a PNG is upscaled on WebGPU: exact input pixels, output and both PSNR modes match outside, view toggle works', async ({ page }) => {

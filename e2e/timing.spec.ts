@@ -3,7 +3,7 @@
 // prepared while the GPU still works on this one; without it, the model is timed by waiting for
 // the queue. What is checked is behaviour (overlap, consistent figures), never speed.
 import { expect, test, type Page } from '@playwright/test';
-import { median } from '../src/engine/sample.mjs';
+import { median } from '../src/engine/metrics/sample.mjs';
 import { dropClip, openPlayer, pause, state, waitFrames } from './helpers';
 
 async function freeRun(page: Page, frames: number) {

@@ -6,7 +6,7 @@
 // else changes: the same model plays on, the model list stays as it was.
 import { expect, test, type Page } from '@playwright/test';
 import * as ort from 'onnxruntime-node';
-import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
+import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw } from '../src/engine/metrics/filters';
 import { halfToFloat, toF16 } from '../src/engine/gpu/half';
 import { clip, dropClip, maxAbsDiff, openPlayer, pause, psnrOfCurrent, readTensor, readTexture, state, waitFrames } from './helpers';
 

@@ -2,7 +2,7 @@
 // automatic fallback when the browser has no WebGPU at all (everything on the CPU). Both must give
 // the same FP32 model output as outside the browser.
 import { expect, test } from '@playwright/test';
-import { bicubicUp4, nchwTo8bit, psnrY, toNchw } from '../src/engine/filters';
+import { bicubicUp4, nchwTo8bit, psnrY, toNchw } from '../src/engine/metrics/filters';
 import { canvasVariance, counters, dropClip, maxAbsDiff, openPlayer, pause, psnrOfCurrent, readTensor, readTexture, runModelOutside, state, waitFrames } from './helpers';
 
 test('wasm backend: labelled, warns it is slow, output matches onnxruntime-node, GPU resources stay flat', async ({ page }) => {

@@ -10,7 +10,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import * as ort from 'onnxruntime-node';
 import fs from 'node:fs';
 import path from 'node:path';
-import { rng } from '../src/engine/sample.mjs';
+import { rng } from '../src/engine/metrics/sample.mjs';
 
 const HARNESS = `<!doctype html><meta charset="utf-8"><title>wgsl engine test</title>
 <script type="module">

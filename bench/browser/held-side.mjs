@@ -1,5 +1,5 @@
 // The lens side each whole-frame row of a results file holds at a video's rate: the player's own
-// rule (src/engine/lens.ts sideForRate, loaded through Vite: no second copy of it) applied to the
+// rule (src/engine/view/lens.ts sideForRate, loaded through Vite: no second copy of it) applied to the
 // row's measured model time, i.e. the lens the ladder turns on from a whole-frame rate, the model
 // alone (the passes around it are not in it).
 //   node bench/browser/held-side.mjs [--fps 60] bench/results/<file>.json ...
@@ -15,7 +15,7 @@ export async function loadSideForRate(root = ROOT) {
   const { createServer } = await import('vite');
   const srv = await createServer({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', server: { middlewareMode: true, hmr: false }, appType: 'custom' });
   try {
-    const { sideForRate } = await srv.ssrLoadModule('/src/engine/lens.ts');
+    const { sideForRate } = await srv.ssrLoadModule('/src/engine/view/lens.ts');
     return sideForRate;
   } finally {
     await srv.close();

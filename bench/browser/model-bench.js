@@ -5,7 +5,7 @@
 import { createGpu } from '/src/engine/gpu/device.ts';
 import { toF16 } from '/src/engine/gpu/half.ts';
 import { configureOrt, ModelRunner, ortConfig, ortVersions, pageThreads } from '/src/engine/inference/index.ts';
-import { median, percentile, rng } from '/src/engine/sample.mjs';
+import { median, percentile, rng } from '/src/engine/metrics/sample.mjs';
 
 configureOrt(new URL('/ort/', location.href).href, pageThreads());
 

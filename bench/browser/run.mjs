@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { startBrowser } from '../lib/browser.mjs';
 import { heldSide, loadSideForRate } from './held-side.mjs';
 import { runInfo, writeResults } from '../lib/results.mjs';
-import { median } from '../../src/engine/sample.mjs';
+import { median } from '../../src/engine/metrics/sample.mjs';
 import { list, r3 } from '../lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -23,7 +23,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { median, percentile, rng } from '../../src/engine/sample.mjs';
+import { median, percentile, rng } from '../../src/engine/metrics/sample.mjs';
 import { r3 } from '../lib/util.mjs';
 import { loadBundle, playerGpu, setupOrt } from '../lib/webgpu.mjs';
 

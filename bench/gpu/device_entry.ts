@@ -14,6 +14,6 @@ export { WgslRunner, stageSources } from '../../src/engine/inference/wgsl';
 export { AutoRunner } from '../../src/engine/inference/auto';
 export { activationSlope } from '../../src/engine/inference/wgsl/layout';
 export { AGREE_DB, psnrDb } from '../../src/engine/inference/wgsl/pick';
-export { psnrFromSse } from '../../src/engine/filters';
+export { psnrFromSse } from '../../src/engine/metrics/filters';
 export { f32ToF16Bits, halfToFloat } from '../../src/engine/gpu/half';
 export { counters, readBuffer } from '../../src/engine/gpu/resources';

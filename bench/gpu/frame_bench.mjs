@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { frameProcessor, loadBundle, loadModel, ortRunner, playerGpu, runtime, runtimeVersion, setupOrt, wgslRunner } from '../lib/webgpu.mjs';
 import { runInfo, writeResults } from '../lib/results.mjs';
-import { median, rng } from '../../src/engine/sample.mjs';
+import { median, rng } from '../../src/engine/metrics/sample.mjs';
 import { cpuMs, list, makeOpt, r3 } from '../lib/util.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

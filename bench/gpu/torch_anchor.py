@@ -61,7 +61,7 @@ def timed(fn, warmup, runs, cuda, budget_s):
 
 
 def nearest_rank(sorted_ts, p):
-    """The results files' one percentile rule (src/engine/sample.mjs, which the JS benchmarks
+    """The results files' one percentile rule (src/engine/metrics/sample.mjs, which the JS benchmarks
     import): the smallest sample with at least p% of the samples <= it; p50 is the median."""
     return sorted_ts[min(len(sorted_ts), max(1, math.ceil(p / 100 * len(sorted_ts)))) - 1]
 

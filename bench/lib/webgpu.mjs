@@ -83,7 +83,7 @@ export function loadModel(modelsDir, id) {
 export const modelBytes = (modelsDir, override = {}) => async (file) => override[file] ?? new Uint8Array(fs.readFileSync(path.join(modelsDir, file)));
 
 /** The player's two runners for model `m` at `dtype`: onnxruntime-web (ModelRunner, WebGPU EP, IO on
- *  the GPU) and our WGSL engine (WgslRunner), as src/engine/models.ts makes them. */
+ *  the GPU) and our WGSL engine (WgslRunner), as src/engine/models/models.ts makes them. */
 export function ortRunner(bundle, device, modelsDir, m, dtype, override) {
   const files = { full: m[dtype], low: m.low?.[dtype] ?? null };
   return bundle.ModelRunner.create('webgpu', dtype, device, files, modelBytes(modelsDir, override));

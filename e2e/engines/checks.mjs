@@ -1,7 +1,7 @@
 // The checks every browser runs, on the page interface of firefox.mjs / webdriver.mjs (goto, eval,
 // upload, click, select, shot). Each number the page shows is checked against an outside
 // computation: onnxruntime-node running the FP32 model on the exact input read back from the page,
-// and the CPU filters of src/engine/filters.ts, through e2e/helpers.ts (the Playwright suite's own
+// and the CPU filters of src/engine/metrics/filters.ts, through e2e/helpers.ts (the Playwright suite's own
 // helpers, imported with Vite's module runner: they are TypeScript).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { tensorPsnr } from '../../tests/psnr.mjs';
 
 const ts = async (f) => (await runnerImport(path.join(ROOT, f))).module;
 export const helpers = await ts('e2e/helpers.ts');
-export const filters = await ts('src/engine/filters.ts');
+export const filters = await ts('src/engine/metrics/filters.ts');
 export const pick = await ts('src/engine/inference/wgsl/pick.ts');
 const { clip, runModelOutside, maxAbsDiff } = helpers;
 const { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw } = filters;

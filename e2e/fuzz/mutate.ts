@@ -2,7 +2,7 @@
 // random offsets and at every box / element / chunk boundary, zeroed runs, scrambled headers and
 // swapped sibling boxes. Pure and deterministic: the same seed gives the same files, so a failure
 // can be replayed by its seed and index.
-import { rng } from '../../src/engine/sample.mjs';
+import { rng } from '../../src/engine/metrics/sample.mjs';
 
 /** A structural unit of a file: an MP4 box, an EBML element, a PNG chunk, a JPEG segment, a RIFF
  *  chunk. `header` is where its payload starts; `parent` its container's index (-1: top level). */

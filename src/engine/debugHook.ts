@@ -2,12 +2,12 @@
 // stage of the current frame. Each read-back runs between frames, never inside the frame loop.
 import { counters } from './gpu/resources';
 import type { DeviceRecovery } from './recovery';
-import type { Frames } from './frames';
-import type { Panes } from './panes';
+import type { Frames } from './playback/frames';
+import type { Panes } from './models/panes';
 import type { PsnrMode } from './params';
 import type { EngineCore } from './parts';
 import type { Viewport } from './passes/present';
-import type { Transport } from './transport';
+import type { Transport } from './playback/transport';
 
 /** What the hook reads of the engine (engine.ts gives itself). */
 export interface DebugTarget extends Pick<EngineCore, 'platform' | 'processor' | 'runner' | 'models' | 'clock' | 'audio' | 'loop' | 'playing' | 'view' | 'lastTimestamp' | 'play'> {

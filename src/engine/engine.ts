@@ -3,30 +3,30 @@
 // few times a second. One frame's path lives in pipeline/ (gpu.ts or cpu.ts, chosen once); this
 // file says when frames go through it: commands, real-time pacing, stats. Its parts (panes,
 // transport, frames, export, recovery, opening) are made and wired in parts.ts.
-import { AudioOutput } from './audio';
+import { AudioOutput } from './playback/audio';
 import { choosePlatform, recreatePlatform, type Platform } from './backend';
-import { PlaybackClock } from './clock';
+import { PlaybackClock } from './playback/clock';
 import { debugHook } from './debugHook';
 import type { DeviceRecovery } from './recovery';
 import type { AnyRunner } from './inference/types';
 import type { Exporter } from './export';
 import type { ExportChoice } from './export/run';
-import { JobLoop, type Job } from './loop';
+import { JobLoop, type Job } from './playback/loop';
 import type { MediaInfo } from './media';
-import { ModelChoice, type ModelAssets } from './models';
+import { ModelChoice, type ModelAssets } from './models/models';
 import type { PsnrMode, UrlParams, ViewMode } from './params';
 import { makeParts, type EngineCore, type EngineParts } from './parts';
 import { createFramePath, type AnyFrameProcessor, type AnyFramePath, type FrameSettings } from './pipeline';
-import type { Panes } from './panes';
+import type { Panes } from './models/panes';
 import type { EnginePatch } from './snapshot';
-import { emptyStats, type EngineStats } from './stats';
-import type { Frames } from './frames';
-import type { FileOpener } from './opening';
-import type { Transport } from './transport';
-import { ViewportController } from './viewport';
+import { emptyStats, type EngineStats } from './metrics/stats';
+import type { Frames } from './playback/frames';
+import type { FileOpener } from './intake/opening';
+import type { Transport } from './playback/transport';
+import { ViewportController } from './view/viewport';
 import type { Viewport } from './passes/present';
 
-export type { EngineStats } from './stats';
+export type { EngineStats } from './metrics/stats';
 export type { EnginePatch, EngineSnapshot } from './snapshot';
 
 /** The picture's latency counted ahead of the sound at most (a first frame's engine pick is not its pace). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseParams } from './params';
-import { ManifestError, parseManifest, pickModel } from './manifest';
+import { ManifestError, parseManifest, pickModel } from './models/manifest';
 
 describe('URL params', () => {
   it('parses overrides', () => {

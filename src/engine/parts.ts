@@ -1,23 +1,23 @@
 // The engine's parts, made and wired together: the composition root. Each part (panes.ts,
 // transport.ts, frames.ts, export/, recovery.ts, opening.ts) gets a literal of callbacks into the
 // engine, and `EngineCore` is all that they may call there. engine.ts keeps the commands and the loop.
-import type { AudioOutput } from './audio';
+import type { AudioOutput } from './playback/audio';
 import type { Platform } from './backend';
-import type { PlaybackClock } from './clock';
+import type { PlaybackClock } from './playback/clock';
 import { Exporter } from './export';
-import { Frames } from './frames';
-import { ModelLadder } from './ladderControl';
+import { Frames } from './playback/frames';
+import { ModelLadder } from './models/ladderControl';
 import type { AnyRunner } from './inference/types';
-import type { JobLoop } from './loop';
+import type { JobLoop } from './playback/loop';
 import type { MediaInfo } from './media';
-import type { ModelAssets, ModelChoice } from './models';
-import { FileOpener } from './opening';
-import { Panes } from './panes';
+import type { ModelAssets, ModelChoice } from './models/models';
+import { FileOpener } from './intake/opening';
+import { Panes } from './models/panes';
 import type { PsnrMode, ViewMode } from './params';
 import type { AnyFramePath, AnyFrameProcessor, FrameSettings } from './pipeline';
 import { DeviceRecovery } from './recovery';
 import type { EnginePatch } from './snapshot';
-import { Transport } from './transport';
+import { Transport } from './playback/transport';
 
 /** What the engine offers its parts. */
 export interface EngineCore {

@@ -2,7 +2,7 @@
 import type { ExportProgress } from './export/run';
 import type { MediaInfo } from './media';
 import type { PsnrMode, ViewMode } from './params';
-import type { EngineStats } from './stats';
+import type { EngineStats } from './metrics/stats';
 
 export interface EngineSnapshot {
   status: 'starting' | 'loading' | 'ready' | 'error';

@@ -6,7 +6,7 @@ import type { PsnrMode, ViewMode } from '../engine/params';
 import type { ExportOffer } from '../engine/export';
 import type { ExportContent } from '../engine/export/plan';
 import type { ExportChoice } from '../engine/export/run';
-import { emptyStats } from '../engine/stats';
+import { emptyStats } from '../engine/metrics/stats';
 import { offlineSlice, type OfflineSlice } from './offline';
 
 let engine: Engine | null = null;

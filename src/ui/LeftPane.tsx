@@ -1,7 +1,7 @@
 // The left pane's choice (the A/B view): the original, its bicubic upscale, or any model of the
 // session, the user's own included, live at the same zoom and frame as the right pane; and its PSNR.
 import { useStore } from '../state/store';
-import { fmtDb } from '../engine/stats';
+import { fmtDb } from '../engine/metrics/stats';
 
 /** The menu above the left pane, with the pane's caption. */
 export function LeftPaneCaption({ inW, inH }: { inW: number; inH: number }) {

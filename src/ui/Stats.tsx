@@ -1,5 +1,5 @@
 import { useStore } from '../state/store';
-import { fmtDb, fmtMs } from '../engine/stats';
+import { fmtDb, fmtMs } from '../engine/metrics/stats';
 
 const CLOCK = {
   gpu: ['GPU clock', 'model time from GPU timestamps: frames overlap, nothing waits for it'],

@@ -3,7 +3,7 @@
 // /ort/), and exposes the test/debug hook on window.__sr.
 import { Engine } from '../engine/engine';
 import { configureOrt, ModelLoadError, pageThreads } from '../engine/inference';
-import type { ModelAssets } from '../engine/models';
+import type { ModelAssets } from '../engine/models/models';
 import { parseParams } from '../engine/params';
 import { setEngine, useStore } from '../state/store';
 

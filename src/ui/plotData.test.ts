@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionLog } from '../engine/sessionLog';
+import { SessionLog } from '../engine/metrics/sessionLog';
 import { plotWindow } from './plotData';
 
 const add = (log: SessionLog, i: number, startMs: number, droppedSoFar = 0) =>

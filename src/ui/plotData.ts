@@ -1,7 +1,7 @@
 // What the live plots draw, read straight from the engine's session log: the last `spanS` seconds
 // of frames, up to the newest (so a paused player's plot stays put instead of scrolling away). The
 // window's two ends carry the budget alone, so its line spans the whole plot.
-import type { SessionLog } from '../engine/sessionLog';
+import type { SessionLog } from '../engine/metrics/sessionLog';
 
 /** Series colours (the e2e test looks for them on the plot canvases). */
 export const PLOT_COLORS = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionLog, type ShownFrame } from '../sessionLog';
+import { SessionLog, type ShownFrame } from '../metrics/sessionLog';
 import { estimateExport, fmtDuration, newestFirst, playerTiming, scaleTiming, type ModelTiming } from './estimate';
 
 const c32 = { id: 'sr4x-c32', flops: 320e9 }, c64 = { id: 'sr4x-c64', flops: 1220e9 }, mine = { id: 'mine.onnx' };

@@ -5,8 +5,8 @@
 // other widths, so their cost follows their FLOPs. The rest comes only from an export already run
 // (its wall time less its model time). Nothing measured: the dialog says so rather than guess.
 // Pure: the times come in, nothing is timed here.
-import type { LogRow, SessionLog } from '../sessionLog';
-import type { Costed } from '../pace';
+import type { LogRow, SessionLog } from '../metrics/sessionLog';
+import type { Costed } from '../playback/pace';
 import type { PsnrMode } from '../params';
 
 /** A measured model time: `ms` for one run of `model` over `pixels` input pixels. */

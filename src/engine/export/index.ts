@@ -6,11 +6,11 @@
 // export and let go after, the player keeping its own. Playback pauses meanwhile (the GPU is the
 // export's) and goes on after; cancelling stops at once, removes the file and leaves the player as
 // it was.
-import { bestScoring, modelScore, type ModelEntry } from '../manifest';
+import { bestScoring, modelScore, type ModelEntry } from '../models/manifest';
 import { openMedia, type Media } from '../media';
 import type { PsnrMode } from '../params';
 import type { AnyFramePath } from '../pipeline';
-import type { SessionLog } from '../sessionLog';
+import type { SessionLog } from '../metrics/sessionLog';
 import { estimateExport, newestFirst, playerTiming, type ExportEstimate, type ModelTiming, type OverheadTiming } from './estimate';
 import { CODEC_NAMES, planExport, type ExportContent, type ExportPlan } from './plan';
 import { ExportCancelled, ExportJob, exportStill, type ExportChoice, type ExportProcessor, type ExportProgress } from './run';

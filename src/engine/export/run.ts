@@ -12,7 +12,7 @@ import { guardReads } from '../media/spinguard';
 import type { AnyFrameProcessor, InputFrame, SnapshotKind } from '../pipeline/types';
 import { outputFormat, soundPlan, videoBitrate, type Container, type ExportContent, type ExportQuality } from './plan';
 import type { SaveTarget } from './save';
-import { median } from '../sample.mjs';
+import { median } from '../metrics/sample.mjs';
 
 export interface ExportChoice {
   /** the model's id (any of the session's); none: the exporter's default */

@@ -5,7 +5,7 @@
 // never run on this project's machines) can cost speed, never pixels.
 import { readBuffer } from '../gpu/resources';
 import { halfTable } from '../gpu/half';
-import { RollingStats } from '../stats';
+import { RollingStats } from '../metrics/stats';
 import type { EngineName, RunOutput, Runner, Which } from './types';
 import { AGREE_DB, fasterEngine, psnrDb } from './wgsl/pick';
 

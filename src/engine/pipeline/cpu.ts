@@ -4,7 +4,7 @@
 // ingest -> model -> present -> PSNR. The work around the model is kept small: a canvas draws only
 // what it shows (cpuView.ts), and the PSNR is computed after the frame is on screen, while the
 // next frame's model runs on ORT's worker threads.
-import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw, type Image } from '../filters';
+import { bicubicUp4, downscale4, nchwTo8bit, psnrY, toNchw, type Image } from '../metrics/filters';
 import type { CpuRunner } from '../inference/types';
 import type { PsnrMode } from '../params';
 import { viewTransform } from '../passes/present';
@@ -14,7 +14,7 @@ import { drawView, renderView, type ViewSource } from './cpuView';
 import { CanvasInput, type PaneInput } from './scaledInput';
 import { convertible, readPlanes, YuvKernel, type RawFrame } from './yuv';
 import { YuvPaneInput } from './yuv/pane';
-import { sameRect, type LensRegions, type Rect } from '../lens';
+import { sameRect, type LensRegions, type Rect } from '../view/lens';
 import type { Compare, DisplayTargets, FrameProcessor, FrameResult, FrameSettings, FrameSizes, InputFrame, ProcessorDebug, PsnrResult, SnapshotKind } from './types';
 
 const LENS_COLOUR = '#8ab4f8';

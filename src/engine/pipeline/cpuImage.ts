@@ -1,7 +1,7 @@
 // Small pixel conversions of the CPU frame path (cpu.ts): crops, RGB <-> RGBA, a view's whole
 // picture at output size; and the frame's pixels, read only as far as they are needed.
-import type { Image } from '../filters';
-import { sameRect, type LensRegions, type Rect } from '../lens';
+import type { Image } from '../metrics/filters';
+import { sameRect, type LensRegions, type Rect } from '../view/lens';
 import { renderView, type ViewSource } from './cpuView';
 import type { YuvImage } from './yuv';
 

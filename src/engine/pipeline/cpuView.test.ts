@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bicubicUp4, nchwTo8bit, type Image } from '../filters';
+import { bicubicUp4, nchwTo8bit, type Image } from '../metrics/filters';
 import { cropImage, Pixels } from './cpuImage';
 import { renderRegion, renderView, type InputPixels } from './cpuView';
-import { rng } from '../sample.mjs';
+import { rng } from '../metrics/sample.mjs';
 
 /** A w x h RGB image of deterministic noise. */
 function noise(w: number, h: number, seed = 1): Image {

@@ -3,9 +3,9 @@
 // of the input. A 1024x1024 frame's 4096x4096 output is 16.8 M pixels; a ~600x600 canvas is 0.36 M,
 // so drawing costs a few ms whatever the output size. Same sampling as the GPU present pass
 // (present.wgsl): bilinear when magnified, a box of taps over each pixel's footprint when minified.
-import { cubic, type Image } from '../filters';
+import { cubic, type Image } from '../metrics/filters';
 import type { ViewMode } from '../params';
-import type { Rect } from '../lens';
+import type { Rect } from '../view/lens';
 import { footprintTaps, viewTransform, type Viewport } from '../passes/present';
 import type { Ctx2d, PaneInput } from './scaledInput';
 

@@ -9,7 +9,7 @@
 import type { DType, RunOutput, Runner } from '../inference/types';
 import { pictureSize } from '../passes/upload';
 import type { PsnrMode } from '../params';
-import { sameRect, type LensRegions } from '../lens';
+import { sameRect, type LensRegions } from '../view/lens';
 import { PresentPass } from '../passes/present';
 import { encodeStages, type GpuStage } from '../passes/stage';
 import { gpuDebug } from './gpuDebug';

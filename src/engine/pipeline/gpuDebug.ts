@@ -3,7 +3,7 @@
 import { halfToFloat } from '../gpu/half';
 import { readBuffer, readTexture } from '../gpu/resources';
 import type { DType, RunOutput } from '../inference/types';
-import type { LensRegions } from '../lens';
+import type { LensRegions } from '../view/lens';
 import type { FrameStages } from './stages';
 import type { ProcessorDebug } from './types';
 

@@ -3,7 +3,7 @@
 // the FrameProcessor interface (types.ts), and hands it runners through the path (path.ts).
 import type { Platform } from '../backend';
 import type { CpuRunner, Runner } from '../inference/types';
-import type { ModelChoice } from '../models';
+import type { ModelChoice } from '../models/models';
 import { CpuFrameProcessor } from './cpu';
 import { GpuFrameProcessor } from './gpu';
 import { FramePath } from './path';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CpuRunner, Runner } from '../inference/types';
 import type { WasmRunner } from '../inference/wasm';
 import type { WgslRunner } from '../inference/wgsl';
-import type { RunnerSource } from '../models';
+import type { RunnerSource } from '../models/models';
 import type { CpuFrameProcessor } from './cpu';
 import type { GpuFrameProcessor } from './gpu';
 import type { AnyFramePath } from './index';

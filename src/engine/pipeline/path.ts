@@ -5,7 +5,7 @@
 // known (the engine holds either path), `use` opens the path with its kind as one type: a runner made
 // there (from the path's own source) is of that kind, one of the other kind does not type-check.
 import type { AnyRunner } from '../inference/types';
-import type { RunnerSource } from '../models';
+import type { RunnerSource } from '../models/models';
 import type { Compare, DisplayTargets, FrameProcessor } from './types';
 
 export class FramePath<in out R extends AnyRunner> {

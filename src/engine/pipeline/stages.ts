@@ -13,11 +13,11 @@
 //   psnr       reference: lr -> bic8 (bicubic), out8 | bic8 | left8 vs frame; consistency:
 //              out8 | left8 downscaled 4x vs frame -> results (one f32 per slot) -> readback (16 bytes)
 // The two canvases' present passes are the processor's (they outlive a frame size).
-import { psnrFromSse } from '../filters';
+import { psnrFromSse } from '../metrics/filters';
 import { destroyTexture, imageTexture } from '../gpu/resources';
 import { GpuTimer } from '../gpu/timer';
 import type { DType } from '../inference/types';
-import type { LensRegions } from '../lens';
+import type { LensRegions } from '../view/lens';
 import type { PsnrMode, ViewMode } from '../params';
 import { BicubicPass } from '../passes/bicubic';
 import { DownscalePass } from '../passes/downscale';

@@ -5,7 +5,7 @@
 // runner, its type parameter: the WebGPU one GPU runners, the CPU one WASM runners (path.ts keeps a
 // processor with the runners it takes).
 import type { AnyRunner, CpuRunner, Runner } from '../inference/types';
-import type { LensRegions } from '../lens';
+import type { LensRegions } from '../view/lens';
 import type { Picture } from '../passes/upload';
 import type { PsnrMode, ViewMode } from '../params';
 import type { Viewport } from '../passes/present';

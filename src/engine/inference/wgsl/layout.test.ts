@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f16BitsToF32, f32ToF16Bits } from '../../gpu/half';
-import { rng } from '../../sample.mjs';
+import { rng } from '../../metrics/sample.mjs';
 import { activationSlope, blocking, packConv, packHead, splitWeights, BODY_CONVS, OUT_CHANNELS, type ConvWeights } from './layout';
 
 /** Uniform in [-0.5, 0.5) from `seed`. */

@@ -1,5 +1,5 @@
 import code from './downscale.wgsl?raw';
-import { downscaleWeights } from '../../filters';
+import { downscaleWeights } from '../../metrics/filters';
 import { ResamplePass } from '../resample';
 
 /** src (its top-left 4*floor(w/4) x 4*floor(h/4)) -> dst (w/4 x h/4), MATLAB bicubic, 8-bit. */

@@ -9,8 +9,8 @@
 // pixels, coefficients in 1/64; the frames this kernel leaves to the canvas path get that.) Used only
 // for the colour spaces the GPU converts with the matrix alone (browserMatrix; e2e/yuv.spec.ts checks
 // it against the WebGPU path's upload).
-import type { Image } from '../../filters';
-import type { Rect } from '../../lens';
+import type { Image } from '../../metrics/filters';
+import type { Rect } from '../../view/lens';
 import { KERNEL_WASM } from './kernel.wasm';
 
 /** The matrix in 16.16 fixed point (kernel.as.ts resample). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildKernel, kernelModule } from '../../../../scripts/build-wasm.mjs';
-import { rng } from '../../sample.mjs';
+import { rng } from '../../metrics/sample.mjs';
 import { browserMatrix, matrixOf, taps, windows, YuvKernel, type RawFrame } from './index';
 
 /** A w x h I420 or NV12 frame of smooth colour with some noise, packed, and its planes for a reference. */

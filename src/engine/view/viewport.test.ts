@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { viewTransform, type Viewport } from './passes/present';
+import { viewTransform, type Viewport } from '../passes/present';
 import { DOUBLE_TAP_MS, ViewportController } from './viewport';
 
 describe('viewport transform (canvas uv -> image uv)', () => {

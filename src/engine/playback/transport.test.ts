@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MediaError } from './media';
+import { MediaError } from '../media';
 import { within, type Opened } from './transport';
 
 const opened = () => ({ drop: vi.fn(async () => undefined) }) as unknown as Opened & { drop: ReturnType<typeof vi.fn> };

@@ -3,8 +3,8 @@
 // (C=64: 64 x h x w, more than the 48 x h x w output before the pixel shuffle), each a storage
 // buffer (maxStorageBufferBindingSize, maxBufferSize). The player refuses what does not fit, with
 // the limits named, rather than tiling: see the README.
-import type { Platform } from './backend';
-import { MediaError, type MediaInfo } from './media';
+import type { Platform } from '../backend';
+import { MediaError, type MediaInfo } from '../media';
 
 export interface GpuLimits {
   maxTextureDimension2D: number;

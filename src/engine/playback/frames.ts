@@ -2,14 +2,14 @@
 // frame that is due, dropping those already late), what a file's first frame shows before the
 // model's (the bicubic preview), the figures each frame reports (overlays, session log), falling
 // behind (said once, with the lens switched on), and the lens's regions frame by frame.
-import type { Frame, MediaInfo } from './media';
-import type { ModelEntry } from './manifest';
-import { LensControl, sameRect, type LensRegions } from './lens';
+import type { Frame, MediaInfo } from '../media';
+import type { ModelEntry } from '../models/manifest';
+import { LensControl, sameRect, type LensRegions } from '../view/lens';
 import { behindNotice, PaceWatch } from './pace';
-import type { AnyFrameProcessor, FrameSettings } from './pipeline';
-import type { EnginePatch } from './snapshot';
-import { SessionLog } from './sessionLog';
-import { PlaybackStats } from './stats';
+import type { AnyFrameProcessor, FrameSettings } from '../pipeline';
+import type { EnginePatch } from '../snapshot';
+import { SessionLog } from '../metrics/sessionLog';
+import { PlaybackStats } from '../metrics/stats';
 import type { Transport } from './transport';
 
 export interface FramesHost {

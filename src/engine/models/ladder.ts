@@ -5,7 +5,7 @@
 // so not simply the widest), and where none fits, the cheapest runs with the lens sized for the
 // rate. Numbers in, a choice out: the engine measures (ladderControl.ts), this decides.
 import { bestScoring, modelScore, type ModelEntry } from './manifest';
-import { percentile } from './sample.mjs';
+import { percentile } from '../metrics/sample.mjs';
 
 /** The share of the frame interval the model may take: the rest is decoding, uploading, packing,
  *  presenting and the PSNR beside it (lens.ts sizes the lens with the same share). */

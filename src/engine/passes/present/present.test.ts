@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { footprintTaps, MAX_TAPS, viewTransform } from './passes/present';
+import { footprintTaps, MAX_TAPS, viewTransform } from '.';
 
 const fit = { zoom: 1, cx: 0.5, cy: 0.5 };
 

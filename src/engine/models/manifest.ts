@@ -1,4 +1,4 @@
-import type { DType, ModelSummary } from './inference/types';
+import type { DType, ModelSummary } from '../inference/types';
 
 /** models/manifest.json: the contract with training/export (see README). */
 export interface ModelFiles {

@@ -4,7 +4,7 @@
 // Browsers keep an AudioContext silent until a user gesture, so the player starts muted and the
 // context is made on the first unmute (a click).
 import type { WrappedAudioBuffer } from 'mediabunny';
-import type { Media } from './media';
+import type { Media } from '../media';
 
 /** Seconds of sound scheduled ahead of the clock. */
 const AHEAD_S = 1;

@@ -2,7 +2,7 @@
 // screen two fingers pinch (zoom about their midpoint, which pans as it moves), one pans and a
 // double tap resets. Both canvases show the same normalised image region, so the original and the
 // 4x output stay in step.
-import { viewTransform, type Viewport } from './passes/present';
+import { viewTransform, type Viewport } from '../passes/present';
 
 /** A second tap within this long and this near the first resets the view: touch browsers do not
  *  all fire dblclick. */

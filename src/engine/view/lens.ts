@@ -3,7 +3,7 @@
 // pixels around each output pixel (17 3x3 convolutions before the pixel shuffle), so the model runs
 // on the region plus a 17-pixel margin (clamped at the frame's edges, where the whole frame is
 // zero-padded just the same): inside the region its pixels are the whole-frame output's, exactly.
-import { viewTransform, type Viewport } from './passes/present';
+import { viewTransform, type Viewport } from '../passes/present';
 
 /** The network's receptive-field radius in input pixels: 17 convolutions of 3x3. */
 export const MARGIN = 17;

@@ -7,8 +7,8 @@
 // (216k rows) takes 9.5 MB. At most `maxRows` are kept (2^20 by default: 4.8 h at 60 fps, 46 MB);
 // past that the oldest chunk goes, and the CSV's `row` column, numbered from the session's first
 // frame, shows where the log starts.
-import type { PsnrMode } from './params';
-import type { FrameResult, ModelClock, PsnrResult } from './pipeline/types';
+import type { PsnrMode } from '../params';
+import type { FrameResult, ModelClock, PsnrResult } from '../pipeline/types';
 
 export const CHUNK = 4096;
 export const MAX_ROWS = 256 * CHUNK;

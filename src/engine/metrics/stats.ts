@@ -1,5 +1,5 @@
-import type { PsnrMode } from './params';
-import type { ModelClock, PsnrResult } from './pipeline/types';
+import type { PsnrMode } from '../params';
+import type { ModelClock, PsnrResult } from '../pipeline/types';
 import { percentile } from './sample.mjs';
 
 export interface EngineStats {

@@ -2,7 +2,7 @@
 // time (engine.ts, advance). The overlay counts them; this says it in words, once per video and
 // model, with the measured rate and the model from the manifest that would fit, since the models
 // are the same network at other widths and cost in proportion to their FLOPs.
-import { percentile } from './sample.mjs';
+import { percentile } from '../metrics/sample.mjs';
 
 export interface Costed {
   id: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Platform } from './backend';
+import type { Platform } from '../backend';
 import { checkInputSize, fitsGpu } from './limits';
-import type { MediaInfo } from './media';
+import type { MediaInfo } from '../media';
 
 // SwiftShader's limits in Debian Chromium, and WebGPU's defaults
 const swiftshader = { maxTextureDimension2D: 8192, maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 };

@@ -5,15 +5,15 @@
 // The user's own models (a dropped .onnx, ?model=<url>.onnx) join the list for the session once
 // they pass the checks (inference/check.ts, then a probe run where they will run); onnxruntime-web
 // runs them, in their own precision.
-import { ModelRunner } from './inference';
-import { checkSignature, checkSize, ModelCheckError, readSignature } from './inference/check';
-import { describe as describeBytes, sniff } from './media/sniff';
-import { WasmRunner } from './inference/wasm';
-import { AutoRunner, type AutoDecision } from './inference/auto';
-import { USER_FILE, type AnyRunner, type CpuRunner, type ModelSummary, type EngineChoice, type EngineName, type ModelBytes, type Runner } from './inference/types';
-import { WgslRunner, activationSlope } from './inference/wgsl';
+import { ModelRunner } from '../inference';
+import { checkSignature, checkSize, ModelCheckError, readSignature } from '../inference/check';
+import { describe as describeBytes, sniff } from '../media/sniff';
+import { WasmRunner } from '../inference/wasm';
+import { AutoRunner, type AutoDecision } from '../inference/auto';
+import { USER_FILE, type AnyRunner, type CpuRunner, type ModelSummary, type EngineChoice, type EngineName, type ModelBytes, type Runner } from '../inference/types';
+import { WgslRunner, activationSlope } from '../inference/wgsl';
 import { parseManifest, pickModel, type Manifest, type ModelEntry } from './manifest';
-import type { Platform } from './backend';
+import type { Platform } from '../backend';
 
 /** Where the engine gets its model files: the page fetches them from its own origin. */
 export interface ModelAssets {

@@ -1,13 +1,13 @@
 // Opening a file (a drop, the picker, the demo clip) and answering it: it plays, or a message names
 // it, unless a newer drop wins first (drops.ts keeps the order and whose message the banner shows).
 // Whatever plays goes on until the new file's first frame is decoded.
-import type { Platform } from './backend';
+import type { Platform } from '../backend';
 import { Drops } from './drops';
-import type { Frames } from './frames';
+import type { Frames } from '../playback/frames';
 import { checkInputSize } from './limits';
-import type { MediaInfo } from './media';
-import type { EnginePatch } from './snapshot';
-import { openFirstFrame, type Opened, type Transport } from './transport';
+import type { MediaInfo } from '../media';
+import type { EnginePatch } from '../snapshot';
+import { openFirstFrame, type Opened, type Transport } from '../playback/transport';
 
 export interface OpeningHost {
   /** resolves once the platform is chosen: a file dropped before waits for it (its limits decide what fits) */

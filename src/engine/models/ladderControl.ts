@@ -6,11 +6,11 @@
 // file. The user's own pick (?model=, the menu, a dropped model) turns it off for the session;
 // free-running playback (tests, measurements) measures but never switches.
 import { ladderNote, measuredRate, pickForRate, runFlop, type LadderPick, type VideoRate } from './ladder';
-import type { LensControl } from './lens';
-import { MARGIN } from './lens';
+import type { LensControl } from '../view/lens';
+import { MARGIN } from '../view/lens';
 import type { ModelEntry } from './manifest';
-import type { MediaInfo } from './media';
-import type { EnginePatch } from './snapshot';
+import type { MediaInfo } from '../media';
+import type { EnginePatch } from '../snapshot';
 
 /** Measured runs of a model that decide (after one warm-up run: compiles, allocations). */
 const MIN_RUNS = 2;

@@ -2,7 +2,7 @@
 // the rules for pulling frames in real time (drop those whose successor is already due), looping
 // at the end, and a decode failure mid-stream.
 import type { PlaybackClock } from './clock';
-import { decodeFailure, MediaError, openMedia, type Frame, type Media, type MediaCheck } from './media';
+import { decodeFailure, MediaError, openMedia, type Frame, type Media, type MediaCheck } from '../media';
 
 /** Early frames wait; a frame within this of its time is due (seconds). */
 const DUE_SLACK = 0.004;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEADROOM, ladderNote, measuredRate, pickForRate, runFlop } from './ladder';
 import { ModelLadder } from './ladderControl';
-import { LensControl, MARGIN, sideForRate } from './lens';
+import { LensControl, MARGIN, sideForRate } from '../view/lens';
 import type { ModelEntry } from './manifest';
 
 /** A ladder like the shipped one (c32/c48/c64's recorded FLOPs and scores) with the narrower

@@ -1,7 +1,7 @@
 // Statistics and seeded randomness for the player, its tests and the benchmarks, written once.
 // Plain JavaScript (types in sample.d.mts) so that every caller takes this very file: the player
 // and the unit tests through Vite, the Playwright specs, the bench pages through the Vite server
-// (/src/engine/sample.mjs), and the bench scripts under plain Node, also on the GPU machine,
+// (/src/engine/metrics/sample.mjs), and the bench scripts under plain Node, also on the GPU machine,
 // which has no node_modules and no TypeScript (a relative import: src/ travels with the tree).
 
 /** Nearest-rank percentile: the smallest sample with at least p% of the samples <= it (p50 of

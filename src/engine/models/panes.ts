@@ -2,13 +2,13 @@
 // left pane's (another model, bicubic, or the original). Loading one, switching, the FP16 -> FP32
 // fallback, and a user's own model: checked, added to the list for the session, run on the right
 // with the model that ran so far moved to the left.
-import type { Platform } from './backend';
-import { checkSize, mb, PROBE_SIDE } from './inference/check';
-import type { AnyRunner, EngineName, Runner } from './inference/types';
+import type { Platform } from '../backend';
+import { checkSize, mb, PROBE_SIDE } from '../inference/check';
+import type { AnyRunner, EngineName, Runner } from '../inference/types';
 import type { ModelEntry } from './manifest';
 import type { ModelAssets, ModelChoice } from './models';
-import type { AnyFramePath, FramePath } from './pipeline';
-import type { EnginePatch } from './snapshot';
+import type { AnyFramePath, FramePath } from '../pipeline';
+import type { EnginePatch } from '../snapshot';
 
 const ENGINE_LABEL = { ort: 'onnxruntime-web', wgsl: 'WGSL', auto: 'auto…' } as const;
 
