@@ -96,7 +96,7 @@ try {
   await p.getByTestId('file-input').setInputFiles(path.join(ROOT, 'public/demo.mp4'));
   await p.waitForFunction(() => window.__sr.state().framesProcessed >= 1, null, { timeout: 300_000, polling: 200 });
   await p.evaluate(() => {
-    const l = window.__sr.engine.frames.lens;
+    const l = window.__sr.engine.lens;
     l.on = true;
     l.maxSide = 16;
     window.__sr.setRealtime(false);

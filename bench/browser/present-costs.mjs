@@ -32,7 +32,7 @@ try {
   });
   await p.getByTestId('file-input').setInputFiles(ROOT + '/public/demo.mp4');
   await p.waitForFunction(() => window.__sr.state().framesProcessed >= 1, null, { timeout: 300_000, polling: 200 });
-  await p.evaluate((side) => { const l = window.__sr.engine.frames.lens; l.on = true; l.maxSide = side; }, 16);
+  await p.evaluate((side) => { const l = window.__sr.engine.lens; l.on = true; l.maxSide = side; }, 16);
   await p.waitForFunction((side) => window.__sr.lens()?.region.width === side, 16, { timeout: 300_000, polling: 200 });
   await p.evaluate(() => window.__sr.setRealtime(false));
   await p.waitForTimeout(3000);

@@ -93,7 +93,7 @@ async function pipelineRow(ctx, base, backend, clip, { frames = PIPE_FRAMES, len
     await p.waitForFunction(() => window.__sr.state().framesProcessed >= 1, null, { timeout: 300_000, polling: 200 });
     if (lens) {
       // the lens on, no larger than `lens` input pixels a side, at the centre of the (unzoomed) view
-      await p.evaluate((side) => { const l = window.__sr.engine.frames.lens; l.on = true; l.maxSide = side; }, lens);
+      await p.evaluate((side) => { const l = window.__sr.engine.lens; l.on = true; l.maxSide = side; }, lens);
       await p.waitForFunction((side) => window.__sr.lens()?.region.width === side, lens, { timeout: 300_000, polling: 200 });
     }
     await p.waitForFunction(() => window.__sr.state().framesProcessed >= 2, null, { timeout: 300_000, polling: 200 });

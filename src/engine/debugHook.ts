@@ -1,17 +1,35 @@
 // The test/debug hook (window.__sr): the engine's state, resource counters, and read-backs of any
 // stage of the current frame. Each read-back runs between frames, never inside the frame loop.
+import type { Platform } from './backend';
 import { counters } from './gpu/resources';
-import type { DeviceRecovery } from './recovery';
-import type { Frames } from './playback/frames';
+import type { AnyRunner } from './inference/types';
+import type { ModelChoice } from './models/models';
 import type { Panes } from './models/panes';
-import type { PsnrMode } from './params';
-import type { EngineCore } from './parts';
+import type { PsnrMode, ViewMode } from './params';
 import type { Viewport } from './passes/present';
+import type { AnyFrameProcessor } from './pipeline';
+import type { AudioOutput } from './playback/audio';
+import type { PlaybackClock } from './playback/clock';
+import type { Frames } from './playback/frames';
+import type { JobLoop } from './playback/loop';
 import type { Transport } from './playback/transport';
+import type { DeviceRecovery } from './recovery';
+import type { LensControl } from './view/lens';
 
 /** What the hook reads of the engine (engine.ts gives itself). */
-export interface DebugTarget extends Pick<EngineCore, 'platform' | 'processor' | 'runner' | 'models' | 'clock' | 'audio' | 'loop' | 'playing' | 'view' | 'lastTimestamp' | 'play'> {
+export interface DebugTarget {
+  readonly platform: Platform | null;
+  readonly processor: AnyFrameProcessor | null;
+  readonly runner: AnyRunner | null;
+  readonly models: ModelChoice;
+  readonly clock: PlaybackClock;
+  readonly audio: AudioOutput;
+  readonly loop: JobLoop;
+  readonly playing: boolean;
+  readonly view: ViewMode;
+  readonly lastTimestamp: number;
   readonly frames: Frames;
+  readonly lens: LensControl;
   readonly panes: Panes;
   readonly recovery: DeviceRecovery;
   readonly transport: Transport;
@@ -20,6 +38,7 @@ export interface DebugTarget extends Pick<EngineCore, 'platform' | 'processor' |
   readonly needRerender: boolean;
   readonly viewPending: boolean;
   readonly viewportView: Viewport;
+  play(): void;
   pause(): void;
   syncAudio(t?: number): void;
 }
@@ -100,7 +119,7 @@ export function debugHook(e: DebugTarget) {
     audio: () => ({ clock: e.clock.now(), audio: e.audio.now(), context: e.audio.contextTime(), muted: e.audio.muted, scheduled: [...e.audio.log] }),
     /** the shared zoom/pan, and the lens the current frame was made with (input pixels; null: none) */
     viewport: () => ({ ...e.viewportView }),
-    lens: () => e.frames.lens.last,
+    lens: () => e.lens.last,
     /** when the last file started opening, its preview went up and its first model frame was done (ms) */
     marks: () => ({ ...e.frames.marks }),
     /** the rolling windows behind the overlays (last 120 frames), in ms */

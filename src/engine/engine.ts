@@ -1,30 +1,31 @@
-// The engine: React-free. It owns the platform (GPU device or CPU), the model runner, the frame
-// processor, the open media and its own loop, and reports to the UI through `report` patches a
-// few times a second. One frame's path lives in pipeline/ (gpu.ts or cpu.ts, chosen once); this
-// file says when frames go through it: commands, real-time pacing, stats. Its parts (panes,
-// transport, frames, export, recovery, opening) are made and wired in parts.ts.
-import { AudioOutput } from './playback/audio';
+// The engine, React-free: the player. It owns the platform (GPU device or CPU), the models, the
+// frame processor, the open media in time (transport), its frames, the lens, the view's settings
+// and its own loop, and makes its parts with itself as what they call: each part names the slice it
+// uses (FramesPlayer, OpeningPlayer, LadderPlayer, PanesPlayer, ExportPlayer, RecoveryPlayer,
+// TransportPlayer). Everything the UI is told goes through `tell`. One frame's path lives in
+// pipeline/ (gpu.ts or cpu.ts, chosen once); this file says when frames go through it.
 import { choosePlatform, recreatePlatform, type Platform } from './backend';
-import { PlaybackClock } from './playback/clock';
 import { debugHook } from './debugHook';
-import type { DeviceRecovery } from './recovery';
-import type { AnyRunner } from './inference/types';
-import type { Exporter } from './export';
+import { Exporter } from './export';
 import type { ExportChoice } from './export/run';
-import { JobLoop, type Job } from './playback/loop';
-import type { MediaInfo } from './media';
-import { ModelChoice, type ModelAssets } from './models/models';
-import type { PsnrMode, UrlParams, ViewMode } from './params';
-import { makeParts, type EngineCore, type EngineParts } from './parts';
-import { createFramePath, type AnyFrameProcessor, type AnyFramePath, type FrameSettings } from './pipeline';
-import type { Panes } from './models/panes';
-import type { EnginePatch } from './snapshot';
+import { FileOpener } from './intake/opening';
+import type { AnyRunner } from './inference/types';
 import { emptyStats, type EngineStats } from './metrics/stats';
-import type { Frames } from './playback/frames';
-import type { FileOpener } from './intake/opening';
-import type { Transport } from './playback/transport';
-import { ViewportController } from './view/viewport';
+import { ModelLadder } from './models/ladderControl';
+import { ModelChoice, type ModelAssets } from './models/models';
+import { Panes } from './models/panes';
+import type { PsnrMode, UrlParams, ViewMode } from './params';
 import type { Viewport } from './passes/present';
+import { createFramePath, type AnyFrameProcessor, type AnyFramePath, type FrameSettings } from './pipeline';
+import { AudioOutput } from './playback/audio';
+import { PlaybackClock } from './playback/clock';
+import { Frames } from './playback/frames';
+import { JobLoop, type Job } from './playback/loop';
+import { Transport, type Opened } from './playback/transport';
+import { DeviceRecovery } from './recovery';
+import type { EnginePatch, Told } from './snapshot';
+import { LensControl } from './view/lens';
+import { ViewportController } from './view/viewport';
 
 export type { EngineStats } from './metrics/stats';
 export type { EnginePatch, EngineSnapshot } from './snapshot';
@@ -32,26 +33,34 @@ export type { EnginePatch, EngineSnapshot } from './snapshot';
 /** The picture's latency counted ahead of the sound at most (a first frame's engine pick is not its pace). */
 const MAX_AV_LEAD_S = 0.25;
 
-export class Engine implements EngineCore {
-  /** @internal (the debug hook reads these) */
+export class Engine {
   platform: Platform | null = null;
-  /** the models the panes run (the right pane's, and the left's in the A/B view) */
-  readonly panes: Panes;
   /** the frame processor with the runners it takes (one kind, for the platform) */
   path: AnyFramePath | null = null;
   readonly models: ModelChoice;
   readonly clock = new PlaybackClock();
   readonly audio = new AudioOutput();
-  readonly transport: Transport;
   readonly loop: JobLoop;
-  /** the open file's frames in time: pacing, preview, figures, falling behind, the lens */
-  readonly frames: Frames;
+  /** the open media and where playback is in it */
+  readonly transport = new Transport(this);
+  /** the open file's frames in time: pacing, preview, figures, falling behind */
+  readonly frames = new Frames(this);
+  /** the model on a region only: by request, when falling behind, or held while measuring */
+  readonly lens = new LensControl();
+  /** the models the panes run (the right pane's, and the left's in the A/B view) */
+  readonly panes: Panes;
+  /** which model holds the video's rate on this device */
+  readonly ladder: ModelLadder;
+  /** opening files and answering every drop, the newest winning */
+  readonly opener = new FileOpener(this);
+  readonly exporter = new Exporter(this);
+  readonly recovery = new DeviceRecovery(this);
   playing = false;
   view: ViewMode;
   gain = 4;
   psnrMode: PsnrMode;
-  readonly recovery: DeviceRecovery;
   needRerender = false;
+  disposed = false;
 
   private viewport: ViewportController | null = null;
   private canvases: HTMLCanvasElement[] = [];
@@ -61,46 +70,55 @@ export class Engine implements EngineCore {
     return this.viewDirty;
   }
   private lastPush = 0;
-  /** @internal (parts.ts) */
-  disposed = false;
-  /** opening files and answering every drop, the newest winning (opening.ts, drops.ts) */
-  private readonly opener: FileOpener;
   /** resolves once the platform is chosen and the loop runs: a file dropped before waits for it */
   private started!: () => void;
   readonly canOpen = new Promise<void>((r) => (this.started = r));
-  readonly exporter: Exporter;
-  readonly ladder: EngineParts['ladder'];
 
   constructor(
     private readonly params: UrlParams,
-    /** @internal a patch of the UI's state (parts.ts) */
-    readonly report: (p: EnginePatch) => void,
+    /** the UI's store takes patches of its state */
+    private readonly report: (p: EnginePatch) => void,
     assets: ModelAssets,
   ) {
     this.view = params.view ?? 'full';
     this.psnrMode = params.psnr ?? 'consistency';
     this.models = new ModelChoice(assets, params.engine);
-    ({ panes: this.panes, transport: this.transport, frames: this.frames, exporter: this.exporter, recovery: this.recovery, opener: this.opener, ladder: this.ladder } = makeParts(this, assets, !params.model && !params.modelUrl));
+    this.panes = new Panes(assets, this);
+    this.ladder = new ModelLadder(!params.model && !params.modelUrl, this);
     // Frames are taken when due and shown a frame's latency later: with sound, the picture's clock
     // runs that much ahead of what is heard, so each frame appears with its sound.
     this.clock.follow(() => {
       const heard = this.audio.now();
       return heard === null ? null : heard + Math.min(MAX_AV_LEAD_S, (this.frames.stats.latency.percentile(50) || 0) / 1000);
     });
-    this.audio.onError = (msg) => this.report({ notice: `the sound stopped: its audio could not be decoded (${msg}); the picture goes on` });
-    this.loop = new JobLoop((now) => this.pushStats(now), () => this.nextJob(), (e) => this.fail(e instanceof Error ? e.message : String(e)));
+    this.audio.onError = (msg) => this.tell({ notice: `the sound stopped: its audio could not be decoded (${msg}); the picture goes on` });
+    this.loop = new JobLoop((now) => this.pushStats(now), () => this.nextJob(), (e) => this.tell({ error: e instanceof Error ? e.message : String(e) }));
   }
 
-  // ---------------------------------------------------------------- what the parts call (parts.ts EngineCore)
+  /** The one way the engine and its parts tell the UI (snapshot.ts `Told`): the player's own error
+   *  lets go of a file's hold on the banner; clearing it leaves a file's message in place. */
+  tell(p: Told): void {
+    const { fileError, ...patch } = p;
+    if (fileError !== undefined) {
+      console.warn('[sr4x]', fileError);
+      patch.error = fileError;
+    } else if (patch.error) {
+      console.warn('[sr4x]', patch.error);
+      this.opener.drops.released();
+    } else if (patch.error === null && this.opener.drops.holdsBanner) delete patch.error;
+    this.report(patch);
+  }
 
   rerender(): void {
     this.needRerender = true;
   }
 
+  /** a zoom, pan, lens or canvas change, applied on the loop's next turn */
   viewChanged(): void {
     this.viewDirty = true;
   }
 
+  /** the frame processor made again for the platform (another model's precision) */
   remakeProcessor(): void {
     this.path?.remake();
   }
@@ -109,36 +127,26 @@ export class Engine implements EngineCore {
     return this.path?.processor ?? null;
   }
 
-  async rebuildDevice(): Promise<GPUDevice> {
-    const compare = this.panes.compareId;
-    await this.loop.exclusive(async () => {
-      await this.panes.dropRunner();
-      await this.panes.dropCompare();
-      this.path?.dispose();
-      this.path = null;
-      this.platform = await recreatePlatform(this.platform!);
-      this.path = this.makePath(this.platform);
-    });
-    if (this.models.model) await this.panes.load(this.models.model);
-    await this.panes.setCompare(compare);
-    this.clearError();
-    return this.platform!.gpu!.device;
-  }
-
   /** reference mode asked of a frame too small for it */
   psnrFellBack(m: PsnrMode | null): void {
     const f = this.processor?.sizes?.frame;
     this.psnrMode = m ?? 'consistency';
-    this.report({ psnrMode: this.psnrMode, notice: `${f?.width}x${f?.height} is too small for reference mode (it downscales 4x): using consistency` });
+    this.tell({ psnrMode: this.psnrMode, notice: `${f?.width}x${f?.height} is too small for reference mode (it downscales 4x): using consistency` });
   }
 
-  /** a file has opened: its figures start afresh */
-  opened(info: MediaInfo, opened: number): void {
+  /** `o` is the open file from now on (opening.ts decided that it may): its figures start afresh
+   *  from `opened`, the ladder picks for it, its first frame is shown and it plays. */
+  async begin(o: Opened, opened: number, notice: string | null): Promise<void> {
+    await this.transport.replace(o);
+    const info = o.media.info;
     this.frames.reset(opened);
     // where a model that arrives later (start-up, a switch, a recovered device) picks it up
     this.frames.shown = { frameIndex: 0, timestamp: info.firstTimestamp };
     this.viewport?.reset();
-    this.report({ stats: emptyStats(this.psnrMode) });
+    this.tell({ stats: emptyStats(this.psnrMode), media: info, error: this.panes.modelError, notice, frameIndex: 0, time: info.firstTimestamp });
+    this.ladder.opened(info); // after the figures are reset: its first runs are this file's
+    await this.frames.showNext(true);
+    this.setPlaying(info.kind === 'video');
   }
 
   /** every drop's answer (tests read it: window.__sr.engine.drops) */
@@ -166,14 +174,31 @@ export class Engine implements EngineCore {
 
   // ---------------------------------------------------------------- start-up and recovery
 
+  /** After a lost device (recovery.ts): the platform, processor and models again; the new device. */
+  async rebuildDevice(): Promise<GPUDevice> {
+    const compare = this.panes.compareId;
+    await this.loop.exclusive(async () => {
+      await this.panes.dropRunner();
+      await this.panes.dropCompare();
+      this.path?.dispose();
+      this.path = null;
+      this.platform = await recreatePlatform(this.platform!);
+      this.path = this.makePath(this.platform);
+    });
+    if (this.models.model) await this.panes.load(this.models.model);
+    await this.panes.setCompare(compare);
+    this.tell({ error: null });
+    return this.platform!.gpu!.device;
+  }
+
   /** Picks the backend and binds the canvases: files can open (and show) from then on. The model
    *  loads after, in the background; `modelLoaded` says when that is done. */
   async start(original: HTMLCanvasElement, upscaled: HTMLCanvasElement): Promise<void> {
-    this.report({ status: 'starting', view: this.view, gain: this.gain, psnrMode: this.psnrMode, stats: emptyStats(this.psnrMode), muted: this.audio.muted, volume: this.audio.volume });
+    this.tell({ status: 'starting', view: this.view, gain: this.gain, psnrMode: this.psnrMode, stats: emptyStats(this.psnrMode), muted: this.audio.muted, volume: this.audio.volume });
     this.canvases = [original, upscaled];
     const p = (this.platform = await choosePlatform(this.params.backend));
     if (p.gpu) this.recovery.watch(p.gpu.device);
-    this.report({ backend: `${p.backend} ${p.dtype}`, backendNote: p.note, adapter: p.adapter });
+    this.tell({ backend: `${p.backend} ${p.dtype}`, backendNote: p.note, adapter: p.adapter });
     this.viewport = new ViewportController(() => {
       const s = this.processor?.sizes?.output;
       return s ? { w: s.width, h: s.height } : null;
@@ -191,9 +216,9 @@ export class Engine implements EngineCore {
   private async loadFirstModel(): Promise<void> {
     try {
       const warning = await this.models.load(this.params.model);
-      this.report({ ...this.panes.modelList(), modelId: this.models.model!.id, modelAuto: this.ladder.auto, ...(warning && { notice: warning }) });
+      this.tell({ ...this.panes.modelList(), modelId: this.models.model!.id, modelAuto: this.ladder.auto, ...(warning && { notice: warning }) });
     } catch (e) {
-      this.fail((e as Error).message);
+      this.tell({ error: (e as Error).message });
       return;
     }
     await this.panes.load(this.models.model!);
@@ -214,18 +239,6 @@ export class Engine implements EngineCore {
    *  a message names it, unless a newer drop wins first (opening.ts). */
   load(file: Blob, name: string, note: string | null = null): Promise<boolean> {
     return this.opener.open(file, name, note);
-  }
-
-  /** A file's message, in the banner (drops.ts decided that it may). */
-  say(msg: string): void {
-    console.warn('[sr4x]', msg);
-    this.report({ error: msg });
-  }
-
-  /** The model or the device is back: its error goes, a file's message stays (until a newer file
-   *  opens or it is dismissed). */
-  clearError(): void {
-    if (!this.drops.holdsBanner) this.report({ error: null });
   }
 
   play(): void {
@@ -259,25 +272,25 @@ export class Engine implements EngineCore {
 
   setView(v: ViewMode): void {
     if (v !== 'full' && !this.runner?.hasLow) {
-      this.report({ notice: 'this model has no low-frequency file: only the full view is available', view: 'full' });
+      this.tell({ notice: 'this model has no low-frequency file: only the full view is available', view: 'full' });
       return;
     }
     this.view = v;
     this.needRerender = true;
-    this.report({ view: v });
+    this.tell({ view: v });
   }
 
   setGain(g: number): void {
     this.gain = Math.max(0.25, Math.min(64, g));
     this.needRerender = true;
-    this.report({ gain: this.gain });
+    this.tell({ gain: this.gain });
   }
 
   setPsnrMode(m: PsnrMode): void {
     if (m === this.psnrMode) return;
     this.psnrMode = m;
     this.frames.stats.psnr = null;
-    this.report({ psnrMode: m, stats: { ...this.statsNow(performance.now()), psnr: NaN, psnrBicubic: NaN, psnrMode: m } });
+    this.tell({ psnrMode: m, stats: { ...this.statsNow(performance.now()), psnr: NaN, psnrBicubic: NaN, psnrMode: m } });
     if (this.transport.media) this.seek(this.lastTimestamp);
   }
 
@@ -285,12 +298,12 @@ export class Engine implements EngineCore {
   async setMuted(m: boolean): Promise<void> {
     await this.audio.setMuted(m);
     this.syncAudio();
-    this.report({ muted: m });
+    this.tell({ muted: m });
   }
 
   setVolume(v: number): void {
     this.audio.setVolume(v);
-    this.report({ volume: this.audio.volume });
+    this.tell({ volume: this.audio.volume });
   }
 
   /** A model from the menu (the user's pick, kept for the session), or 'auto' (ladderControl.ts). */
@@ -310,7 +323,7 @@ export class Engine implements EngineCore {
 
   dismissError(): void {
     this.drops.released();
-    this.report({ error: null, notice: null });
+    this.tell({ error: null, notice: null });
   }
 
   /** Canvas backing sizes follow their CSS size (called by the UI on resize). */
@@ -328,7 +341,7 @@ export class Engine implements EngineCore {
   private pushStats(now: number): void {
     if (now - this.lastPush <= 250) return;
     this.lastPush = now;
-    this.report({ stats: this.statsNow(now), playing: this.playing });
+    this.tell({ stats: this.statsNow(now), playing: this.playing });
   }
 
   /** With no command waiting: a re-render, the next frame, or a redraw. */
@@ -350,7 +363,7 @@ export class Engine implements EngineCore {
 
   settings(): FrameSettings {
     const size = this.processor?.sizes?.input, c = this.canvases[1];
-    const lens = size && c ? this.frames.lens.regions(this.viewport!.view, c.width, c.height, size.width, size.height) : null;
+    const lens = size && c ? this.lens.regions(this.viewport!.view, c.width, c.height, size.width, size.height) : null;
     return { view: this.view, gain: this.gain, psnr: this.psnrMode, lens };
   }
 
@@ -363,7 +376,7 @@ export class Engine implements EngineCore {
     this.playing = p;
     this.frames.pace.reset();
     this.syncAudio(this.transport.nextTimestamp ?? this.lastTimestamp);
-    this.report({ playing: p });
+    this.tell({ playing: p });
   }
 
   /** The clock at media time t (default: where it is), and the sound from there when playing. */
@@ -376,12 +389,6 @@ export class Engine implements EngineCore {
 
   statsNow(now: number): EngineStats {
     return this.frames.stats.snapshot(now, this.psnrMode, this.processor?.sizes ? this.processor.modelClock : null);
-  }
-
-  fail(msg: string): void {
-    console.warn('[sr4x]', msg);
-    this.drops.released();
-    this.report({ error: msg });
   }
 
   /** Read-backs and switches for tests (window.__sr); none runs inside the frame loop. */

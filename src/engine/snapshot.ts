@@ -1,4 +1,5 @@
-// What the engine tells the UI (through onState patches, a few times a second, never per frame).
+// What the engine tells the UI: patches of its state, a few times a second, never per frame. Every
+// part tells it the same way, `player.tell(patch)` (engine.ts), messages included.
 import type { ExportProgress } from './export/run';
 import type { MediaInfo } from './media';
 import type { PsnrMode, ViewMode } from './params';
@@ -46,3 +47,9 @@ export interface EngineSnapshot {
 }
 
 export type EnginePatch = Partial<EngineSnapshot>;
+
+/** A part's word to the UI (engine.ts `tell`): a patch, where `error` is the player's own error (the
+ *  model, the device, the export; null clears it, but never a file's message) and `fileError` a
+ *  file's message (a drop refused or broken, a user's model refused), which the banner keeps until
+ *  a newer file opens or it is dismissed. */
+export type Told = EnginePatch & { fileError?: string };

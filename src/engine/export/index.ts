@@ -8,31 +8,33 @@
 // it was.
 import { bestScoring, modelScore, type ModelEntry } from '../models/manifest';
 import { openMedia, type Media } from '../media';
+import type { ModelChoice } from '../models/models';
 import type { PsnrMode } from '../params';
+import type { JobLoop } from '../playback/loop';
+import type { Told } from '../snapshot';
 import type { AnyFramePath } from '../pipeline';
 import type { SessionLog } from '../metrics/sessionLog';
 import { estimateExport, newestFirst, playerTiming, type ExportEstimate, type ModelTiming, type OverheadTiming } from './estimate';
 import { CODEC_NAMES, planExport, type ExportContent, type ExportPlan } from './plan';
-import { ExportCancelled, ExportJob, exportStill, type ExportChoice, type ExportProcessor, type ExportProgress } from './run';
+import { ExportCancelled, ExportJob, exportStill, type ExportChoice, type ExportProcessor } from './run';
 import { openSaveTarget, saveBlob, SaveDeclined, type SaveMode } from './save';
 
-export interface ExportHost {
-  media(): Media | null;
+/** What the export reads of the player and asks of it (engine.ts is the player). */
+export interface ExportPlayer {
+  readonly transport: { readonly media: Media | null };
   /** the player's processor with its runners (the export makes a processor of its own there) */
-  path(): AnyFramePath | null;
-  /** every model of the session (the manifest's, then the user's) */
-  models(): readonly ModelEntry[];
-  /** the model the player runs (its runner is path().runner) */
-  playing(): ModelEntry | null;
+  readonly path: AnyFramePath | null;
+  /** every model of the session (`all`: the manifest's, then the user's) and the one the player
+   *  runs (its runner is path.runner) */
+  readonly models: Pick<ModelChoice, 'all' | 'model'>;
   /** the player's log of frames shown, and its PSNR mode: its measured model time */
-  log(): SessionLog;
-  psnr(): PsnrMode | null;
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  /** pauses playback; returns whether it was playing */
-  pause(): boolean;
+  readonly frames: { readonly sessionLog: SessionLog };
+  readonly psnrMode: PsnrMode;
+  readonly loop: Pick<JobLoop, 'exclusive'>;
+  readonly playing: boolean;
+  setPlaying(p: boolean): void;
   play(): void;
-  report(p: { exporting?: ExportProgress | null; notice?: string }): void;
-  fail(msg: string): void;
+  tell(p: Told): void;
 }
 
 /** A model the dialog offers, with what the export would cost with it. */
@@ -69,7 +71,12 @@ export class Exporter {
   /** the last export's measured times: its model's, and the rest (decoding, encoding) */
   private measured: { timing: ModelTiming; overhead: OverheadTiming } | null = null;
 
-  constructor(private readonly host: ExportHost) {}
+  constructor(private readonly player: ExportPlayer) {}
+
+  /** every model of the session */
+  private models(): readonly ModelEntry[] {
+    return this.player.models.all;
+  }
 
   get running(): boolean {
     return this.job !== null || this.preparing;
@@ -77,23 +84,23 @@ export class Exporter {
 
   /** The model an export uses unless told otherwise: the best-scoring, else the player's. */
   defaultModel(): ModelEntry | null {
-    const all = this.host.models();
-    return bestScoring(all) ?? this.host.playing() ?? all[0] ?? null;
+    const all = this.models();
+    return bestScoring(all) ?? this.player.models.model ?? all[0] ?? null;
   }
 
   /** What can be written for the open file (codecs at its output size, the sound, the models with
    *  their estimated time); null: no file. */
   async plan(content: ExportContent): Promise<ExportOffer | null> {
-    const h = this.host, media = h.media(), info = media?.info;
+    const h = this.player, media = h.transport.media, info = media?.info;
     if (!media || !info) return null;
     const size = ExportJob.outputSize(info.width, info.height, content);
     const still = info.kind === 'image';
     const plan: ExportPlan = still ? { ...size, containers: [] } : await planExport(size.width, size.height, info.audio);
     const frames = await media.frameCount();
-    const player = playerTiming(newestFirst(h.log()), { name: info.name, width: info.width, height: info.height, psnr: h.psnr() }, h.models());
+    const player = playerTiming(newestFirst(h.frames.sessionLog), { name: info.name, width: info.width, height: info.height, psnr: h.psnrMode }, this.models());
     const timings = [this.measured?.timing, player].filter((t): t is ModelTiming => !!t);
-    const playing = h.playing();
-    const models = h.models().map((m): ExportModelOption => ({
+    const playing = h.models.model;
+    const models = this.models().map((m): ExportModelOption => ({
       id: m.id,
       score: modelScore(m),
       user: !!m.user,
@@ -106,33 +113,34 @@ export class Exporter {
   /** Writes the upscaled file (a still: a PNG). Call from the click that starts it: the file
    *  picker needs the user's gesture. */
   async start(choice: ExportChoice, mode: SaveMode): Promise<void> {
-    const h = this.host, media = h.media(), path = h.path();
-    if (!media || !path?.runner) return h.fail('nothing to export: open a video or an image first, and wait for the model');
+    const h = this.player, media = h.transport.media, path = h.path;
+    if (!media || !path?.runner) return h.tell({ error: 'nothing to export: open a video or an image first, and wait for the model' });
     if (this.running) return;
-    const model = choice.model ? h.models().find((m) => m.id === choice.model) : this.defaultModel();
-    if (!model) return h.fail(`export failed: the model ${choice.model ?? ''} is not in this session's list`);
+    const model = choice.model ? this.models().find((m) => m.id === choice.model) : this.defaultModel();
+    if (!model) return h.tell({ error: `export failed: the model ${choice.model ?? ''} is not in this session's list` });
     const base = media.info.name.replace(/\.[^.]+$/, '');
     let own: Own | null = null, reading: Media | null = null;
     try {
       if (media.info.kind === 'image') {
         own = await this.processorFor(model, path);
         const processor = own.processor;
-        const blob = await h.exclusive(async () => {
+        const blob = await h.loop.exclusive(async () => {
           const f = (await media.frames(0).next()).value;
           if (!f) throw new Error('the image has no frame');
           return exportStill(f, processor, choice.content);
         });
         const where = await saveBlob(blob, `${base}-4x.png`, '.png', mode);
-        h.report({ notice: `exported the ${choice.content === 'comparison' ? 'comparison' : '4x'} PNG with ${model.id}: ${where}` });
+        h.tell({ notice: `exported the ${choice.content === 'comparison' ? 'comparison' : '4x'} PNG with ${model.id}: ${where}` });
         return;
       }
       const ext = `.${choice.container}`;
       // the file first: the picker needs the click's gesture, which a model's loading would outlast
       const save = await openSaveTarget(`${base}-4x${ext}`, choice.container === 'mp4' ? 'video/mp4' : 'video/webm', ext, mode);
-      const wasPlaying = h.pause();
+      const wasPlaying = h.playing;
+      h.setPlaying(false);
       this.preparing = true;
       this.cancelledEarly = false;
-      h.report({ exporting: { done: 0, total: 0, fps: 0, etaS: null } });
+      h.tell({ exporting: { done: 0, total: 0, fps: 0, etaS: null } });
       try {
         try {
           own = await this.processorFor(model, path).catch((e) => {
@@ -150,12 +158,12 @@ export class Exporter {
           const now = performance.now();
           if (now - last > 200 || pr.done === pr.total) {
             last = now;
-            h.report({ exporting: pr });
+            h.tell({ exporting: pr });
           }
         });
         this.job = job;
         this.preparing = false;
-        const r = await h.exclusive(() => job.run(save));
+        const r = await h.loop.exclusive(() => job.run(save));
         const { width, height } = media.info, out = ExportJob.outputSize(width, height, choice.content);
         if (r.modelMs !== null && r.frames > 0) {
           this.measured = {
@@ -163,17 +171,17 @@ export class Exporter {
             overhead: { outPixels: out.width * out.height, ms: (1000 * r.seconds) / r.frames - r.modelMs },
           };
         }
-        h.report({ notice: `exported ${r.frames} frames with ${model.id} in ${r.seconds.toFixed(1)} s (${(r.frames / r.seconds).toFixed(2)} fps), ${CODEC_NAMES[choice.codec]} in ${choice.container.toUpperCase()}; sound: ${r.sound}; ${save.where}` });
+        h.tell({ notice: `exported ${r.frames} frames with ${model.id} in ${r.seconds.toFixed(1)} s (${(r.frames / r.seconds).toFixed(2)} fps), ${CODEC_NAMES[choice.codec]} in ${choice.container.toUpperCase()}; sound: ${r.sound}; ${save.where}` });
       } finally {
         this.job = null;
         this.preparing = false;
-        h.report({ exporting: null });
+        h.tell({ exporting: null });
         if (wasPlaying) h.play();
       }
     } catch (e) {
       if (e instanceof SaveDeclined) return;
-      if (e instanceof ExportCancelled) h.report({ notice: 'export cancelled: no file was written' });
-      else h.fail(`export failed: ${(e as Error).message ?? e}`);
+      if (e instanceof ExportCancelled) h.tell({ notice: 'export cancelled: no file was written' });
+      else h.tell({ error: `export failed: ${(e as Error).message ?? e}` });
     } finally {
       reading?.dispose();
       await own?.release();
@@ -189,7 +197,7 @@ export class Exporter {
   /** A processor running `m`: on the player's runner when it is the player's model, else on a
    *  runner of its own from the player's path (same platform and engine choice), let go after. */
   private async processorFor(m: ModelEntry, path: AnyFramePath): Promise<Own> {
-    if (m === this.host.playing() && path.runner) {
+    if (m === this.player.models.model && path.runner) {
       const processor = path.detached();
       return { processor, release: async () => processor.dispose() };
     }

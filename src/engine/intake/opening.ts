@@ -2,30 +2,30 @@
 // it, unless a newer drop wins first (drops.ts keeps the order and whose message the banner shows).
 // Whatever plays goes on until the new file's first frame is decoded.
 import type { Platform } from '../backend';
-import { Drops } from './drops';
-import type { Frames } from '../playback/frames';
-import { checkInputSize } from './limits';
 import type { MediaInfo } from '../media';
-import type { EnginePatch } from '../snapshot';
-import { openFirstFrame, type Opened, type Transport } from '../playback/transport';
+import type { ModelChoice } from '../models/models';
+import type { JobLoop } from '../playback/loop';
+import { openFirstFrame, type Opened } from '../playback/transport';
+import type { Told } from '../snapshot';
+import { Drops } from './drops';
+import { checkInputSize } from './limits';
 
-export interface OpeningHost {
+/** What opening.ts reads of the player and asks of it (engine.ts is the player). */
+export interface OpeningPlayer {
   /** resolves once the platform is chosen: a file dropped before waits for it (its limits decide what fits) */
-  readonly platformReady: Promise<void>;
-  platform(): Platform | null;
-  /** the model's width (what the input-size limit is computed for) */
-  channels(): number;
-  exporting(): boolean;
+  readonly canOpen: Promise<void>;
+  readonly platform: Platform | null;
+  /** the model's width is what the input-size limit is computed for */
+  readonly models: Pick<ModelChoice, 'model'>;
+  readonly exporter: { readonly running: boolean };
   /** the model's own error, which a newly opened file leaves in place */
-  modelError(): string | null;
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  /** a file is open: its figures start again at `opened` (performance.now) */
-  opened(info: MediaInfo, opened: number): void;
-  canShow(): boolean;
-  setPlaying(p: boolean): void;
-  /** a file's message, for the banner */
-  say(msg: string): void;
-  onState(p: EnginePatch): void;
+  readonly panes: { readonly modelError: string | null };
+  readonly loop: Pick<JobLoop, 'exclusive'>;
+  readonly processor: object | null;
+  /** `o` is the open file from now on, its figures counted from `opened` (performance.now); its
+   *  first frame is shown and it plays */
+  begin(o: Opened, opened: number, notice: string | null): Promise<void>;
+  tell(p: Told): void;
 }
 
 export class FileOpener {
@@ -34,43 +34,34 @@ export class FileOpener {
   /** the drop open in the transport */
   private openSeq = 0;
 
-  constructor(
-    private readonly transport: Transport,
-    private readonly frames: Frames,
-    private readonly host: OpeningHost,
-  ) {}
+  constructor(private readonly p: OpeningPlayer) {}
 
   async open(file: Blob, name: string, note: string | null = null): Promise<boolean> {
-    const seq = this.drops.begin(name), h = this.host;
+    const seq = this.drops.begin(name), p = this.p;
     const opened = performance.now();
     try {
-      await h.platformReady;
+      await p.canOpen;
       if (!this.drops.isNewest(seq)) return this.superseded(seq, null);
       let o: Opened;
       try {
-        o = await openFirstFrame(file, name, (info) => checkInputSize(info, h.platform(), h.channels()));
+        o = await openFirstFrame(file, name, (info) => checkInputSize(info, p.platform, p.models.model?.channels ?? 64));
       } catch (e) {
         this.refuse(seq, (e as Error).message);
         return false;
       }
       if (!this.drops.isNewest(seq)) return this.superseded(seq, o);
-      if (h.exporting()) {
+      if (p.exporter.running) {
         // the export holds the loop until it ends: the file opens then, and says so now
         const msg = `"${name}" opens when the export ends (cancel the export to open it now)`;
         this.drops.wait(seq, msg);
-        h.onState({ error: h.modelError(), notice: msg });
+        p.tell({ error: p.panes.modelError, notice: msg });
       }
-      return await h.exclusive(async () => {
+      return await p.loop.exclusive(async () => {
         if (!this.drops.isNewest(seq)) return this.superseded(seq, o);
-        await this.transport.replace(o);
         this.openSeq = seq;
-        const info = o.media.info;
-        h.opened(info, opened);
         this.drops.open(seq);
-        h.onState({ media: info, error: h.modelError(), notice: [note, silentNote(info)].filter(Boolean).join('; ') || null, frameIndex: 0, time: info.firstTimestamp });
-        await this.frames.showNext(true);
-        if (h.canShow()) this.drops.played(seq);
-        h.setPlaying(info.kind === 'video');
+        await p.begin(o, opened, [note, silentNote(o.media.info)].filter(Boolean).join('; ') || null);
+        if (p.processor) this.drops.played(seq);
         return true;
       });
     } catch (e) {
@@ -81,7 +72,7 @@ export class FileOpener {
 
   /** The open file's media data failed mid-stream (transport.ts stopped on its last good frame). */
   mediaFailed(msg: string): void {
-    if (this.drops.fail(this.openSeq, msg)) this.host.say(msg);
+    if (this.drops.fail(this.openSeq, msg)) this.p.tell({ fileError: msg });
     else console.warn('[sr4x] (a newer file was answered first)', msg);
   }
 
@@ -93,7 +84,7 @@ export class FileOpener {
   }
 
   private refuse(seq: number, msg: string): void {
-    if (this.drops.refuse(seq, msg)) this.host.say(msg);
+    if (this.drops.refuse(seq, msg)) this.p.tell({ fileError: msg });
     else console.warn('[sr4x] (a newer file was answered first)', msg);
   }
 }

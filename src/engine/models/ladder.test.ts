@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HEADROOM, ladderNote, measuredRate, pickForRate, runFlop } from './ladder';
 import { ModelLadder } from './ladderControl';
 import { LensControl, MARGIN, sideForRate } from '../view/lens';
-import type { ModelEntry } from './manifest';
+import type { Manifest, ModelEntry } from './manifest';
 
 /** A ladder like the shipped one (c32/c48/c64's recorded FLOPs and scores) with the narrower
  *  widths being trained: C=48 scores below C=32. */
@@ -126,17 +126,29 @@ describe('ModelLadder: measured times in, the model and the lens out', () => {
       lens: new LensControl(),
     };
     const ladder = new ModelLadder(opts.auto ?? true, {
-      models: () => LADDER,
-      model: () => s.model,
-      realtime: () => s.realtime,
-      media: () => s.media,
-      inputSize: (i) => i,
-      where: () => opts.where ?? 'CPU',
-      find: (x) => LADDER.find((m) => m.id === x) ?? null,
-      load: (m) => s.loads.push(m.id),
+      models: {
+        get model() {
+          return s.model;
+        },
+        manifest: { models: LADDER } as Manifest,
+        find: (x) => LADDER.find((m) => m.id === x) ?? null,
+      },
+      loop: {
+        get realtime() {
+          return s.realtime;
+        },
+      },
+      transport: {
+        get media() {
+          return s.media && { info: s.media };
+        },
+      },
+      platform: { backend: opts.where === 'GPU' ? 'webgpu' : 'wasm' },
+      psnrMode: 'consistency',
+      panes: { load: async (m) => void s.loads.push(m.id) },
       lens: s.lens,
       viewChanged: () => undefined,
-      onState: (p) => {
+      tell: (p) => {
         if ('modelNote' in p) s.notes.push(p.modelNote ?? null);
       },
     });

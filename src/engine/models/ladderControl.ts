@@ -5,12 +5,15 @@
 // measured in turn and stepped down from if it does not hold the rate, never back up within the
 // file. The user's own pick (?model=, the menu, a dropped model) turns it off for the session;
 // free-running playback (tests, measurements) measures but never switches.
-import { ladderNote, measuredRate, pickForRate, runFlop, type LadderPick, type VideoRate } from './ladder';
-import type { LensControl } from '../view/lens';
-import { MARGIN } from '../view/lens';
-import type { ModelEntry } from './manifest';
+import type { Platform } from '../backend';
 import type { MediaInfo } from '../media';
-import type { EnginePatch } from '../snapshot';
+import type { PsnrMode } from '../params';
+import type { JobLoop } from '../playback/loop';
+import type { Told } from '../snapshot';
+import { MARGIN, type LensControl } from '../view/lens';
+import { ladderNote, measuredRate, pickForRate, runFlop, type LadderPick, type VideoRate } from './ladder';
+import type { ModelEntry } from './manifest';
+import type { ModelChoice } from './models';
 
 /** Measured runs of a model that decide (after one warm-up run: compiles, allocations). */
 const MIN_RUNS = 2;
@@ -19,24 +22,22 @@ const MIN_RUNS = 2;
  *  well under a second. */
 const PROBE_CROP = { GPU: 256, CPU: 128 } as const;
 
-export interface LadderHost {
-  /** the manifest's models (a user's are never picked) */
-  models(): readonly ModelEntry[];
-  /** the model running (or loading) in the right pane */
-  model(): ModelEntry | null;
-  realtime(): boolean;
+/** What the ladder reads of the player and asks of it (engine.ts is the player). */
+export interface LadderPlayer {
+  /** the manifest's models (a user's are never picked) and the one running (or loading) on the right */
+  readonly models: Pick<ModelChoice, 'model' | 'manifest' | 'find'>;
+  readonly loop: Pick<JobLoop, 'realtime'>;
   /** the open file (null: none) */
-  media(): MediaInfo | null;
-  /** the model's input for a file: the frame, or a quarter a side in reference mode */
-  inputSize(info: MediaInfo): { width: number; height: number };
-  where(): 'GPU' | 'CPU';
-  find(id: string): ModelEntry | null;
+  readonly transport: { readonly media: { readonly info: MediaInfo } | null };
+  readonly platform: Pick<Platform, 'backend'> | null;
+  /** reference mode runs the model on a quarter of the frame a side */
+  readonly psnrMode: PsnrMode;
   /** the right pane runs `m` (loading it; its frames follow) */
-  load(m: ModelEntry): void;
+  readonly panes: { load(m: ModelEntry): Promise<void> };
   readonly lens: LensControl;
   /** the lens changed: the view is drawn again */
   viewChanged(): void;
-  onState(p: EnginePatch): void;
+  tell(p: Told): void;
 }
 
 export class ModelLadder {
@@ -63,9 +64,21 @@ export class ModelLadder {
 
   constructor(
     auto: boolean,
-    private readonly host: LadderHost,
+    private readonly player: LadderPlayer,
   ) {
     this.auto = auto;
+  }
+
+  private models(): readonly ModelEntry[] {
+    return this.player.models.manifest?.models ?? [];
+  }
+
+  private realtime(): boolean {
+    return this.player.loop.realtime;
+  }
+
+  private load(m: ModelEntry): void {
+    void this.player.panes.load(m);
   }
 
   /** A file has opened. The pick is made again for another input size or rate; a still has no rate
@@ -76,40 +89,41 @@ export class ModelLadder {
     if (info.kind !== 'video' || !(info.fps > 0)) {
       this.video = null;
       // no rate to hold: nothing is picked for it, and a measurement under way is given up
-      if (this.host.lens.held) this.lensOff();
-      this.host.onState({ modelNote: null });
+      if (this.player.lens.held) this.lensOff();
+      this.player.tell({ modelNote: null });
       return;
     }
-    const v = { ...this.host.inputSize(info), fps: info.fps }, was = this.video;
+    const quarter = this.player.psnrMode === 'reference';
+    const v = { width: quarter ? Math.floor(info.width / 4) : info.width, height: quarter ? Math.floor(info.height / 4) : info.height, fps: info.fps }, was = this.video;
     if (was && was.width === v.width && was.height === v.height && was.fps === v.fps) return;
     this.video = v;
     this.ceiling = Infinity;
     this.settled = false;
     this.wholeLook = false;
-    if (!this.host.realtime()) return;
-    if (this.rate) this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
+    if (!this.realtime()) return;
+    if (this.rate) this.apply(pickForRate(this.models(), this.rate.flopPerMs, v, this.ceiling));
     else this.probe(v);
   }
 
   /** One frame's model time: `pixels` of input through `m` in `ms`. */
   measured(m: ModelEntry, pixels: number, ms: number): void {
     const v = this.video;
-    if (!this.auto || !v || this.settled || m !== this.host.model() || (this.loading && m !== this.loading)) return;
+    if (!this.auto || !v || this.settled || m !== this.player.models.model || (this.loading && m !== this.loading)) return;
     this.loading = null;
     const flop = runFlop(m, pixels);
     if (flop === null) return;
     // a crop's frame still in flight when the lens went off is not the whole frame's time
-    if (this.wholeLook && !this.host.lens.on && pixels < v.width * v.height) return;
+    if (this.wholeLook && !this.player.lens.on && pixels < v.width * v.height) return;
     if (m !== this.runsOf) this.forget(m);
     if (!this.warm) {
       this.warm = true;
       return;
     }
     this.runs.push({ flop, ms });
-    if (this.runs.length < MIN_RUNS || !this.host.realtime()) return;
+    if (this.runs.length < MIN_RUNS || !this.realtime()) return;
     this.rate = { flopPerMs: measuredRate(this.runs)!, on: m.id, crop: pixels < v.width * v.height ? pixels : null };
     this.forget(m);
-    this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
+    this.apply(pickForRate(this.models(), this.rate.flopPerMs, v, this.ceiling));
   }
 
   /** Falling behind with the model the ladder picked (the passes around it took more than their
@@ -117,25 +131,25 @@ export class ModelLadder {
    *  frame's work, so a conservative rate). False where the ladder does not pick, the lens is on, or
    *  nothing is cheaper: the lens is the answer then (frames.ts). */
   behind(shownFps: number): boolean {
-    const v = this.video, cur = this.host.model();
-    if (!this.auto || !v || !cur?.flops || this.host.lens.on || !this.host.realtime() || !(shownFps > 0)) return false;
-    const cheaper = this.host.models().filter((m) => m.flops && !m.user && m.flops < cur.flops!);
+    const v = this.video, cur = this.player.models.model;
+    if (!this.auto || !v || !cur?.flops || this.player.lens.on || !this.realtime() || !(shownFps > 0)) return false;
+    const cheaper = this.models().filter((m) => m.flops && !m.user && m.flops < cur.flops!);
     if (cheaper.length === 0) return false;
     this.rate = { flopPerMs: (runFlop(cur, v.width * v.height)! * shownFps) / 1000, on: cur.id, crop: null };
     this.ceiling = Math.max(...cheaper.map((m) => m.flops!));
     this.settled = false;
     this.wholeLook = true;
     this.forget();
-    this.apply(pickForRate(this.host.models(), this.rate.flopPerMs, v, this.ceiling));
+    this.apply(pickForRate(this.models(), this.rate.flopPerMs, v, this.ceiling));
     return true;
   }
 
   /** The menu: a model (the user's pick, kept for the session), or 'auto' (the player picks again). */
   choose(id: string): void {
-    const m = this.host.find(id);
+    const m = this.player.models.find(id);
     if (id === 'auto' && !m) return this.resume();
     this.userChose();
-    if (m && m !== this.host.model()) this.host.load(m);
+    if (m && m !== this.player.models.model) this.load(m);
   }
 
   /** The user picked a model (the menu, ?model=, a dropped one): theirs runs from now on. */
@@ -143,8 +157,8 @@ export class ModelLadder {
     if (!this.auto) return;
     this.auto = false;
     this.video = null;
-    if (this.host.lens.held) this.lensOff();
-    this.host.onState({ modelAuto: false, modelNote: null });
+    if (this.player.lens.held) this.lensOff();
+    this.player.tell({ modelAuto: false, modelNote: null });
   }
 
   /** "auto" in the menu: the player picks again, for the open video. */
@@ -152,8 +166,8 @@ export class ModelLadder {
     this.auto = true;
     this.video = null;
     this.loading = null;
-    this.host.onState({ modelAuto: true, modelNote: null });
-    const info = this.host.media();
+    this.player.tell({ modelAuto: true, modelNote: null });
+    const info = this.player.transport.media?.info;
     if (info) this.opened(info);
   }
 
@@ -167,35 +181,35 @@ export class ModelLadder {
   /** No rate measured yet: the lens held on the centre while the first runs are timed, where the
    *  frame is larger than the held crop. */
   private probe(v: VideoRate): void {
-    const crop = PROBE_CROP[this.host.where()];
-    this.host.onState({ modelNote: `measuring this device's model time at ${v.width}x${v.height}, ${+v.fps.toFixed(2)} fps…` });
+    const crop = PROBE_CROP[this.player.platform?.backend === 'webgpu' ? 'GPU' : 'CPU'];
+    this.player.tell({ modelNote: `measuring this device's model time at ${v.width}x${v.height}, ${+v.fps.toFixed(2)} fps…` });
     const whole = v.width * v.height <= crop * crop;
-    if (whole && this.host.lens.held) this.lensOff(); // held for an earlier, larger video
-    if (whole || this.host.lens.on) return;
-    this.host.lens.hold(crop - 2 * MARGIN);
-    this.host.viewChanged();
+    if (whole && this.player.lens.held) this.lensOff(); // held for an earlier, larger video
+    if (whole || this.player.lens.on) return;
+    this.player.lens.hold(crop - 2 * MARGIN);
+    this.player.viewChanged();
   }
 
   private apply(p: LadderPick | null): void {
-    const v = this.video!, cur = this.host.model();
+    const v = this.video!, cur = this.player.models.model;
     if (!p) {
       this.settled = true;
-      if (this.host.lens.held) this.lensOff();
-      this.host.onState({ modelNote: null });
+      if (this.player.lens.held) this.lensOff();
+      this.player.tell({ modelNote: null });
       return;
     }
     this.ceiling = p.model.flops!;
-    this.host.onState({ modelNote: ladderNote(p, v, this.rate!.on, this.rate!.crop) });
+    this.player.tell({ modelNote: ladderNote(p, v, this.rate!.on, this.rate!.crop) });
     if (!p.fits) {
-      this.host.lens.engage(p.pxPerMs, p.frameMs);
-      this.host.viewChanged();
-    } else if (this.host.lens.auto && (p.model === cur || !this.host.lens.held)) {
+      this.player.lens.engage(p.pxPerMs, p.frameMs);
+      this.player.viewChanged();
+    } else if (this.player.lens.auto && (p.model === cur || !this.player.lens.held)) {
       // it holds the rate: the whole frame again (a held lens stays while a switched-to model is measured)
       this.lensOff();
     }
     // the cheapest with the lens has nowhere lower to go; a model that fits is kept once its own
     // runs agree
-    if (p.model !== cur) this.host.load((this.loading = p.model));
+    if (p.model !== cur) this.load((this.loading = p.model));
     else if (p.fits && this.rate!.crop && !this.wholeLook) {
       // the lens is off now: this model's whole frames measure again, and may lift the ceiling once
       this.wholeLook = true;
@@ -205,7 +219,7 @@ export class ModelLadder {
   }
 
   private lensOff(): void {
-    this.host.lens.release();
-    this.host.viewChanged();
+    this.player.lens.release();
+    this.player.viewChanged();
   }
 }

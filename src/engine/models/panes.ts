@@ -5,36 +5,37 @@
 import type { Platform } from '../backend';
 import { checkSize, mb, PROBE_SIDE } from '../inference/check';
 import type { AnyRunner, EngineName, Runner } from '../inference/types';
+import type { ViewMode } from '../params';
+import type { AnyFramePath, FramePath } from '../pipeline';
+import type { JobLoop } from '../playback/loop';
+import type { Told } from '../snapshot';
 import type { ModelEntry } from './manifest';
 import type { ModelAssets, ModelChoice } from './models';
-import type { AnyFramePath, FramePath } from '../pipeline';
-import type { EnginePatch } from '../snapshot';
 
 const ENGINE_LABEL = { ort: 'onnxruntime-web', wgsl: 'WGSL', auto: 'auto…' } as const;
 
-export interface PanesHost {
-  platform(): Platform | null;
+/** What panes.ts reads of the player and asks of it (engine.ts is the player). */
+export interface PanesPlayer {
+  readonly platform: Platform | null;
   /** the frame processor with the runners it takes (null before the platform is chosen); the
    *  runners live there */
-  path(): AnyFramePath | null;
+  readonly path: AnyFramePath | null;
+  readonly models: ModelChoice;
+  readonly loop: Pick<JobLoop, 'exclusive'>;
+  /** a new model may keep up (frames.ts says "falling behind" again) */
+  readonly frames: { modelChanged(): void };
+  /** the user's own model runs: theirs is the pick from now on */
+  readonly ladder: { userChose(): void };
+  readonly transport: { readonly media: object | null };
+  readonly lastTimestamp: number;
+  readonly view: ViewMode;
   /** a new processor for the platform as it now is (its precision changed) */
   remakeProcessor(): void;
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  /** a new model may keep up (frames.ts says "falling behind" again) */
-  modelChanged(): void;
-  /** the user's own model runs: theirs is the pick from now on */
-  userModel(): void;
-  /** the frame on screen again, through the new model */
-  showCurrent(): void;
-  /** the full view (a model with no low-frequency part) */
-  viewFull(): void;
+  seek(t: number): void;
+  setView(v: ViewMode): void;
   /** the frame on screen drawn again (the left pane changed) */
   rerender(): void;
-  onState(p: EnginePatch): void;
-  /** a message in the banner */
-  say(msg: string): void;
-  fail(msg: string): void;
-  clearError(): void;
+  tell(p: Told): void;
 }
 
 export class Panes {
@@ -46,10 +47,18 @@ export class Panes {
   private compareSeq = 0;
 
   constructor(
-    private readonly models: ModelChoice,
     private readonly assets: ModelAssets,
-    private readonly host: PanesHost,
+    private readonly player: PanesPlayer,
   ) {}
+
+  private get models(): ModelChoice {
+    return this.player.models;
+  }
+
+  /** the frame on screen again, through the new model */
+  private showCurrent(): void {
+    if (this.player.transport.media) this.player.seek(this.player.lastTimestamp);
+  }
 
   async addFromUrl(url: string): Promise<void> {
     const name = decodeURIComponent(url.split(/[?#]/)[0].split('/').pop() || url);
@@ -58,7 +67,7 @@ export class Panes {
       if (!this.assets.url) throw new Error('this host loads no models by URL');
       blob = await this.assets.url(url);
     } catch (e) {
-      this.host.say(`the model ?model=${url} could not be fetched: ${(e as Error).message}`);
+      this.player.tell({ fileError: `the model ?model=${url} could not be fetched: ${(e as Error).message}` });
       return;
     }
     await this.addUser(blob, name);
@@ -70,7 +79,7 @@ export class Panes {
 
   /** the right pane's model (null while none is loaded) */
   get runner(): AnyRunner | null {
-    return this.host.path()?.runner ?? null;
+    return this.player.path?.runner ?? null;
   }
 
   /** what the left pane shows without a model of its own */
@@ -80,70 +89,70 @@ export class Panes {
 
   /** Lets go of the left pane's model (the pane shows the original until it is chosen again). */
   async dropCompare(): Promise<void> {
-    const path = this.host.path(), old = path?.compareRunner;
+    const path = this.player.path, old = path?.compareRunner;
     path?.setCompare(this.leftPane());
     await old?.dispose().catch(() => undefined);
   }
 
   /** Lets go of the runner (the processor first lets go of the outputs it holds). */
   async dropRunner(): Promise<void> {
-    const path = this.host.path(), old = path?.runner;
+    const path = this.player.path, old = path?.runner;
     path?.setRunner(null);
     await old?.dispose().catch(() => undefined);
   }
 
   async load(m: ModelEntry): Promise<void> {
-    const p = this.host.platform(), path = this.host.path();
+    const p = this.player.platform, path = this.player.path;
     if (!p || !path) return;
-    this.host.onState({ status: 'loading', modelId: m.id });
-    await this.host.exclusive(() => this.dropRunner());
+    this.player.tell({ status: 'loading', modelId: m.id });
+    await this.player.loop.exclusive(() => this.dropRunner());
     try {
       await path.use(async (path) => path.setRunner(await path.runners.create(m, (e, d) => this.reportEngine(e, d), false)));
-      if (m !== this.models.model) this.host.modelChanged();
+      if (m !== this.models.model) this.player.frames.modelChanged();
       this.models.model = m;
       this.modelError = null;
-      this.host.onState({ status: 'ready', modelId: m.id });
-      this.host.clearError();
-      this.host.showCurrent();
+      this.player.tell({ status: 'ready', modelId: m.id });
+      this.player.tell({ error: null });
+      this.showCurrent();
     } catch (e) {
       if (p.backend === 'webgpu' && p.dtype === 'fp16' && !m.user) {
         // e.g. an EP or driver that rejects the FP16 graph: the FP32 model still runs
         p.dtype = 'fp32';
         p.note = `the FP16 model failed (${(e as Error).message}); running FP32`;
-        this.host.remakeProcessor();
-        this.host.onState({ backend: 'webgpu fp32', backendNote: p.note });
+        this.player.remakeProcessor();
+        this.player.tell({ backend: 'webgpu fp32', backendNote: p.note });
         return this.load(m);
       }
       this.modelError = (e as Error).message;
-      this.host.fail(this.modelError);
+      this.player.tell({ error: this.modelError });
     }
   }
 
   reportEngine(engine: EngineName | 'auto', detail: string | null): void {
-    this.host.onState({ engine: ENGINE_LABEL[engine], backendNote: [this.host.platform()?.note, detail].filter(Boolean).join('; ') || null });
+    this.player.tell({ engine: ENGINE_LABEL[engine], backendNote: [this.player.platform?.note, detail].filter(Boolean).join('; ') || null });
   }
 
   async addUser(file: Blob, name: string): Promise<boolean> {
-    return this.host.path()!.use((path) => this.addUserOn(path, file, name));
+    return this.player.path!.use((path) => this.addUserOn(path, file, name));
   }
 
   private async addUserOn<R extends AnyRunner>(path: FramePath<R>, file: Blob, name: string): Promise<boolean> {
-    const p = this.host.platform()!;
+    const p = this.player.platform!;
     let got: { entry: ModelEntry; runner: R };
     try {
       checkSize(name, file.size);
-      this.host.onState({ notice: `checking the model "${name}"…` });
+      this.player.tell({ notice: `checking the model "${name}"…` });
       got = await this.models.addUser(name, new Uint8Array(await file.arrayBuffer()), p, (e) => path.runners.check(e));
     } catch (e) {
-      this.host.onState({ notice: null });
-      this.host.say((e as Error).message);
+      this.player.tell({ notice: null });
+      this.player.tell({ fileError: (e as Error).message });
       return false;
     }
     const { entry, runner } = got;
     const before = this.models.model, old = path.runner;
     // an auto pick not made yet (no frame shown) is not the left pane's to make: a fresh runner goes there
     const keep = old && before && !(old as Runner).undecided;
-    await this.host.exclusive(async () => {
+    await this.player.loop.exclusive(async () => {
       path.setRunner(runner);
       this.models.model = entry;
       if (keep) {
@@ -158,20 +167,20 @@ export class Panes {
       }
     });
     if (!keep && old && before) void this.setCompare(before.id);
-    this.host.modelChanged();
-    this.host.userModel();
+    this.player.frames.modelChanged();
+    this.player.ladder.userChose();
     this.modelError = null;
     this.reportEngine('ort', null);
-    this.host.viewFull(); // it has no low-frequency file
+    if (this.player.view !== 'full') this.player.setView('full'); // it has no low-frequency file
     const u = entry.user!, sum = u.summary;
     const checked = sum
       ? `input "${sum.input}", output "${sum.output}", ${u.dtype === 'fp16' ? 'float16' : 'float32'}, ${PROBE_SIDE}x${PROBE_SIDE} -> ${sum.probe.join('x')} (4x), ${mb(u.size)}`
       : `${u.dtype === 'fp16' ? 'float16' : 'float32'}, ${mb(u.size)}`;
     const leftId = old && before ? before.id : this.compareId;
     const where = leftId === 'original' ? '' : leftId === 'bicubic' ? ', bicubic on the left' : `, ${leftId} on the left (the menu above it: original, bicubic or any model)`;
-    this.host.onState({ ...this.modelList(), status: 'ready', modelId: entry.id, compare: leftId, notice: `model "${name}" checked (${checked}): it runs on the right${where}` });
-    this.host.clearError();
-    this.host.showCurrent();
+    this.player.tell({ ...this.modelList(), status: 'ready', modelId: entry.id, compare: leftId, notice: `model "${name}" checked (${checked}): it runs on the right${where}` });
+    this.player.tell({ error: null });
+    this.showCurrent();
     return true;
   }
 
@@ -179,7 +188,7 @@ export class Panes {
    *  pane keeps what it showed until then). Both panes show the same frame at the same zoom, each
    *  with its PSNR; the lens, when on, applies to both. */
   async setCompare(id: string): Promise<void> {
-    const path = this.host.platform() && this.host.path();
+    const path = this.player.platform && this.player.path;
     if (!path || (id === this.compareId && (path.compareRunner || id === 'original' || id === 'bicubic'))) return;
     return path.use((path) => this.setCompareOn(path, id));
   }
@@ -193,8 +202,8 @@ export class Panes {
       try {
         runner = await path.runners.create(m, () => undefined, true);
       } catch (e) {
-        if (seq === this.compareSeq) this.host.say(`the left pane's model ${id} could not be loaded: ${(e as Error).message}`);
-        this.host.onState({ compare: this.compareId });
+        if (seq === this.compareSeq) this.player.tell({ fileError: `the left pane's model ${id} could not be loaded: ${(e as Error).message}` });
+        this.player.tell({ compare: this.compareId });
         return;
       }
       if (seq !== this.compareSeq) {
@@ -202,12 +211,12 @@ export class Panes {
         return;
       }
     }
-    await this.host.exclusive(async () => {
+    await this.player.loop.exclusive(async () => {
       await this.dropCompare();
       this.compareId = id;
       path.setCompare(runner ?? this.leftPane());
     });
-    this.host.rerender();
-    this.host.onState({ compare: id });
+    this.player.rerender();
+    this.player.tell({ compare: id });
   }
 }

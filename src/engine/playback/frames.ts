@@ -2,37 +2,42 @@
 // frame that is due, dropping those already late), what a file's first frame shows before the
 // model's (the bicubic preview), the figures each frame reports (overlays, session log), falling
 // behind (said once, with the lens switched on), and the lens's regions frame by frame.
+import type { Platform } from '../backend';
+import type { AnyRunner } from '../inference/types';
 import type { Frame, MediaInfo } from '../media';
-import type { ModelEntry } from '../models/manifest';
-import { LensControl, sameRect, type LensRegions } from '../view/lens';
-import { behindNotice, PaceWatch } from './pace';
+import type { ModelLadder } from '../models/ladderControl';
+import type { ModelChoice } from '../models/models';
+import type { PsnrMode } from '../params';
 import type { AnyFrameProcessor, FrameSettings } from '../pipeline';
-import type { EnginePatch } from '../snapshot';
+import type { Told } from '../snapshot';
 import { SessionLog } from '../metrics/sessionLog';
 import { PlaybackStats } from '../metrics/stats';
+import { sameRect, type LensControl, type LensRegions } from '../view/lens';
+import type { AudioOutput } from './audio';
+import type { JobLoop } from './loop';
+import { behindNotice, PaceWatch } from './pace';
 import type { Transport } from './transport';
 
-export interface FramesHost {
-  processor(): AnyFrameProcessor | null;
-  /** a model is loaded (before it, files show their preview only) */
-  modelReady(): boolean;
+/** What frames.ts reads of the player and asks of it (engine.ts is the player). */
+export interface FramesPlayer {
+  readonly transport: Transport;
+  readonly processor: AnyFrameProcessor | null;
+  /** the right pane's model (before one is loaded, files show their preview only) */
+  readonly runner: AnyRunner | null;
+  readonly platform: Platform | null;
+  readonly models: Pick<ModelChoice, 'model' | 'manifest'>;
+  readonly loop: Pick<JobLoop, 'realtime'>;
+  /** the audio context's time as heard (tests compare it with when frames were shown) */
+  readonly audio: Pick<AudioOutput, 'contextTime'>;
+  readonly lens: LensControl;
+  /** each frame's model time goes to the ladder; falling behind asks it for a cheaper model first */
+  readonly ladder: Pick<ModelLadder, 'measured' | 'behind'>;
   settings(): FrameSettings;
   /** a frame whose reference PSNR could not be had (under 4 px): the mode falls back */
-  psnrFallback(mode: FrameSettings['psnr']): void;
-  realtime(): boolean;
-  /** the audio context's time as heard (tests compare it with when frames were shown) */
-  audioTime(): number | null;
-  model(): ModelEntry | null;
-  models(): ModelEntry[];
-  /** engine, backend and model, for the session log */
-  labels(): { engine: string; backend: string; model: string; where: 'GPU' | 'CPU' };
+  psnrFellBack(mode: PsnrMode | null): void;
   /** the lens moved: the view must be drawn (and the model re-run over a paused frame) */
   viewChanged(): void;
-  /** a frame's model time: `pixels` of input (the whole input, or the lens's crop) through `m` */
-  measured(m: ModelEntry, pixels: number, ms: number): void;
-  /** falling behind at `fps` shown: true where the player's own model pick steps down instead */
-  behind(fps: number): boolean;
-  onState(p: EnginePatch): void;
+  tell(p: Told): void;
 }
 
 export class Frames {
@@ -40,7 +45,6 @@ export class Frames {
   /** every frame shown in the session: the live plots and "Download stats" read it */
   readonly sessionLog = new SessionLog();
   readonly pace = new PaceWatch();
-  readonly lens = new LensControl();
   /** the frame on screen */
   shown = { frameIndex: -1, timestamp: NaN };
   /** when (performance.now, ms) the last file started opening, its first picture (the preview) went
@@ -51,10 +55,21 @@ export class Frames {
   /** said once per video and model */
   private paceWarned = false;
 
-  constructor(
-    private readonly transport: Transport,
-    private readonly host: FramesHost,
-  ) {}
+  constructor(private readonly p: FramesPlayer) {}
+
+  private get transport(): Transport {
+    return this.p.transport;
+  }
+
+  private get lens(): LensControl {
+    return this.p.lens;
+  }
+
+  /** engine, backend and model, for the session log */
+  private labels() {
+    const r = this.p.runner, pl = this.p.platform;
+    return { engine: r?.engine ?? 'ort', backend: pl ? `${pl.backend} ${pl.dtype}` : '', model: this.p.models.model?.id ?? '', where: pl?.backend === 'webgpu' ? ('GPU' as const) : ('CPU' as const) };
+  }
 
   /** A new file: its figures start again. */
   reset(opened: number): void {
@@ -77,7 +92,7 @@ export class Frames {
 
   /** Playing: process the frame that is due, in real time (transport.due drops late ones). */
   async advance(): Promise<void> {
-    if (!this.host.realtime()) {
+    if (!this.p.loop.realtime) {
       // free-running (tests, measurements): every frame, as fast as the backend goes
       return this.showNext();
     }
@@ -97,45 +112,45 @@ export class Frames {
   async showNext(first = false): Promise<void> {
     const f = await this.transport.take();
     if (!f) return;
-    const proc = this.host.processor();
+    const proc = this.p.processor;
     if (proc && (first || !proc.showing)) {
-      await proc.preview(f, this.host.settings());
+      await proc.preview(f, this.p.settings());
       if (first) this.marks.preview = performance.now();
-      this.host.onState({ previewSince: performance.now() });
+      this.p.tell({ previewSince: performance.now() });
     }
-    if (proc && this.host.modelReady()) await this.show(f);
+    if (proc && this.p.runner) await this.show(f);
     else f.close();
   }
 
   /** One frame through the processor; its figures arrive as the GPU reports them. */
   private async show(f: Frame): Promise<void> {
-    const start = performance.now(), h = this.host;
+    const start = performance.now(), h = this.p;
     const info = this.transport.media?.info;
     const meta = { frameIndex: info ? Math.round((f.timestamp - info.firstTimestamp) * info.fps) : 0, timestamp: f.timestamp };
     const s = h.settings();
-    const r = await h.processor()!.process(f, meta, s);
-    h.onState({ previewSince: null });
+    const r = await h.processor!.process(f, meta, s);
+    h.tell({ previewSince: null });
     this.lensShown(s.lens ?? null);
-    if (r.psnrMode && r.psnrMode !== s.psnr) h.psnrFallback(r.psnrMode);
+    if (r.psnrMode && r.psnrMode !== s.psnr) h.psnrFellBack(r.psnrMode);
     this.shown = meta;
-    h.onState({ frameIndex: meta.frameIndex, time: meta.timestamp });
-    const stats = this.stats, l = h.labels();
+    h.tell({ frameIndex: meta.frameIndex, time: meta.timestamp });
+    const stats = this.stats, l = this.labels();
     this.sessionLog.track(r, {
-      frame: meta.frameIndex, timestamp: meta.timestamp, start, droppedSoFar: stats.dropped, clock: h.processor()?.modelClock ?? null,
+      frame: meta.frameIndex, timestamp: meta.timestamp, start, droppedSoFar: stats.dropped, clock: h.processor?.modelClock ?? null,
       video: info?.name ?? '', engine: l.engine, backend: l.backend, model: l.model, lens: s.lens?.region ?? null,
     });
-    const crop = s.lens?.crop, fps = info?.fps || 30, model = h.model(), input = h.processor()?.sizes?.input;
+    const crop = s.lens?.crop, fps = info?.fps || 30, model = h.models.model, input = h.processor?.sizes?.input;
     const pixels = crop ? crop.width * crop.height : input ? input.width * input.height : 0;
     void r.modelMs.then((ms) => {
       if (ms == null) return;
       stats.modelTime.push(ms);
-      if (model && pixels) h.measured(model, pixels, ms);
+      if (model && pixels) h.ladder.measured(model, pixels, ms);
       if (crop) this.lens.refit(crop.width * crop.height, ms, 1000 / fps);
     });
     void r.psnr.then((p) => p && (stats.psnr = p));
     const marks = this.marks;
     void r.done.then(() => {
-      stats.done(meta.timestamp, start, h.audioTime());
+      stats.done(meta.timestamp, start, h.audio.contextTime());
       if (Number.isNaN(marks.firstModelFrame)) marks.firstModelFrame = performance.now();
     });
   }
@@ -143,7 +158,7 @@ export class Frames {
   /** Shows the current frame again after a view, gain or lens change; when the lens moved, the
    *  model runs again on its new region and the PSNR is the new region's. */
   async rerender(proc: AnyFrameProcessor): Promise<void> {
-    const s = this.host.settings(), shown = this.shown;
+    const s = this.p.settings(), shown = this.shown;
     const p = await proc.rerender(s);
     this.lensShown(s.lens ?? null);
     if (p) this.stats.psnr = { ...p, frameIndex: shown.frameIndex, timestamp: shown.timestamp };
@@ -151,14 +166,14 @@ export class Frames {
 
   /** Whether the lens would now be elsewhere than on the frame shown (the view moved). */
   lensMoved(): boolean {
-    const lens = this.host.settings().lens ?? null, last = this.lens.last;
+    const lens = this.p.settings().lens ?? null, last = this.lens.last;
     return !(lens === last || sameRect(lens?.region, last?.region));
   }
 
   toggleLens(): void {
     this.lens.toggle();
-    this.host.viewChanged();
-    this.reportLens(this.host.settings().lens ?? null);
+    this.p.viewChanged();
+    this.reportLens(this.p.settings().lens ?? null);
   }
 
   private lensShown(r: LensRegions | null): void {
@@ -168,27 +183,27 @@ export class Frames {
 
   private reportLens(r: LensRegions | null): void {
     this.heldShown = this.lens.held;
-    this.host.onState({ lens: r ? { width: r.region.width, height: r.region.height, auto: this.lens.auto, held: this.lens.held } : null });
+    this.p.tell({ lens: r ? { width: r.region.width, height: r.region.height, auto: this.lens.auto, held: this.lens.held } : null });
   }
 
   /** Falling behind the video: say so once, with the rate and a model that would fit (pace.ts), and
    *  switch the lens on, sized for the rate, unless it is on already. */
   private checkPace(): void {
-    const media = this.transport.media, model = this.host.model();
+    const media = this.transport.media, model = this.p.models.model;
     if (this.paceWarned || !media || !model || media.info.kind !== 'video') return;
     const b = this.pace.behind(performance.now());
     if (!b) return;
     this.paceWarned = true;
-    if (this.host.behind(b.fps)) return;
-    let notice = behindNotice(b, b.windowMs, media.info, model, this.host.models(), this.host.labels().where);
-    const size = this.host.processor()?.sizes?.input, ms = this.stats.modelTime.percentile(50);
+    if (this.p.ladder.behind(b.fps)) return;
+    let notice = behindNotice(b, b.windowMs, media.info, model, this.p.models.manifest?.models ?? [], this.labels().where);
+    const size = this.p.processor?.sizes?.input, ms = this.stats.modelTime.percentile(50);
     if (!this.lens.on && size && ms > 0) notice += this.engageLens(media.info, size, ms);
-    this.host.onState({ notice });
+    this.p.tell({ notice });
   }
 
   private engageLens(info: MediaInfo, size: { width: number; height: number }, modelMs: number): string {
     this.lens.engage((size.width * size.height) / modelMs, 1000 / info.fps);
-    this.host.viewChanged();
+    this.p.viewChanged();
     this.pace.reset();
     const side = Math.min(this.lens.maxSide, size.width, size.height);
     // the lens is refitted to the measured rate frame by frame: the notice gives its first size, the

@@ -1,24 +1,26 @@
 // The open media and where playback is in it: the decoder's iterator, the next decoded frame, and
 // the rules for pulling frames in real time (drop those whose successor is already due), looping
 // at the end, and a decode failure mid-stream.
+import type { Told } from '../snapshot';
+import type { AudioOutput } from './audio';
 import type { PlaybackClock } from './clock';
 import { decodeFailure, MediaError, openMedia, type Frame, type Media, type MediaCheck } from '../media';
 
 /** Early frames wait; a frame within this of its time is due (seconds). */
 const DUE_SLACK = 0.004;
 
-export interface TransportHooks {
-  /** a message that does not stop playback (a cut file looping what is there) */
-  notice(msg: string): void;
-  /** playback must stop (the end of a file with no decodable frame, a decode error) */
-  stop(): void;
-  /** the media data failed mid-stream: `msg` names the file and the time; the last frame shown
-   *  stays, and play or a seek starts again before the break */
-  failed(msg: string): void;
+/** What transport.ts reads of the player and asks of it (engine.ts is the player). */
+export interface TransportPlayer {
+  readonly clock: PlaybackClock;
+  readonly audio: Pick<AudioOutput, 'loop'>;
+  readonly playing: boolean;
   /** whether any frame of this media was shown (a file cut before its first frame loops silently) */
-  shownAny(): boolean;
-  /** the end was reached at `end` and playback goes on from `first` (the clocks continue the timeline) */
-  looped(media: Media, end: number, first: number): void;
+  readonly frames: { readonly stats: { readonly framesProcessed: number } };
+  /** the media data failed mid-stream: the message names the file and the time; the last frame
+   *  shown stays, and play or a seek starts again before the break */
+  readonly opener: { mediaFailed(msg: string): void };
+  setPlaying(p: boolean): void;
+  tell(p: Told): void;
 }
 
 /** A file opened with its first frame decoded, not yet playing: whatever plays now goes on until
@@ -96,10 +98,7 @@ export class Transport {
   /** where playing goes on from when no frame is decoded ahead (after a decode failure) */
   private resumeAt: number | null = null;
 
-  constructor(
-    private readonly clock: PlaybackClock,
-    private readonly hooks: TransportHooks,
-  ) {}
+  constructor(private readonly p: TransportPlayer) {}
 
   /** The timestamp of the next frame to show, if it is decoded already (or where a failed stream
    *  starts again). */
@@ -146,11 +145,11 @@ export class Transport {
     if (!this.next) this.next = await this.pull();
     let f = this.next;
     if (!f) return null;
-    if (f.timestamp > this.clock.now() + DUE_SLACK) return null;
+    if (f.timestamp > this.p.clock.now() + DUE_SLACK) return null;
     this.next = null;
     for (let skips = 0; skips < 120; skips++) {
       const n = await this.pull();
-      if (!n || n.timestamp <= f.timestamp || n.timestamp > this.clock.now() + DUE_SLACK) {
+      if (!n || n.timestamp <= f.timestamp || n.timestamp > this.p.clock.now() + DUE_SLACK) {
         this.next = n; // not due yet (or the clip looped): show f now, n later
         break;
       }
@@ -171,12 +170,14 @@ export class Transport {
       let r = await this.iter.next();
       if (r.done) {
         const end = this.lastPulledEnd;
-        if (kind === 'video' && this.hooks.shownAny() && end + 1 / fps < duration - 1e-3) {
-          this.hooks.notice(`"${name}": the media data ends at ${end.toFixed(2)} s of ${duration.toFixed(2)} s (truncated file?); looping what is there`);
+        if (kind === 'video' && this.p.frames.stats.framesProcessed > 0 && end + 1 / fps < duration - 1e-3) {
+          this.p.tell({ notice: `"${name}": the media data ends at ${end.toFixed(2)} s of ${duration.toFixed(2)} s (truncated file?); looping what is there` });
         }
         this.iter = media.frames(firstTimestamp);
         r = await this.iter.next();
-        this.hooks.looped(media, end, firstTimestamp);
+        // the clocks continue the timeline from `firstTimestamp` on
+        this.p.clock.loop(end, firstTimestamp, this.p.playing);
+        this.p.audio.loop(media, end, firstTimestamp);
         if (r.done) return this.broken(`"${name}" has no decodable video frames (the media data is missing or damaged: truncated file?)`);
       }
       this.lastPulledEnd = r.value.timestamp + (r.value.duration || 0);
@@ -191,10 +192,10 @@ export class Transport {
 
   private broken(msg: string): null {
     const media = this.media!;
-    this.hooks.stop();
+    this.p.setPlaying(false);
     this.iter = media.frames(media.info.firstTimestamp);
     this.resumeAt = media.info.firstTimestamp;
-    this.hooks.failed(msg);
+    this.p.opener.mediaFailed(msg);
     return null;
   }
 
