@@ -84,7 +84,7 @@ test('?engine=ort and ?engine=wgsl skip the pick', async ({ page }) => {
   }
 });
 
-test('falling behind the video: said once, with the measured rate and a cheaper model from the manifest', async ({ page }) => {
+test('falling behind the video: said once, with the measured rate and the model the ladder would run at it', async ({ page }) => {
   // the widest model on this project's test machines (software WebGPU, no GPU): about 1 s per
   // 32x32 frame against a 10 fps clip, so it falls behind; the rule itself is pinned in pace.test.ts
   const manifest = JSON.parse(fs.readFileSync('models/manifest.json', 'utf8'));
@@ -96,7 +96,7 @@ test('falling behind the video: said once, with the measured rate and a cheaper 
   const text = (await notice.textContent())!;
   console.log(`notice: ${text}`);
   // the window is 4 s, or 2.5 frame intervals where frames take longer (a busy machine: 5 s at 0.5 fps)
-  const m = text.match(/(\d+)% of frames dropped over the last ([\d.]+) s \(([\d.]+) of 10 fps, 32x32 with (\S+) on this GPU\); (\S+) costs ([\d.]+)x less/);
+  const m = text.match(/(\d+)% of frames dropped over the last ([\d.]+) s \(([\d.]+) of 10 fps, 32x32 with (\S+) on this GPU\); (\S+?)(?:, the cheapest,)? costs ([\d.]+)x less per frame (?:and would hold it|but would still take)/);
   expect(m).not.toBeNull();
   const [, pct, windowS, fps, cur, cheaper, factor] = m!;
   expect(Number(windowS)).toBeGreaterThanOrEqual(4);

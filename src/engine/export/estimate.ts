@@ -6,7 +6,10 @@
 // (its wall time less its model time). Nothing measured: the dialog says so rather than guess.
 // Pure: the times come in, nothing is timed here.
 import type { LogRow, SessionLog } from '../metrics/sessionLog';
-import type { Costed } from '../playback/pace';
+import type { ModelEntry } from '../models/manifest';
+
+/** A model with its cost (FLOPs per 1024x1024 frame), if known. */
+type Costed = Pick<ModelEntry, 'id' | 'flops'>;
 import type { PsnrMode } from '../params';
 
 /** A measured model time: `ms` for one run of `model` over `pixels` input pixels. */

@@ -75,7 +75,8 @@ export function pickForRate(models: readonly ModelEntry[], rate: number, video: 
   };
 }
 
-const msText = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
+/** A time as the header and notices say it: 6.6 ms, 24 ms, 1.3 s. */
+export const msText = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
 
 /** The header's line for a pick, e.g. "sr4x-c16: sr4x-c32 would take 24 ms a frame here (16.7 ms
  *  at 60 fps)". `measuredOn`: whose measured time the prediction comes from; `cropPx`: the input

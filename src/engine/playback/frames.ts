@@ -195,8 +195,8 @@ export class Frames {
     if (!b) return;
     this.paceWarned = true;
     if (this.p.ladder.behind(b.fps)) return;
-    let notice = behindNotice(b, b.windowMs, media.info, model, this.p.models.manifest?.models ?? [], this.labels().where);
     const size = this.p.processor?.sizes?.input, ms = this.stats.modelTime.percentile(50);
+    let notice = behindNotice(b, b.windowMs, media.info, model, this.p.models.manifest?.models ?? [], this.labels().where);
     if (!this.lens.on && size && ms > 0) notice += this.engageLens(media.info, size, ms);
     this.p.tell({ notice });
   }

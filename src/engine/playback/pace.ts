@@ -1,24 +1,10 @@
 // Falling behind: when the model cannot keep up with the video, frames are dropped to stay in real
-// time (engine.ts, advance). The overlay counts them; this says it in words, once per video and
-// model, with the measured rate and the model from the manifest that would fit, since the models
-// are the same network at other widths and cost in proportion to their FLOPs.
+// time (frames.ts, advance). The overlay counts them; this says it in words, once per video and
+// model, with the measured rate and the model from the manifest that would hold it, chosen by the
+// ladder's own rule (ladder.ts) from the rate the frames were shown at.
 import { percentile } from '../metrics/sample.mjs';
-
-export interface Costed {
-  id: string;
-  /** FLOPs per 1024x1024 frame (manifest `flops_per_frame_1024`) */
-  flops?: number;
-}
-
-/** The widest model at least `need` times cheaper than `current`; if none is that cheap, the
- *  cheapest one cheaper than it; null when there is none cheaper (or costs are unknown). */
-export function cheaperModel(models: Costed[], currentId: string, need: number): Costed | null {
-  const cur = models.find((m) => m.id === currentId);
-  if (!cur?.flops) return null;
-  const cheaper = models.filter((m) => m.flops && m.flops < cur.flops!).sort((a, b) => b.flops! - a.flops!);
-  if (cheaper.length === 0) return null;
-  return cheaper.find((m) => cur.flops! / m.flops! >= need) ?? cheaper[cheaper.length - 1];
-}
+import { msText, pickForRate, runFlop } from '../models/ladder';
+import type { ModelEntry } from '../models/manifest';
 
 /** The last eight of a series. */
 function keep(xs: number[], x: number): void {
@@ -100,18 +86,30 @@ export class PaceWatch {
   }
 }
 
-/** The falling-behind notice: the share dropped, the rate reached, and the model that would fit. */
+/** The falling-behind notice: the share dropped, the rate reached, and what the ladder would run
+ *  instead at that rate (the frames' whole work, so a conservative rate): the best-scoring model
+ *  that holds the video's rate, or the cheapest, which would still fall behind. (A model's predicted
+ *  time is the running one's shown interval times their FLOP ratio, whatever the input size.) */
 export function behindNotice(
   b: { dropped: number; fps: number },
   windowMs: number,
   video: { width: number; height: number; fps: number },
-  model: Costed,
-  models: Costed[],
+  model: ModelEntry,
+  models: readonly ModelEntry[],
   where: 'GPU' | 'CPU',
 ): string {
-  const vfps = video.fps, need = vfps / Math.max(b.fps, 1e-3);
-  const cheaper = cheaperModel(models, model.id, need);
+  const vfps = video.fps;
   const what = `falling behind: ${Math.round(b.dropped * 100)}% of frames dropped over the last ${+(windowMs / 1000).toFixed(1)} s (${b.fps.toFixed(1)} of ${vfps.toFixed(vfps % 1 ? 2 : 0)} fps, ${video.width}x${video.height} with ${model.id} on this ${where})`;
-  const fix = cheaper ? `${cheaper.id} costs ${(model.flops! / cheaper.flops!).toFixed(1)}x less per frame: pick it in the model list` : models.length > 1 ? 'no cheaper model in the manifest' : '';
+  const flop = runFlop(model, video.width * video.height);
+  const pick = flop && b.fps > 0 ? pickForRate(models, (flop * b.fps) / 1000, video) : null;
+  const p = pick && pick.model.flops! < model.flops! ? pick : null;
+  const less = p ? `costs ${(model.flops! / p.model.flops!).toFixed(1)}x less per frame` : '';
+  const fix = p?.fits
+    ? `${p.model.id} ${less} and would hold it (${msText(p.ms)} a frame predicted from this rate): pick it in the model list, or "auto"`
+    : p
+      ? `${p.model.id}, the cheapest, ${less} but would still take ${msText(p.ms)} a frame here`
+      : models.filter((m) => m.flops && !m.user).length > 1 && flop
+        ? 'no cheaper model in the manifest'
+        : '';
   return fix ? `${what}; ${fix}` : what;
 }
