@@ -2,21 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { HEADROOM, ladderNote, measuredRate, pickForRate, runFlop } from './ladder';
 import { ModelLadder } from './ladderControl';
 import { LensControl, MARGIN, sideForRate } from '../view/lens';
+import { entry, LADDER } from './ladder.fixture';
 import type { Manifest, ModelEntry } from './manifest';
 
-/** A ladder like the shipped one (c32/c48/c64's recorded FLOPs and scores) with the narrower
- *  widths being trained: C=48 scores below C=32. */
-const entry = (id: string, flops: number | undefined, set5?: number, set14?: number): ModelEntry => ({
-  id, scale: 4, fp16: `${id}.fp16.onnx`, fp32: `${id}.fp32.onnx`, low: null, flops,
-  metrics: set5 === undefined ? undefined : { Set5: { model_y: set5 }, Set14: { model_y: set14 } },
-});
-const LADDER = [
-  entry('sr4x-c32', 320_713_261_056, 31.153, 27.987),
-  entry('sr4x-c48', 698_502_610_944, 30.992, 27.868),
-  entry('sr4x-c64', 1_221_247_107_072, 31.197, 27.998),
-  entry('sr4x-c16', 88e9, 30.6, 27.6),
-  entry('sr4x-c8', 25e9, 30.0, 27.2),
-];
 const id = (m: { id: string } | null | undefined) => m?.id;
 const V60 = { width: 1024, height: 1024, fps: 60 };
 /** the rate at which `flops` (per 1024x1024 frame) takes `ms` at 1024x1024 */

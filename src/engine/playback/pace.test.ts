@@ -1,37 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import { LADDER } from '../models/ladder.fixture';
 import type { ModelEntry } from '../models/manifest';
 import { behindNotice, PaceWatch } from './pace';
 
-// the shipped widths' FLOPs per 1024x1024 frame and Set5 / Set14 PSNR-Y (models/manifest.json)
-const entry = (id: string, flops: number, set5: number, set14: number): ModelEntry => ({
-  id, scale: 4, fp16: '', fp32: '', low: null, flops, metrics: { Set5: { model_y: set5 }, Set14: { model_y: set14 } },
-});
-const models = [
-  entry('c8', 25.5e9, 30.25, 27.38),
-  entry('c16', 88.1e9, 30.66, 27.67),
-  entry('c32', 320.7e9, 31.15, 27.99),
-  entry('c48', 698.5e9, 30.99, 27.87),
-  entry('c64', 1221.2e9, 31.2, 28.0),
-];
-const at = (id: string) => models.find((m) => m.id === id)!;
+const at = (id: string) => LADDER.find((m) => m.id === `sr4x-${id}`)!;
 const V = { width: 1024, height: 1024, fps: 60 };
 
 describe('behindNotice: what the ladder would run at the rate shown', () => {
   it('the best-scoring model that holds the rate, with its predicted time and its cost against the one running', () => {
     // C=64 shown at 6 fps: 1221 GFLOP in 167 ms, 7.3 TFLOP/s; C=16 would take 12.0 ms of the 13.3
     // allowed (80% of 16.7), C=32 44 ms
-    const n = behindNotice({ dropped: 0.9, fps: 6 }, 4000, V, at('c64'), models, 'GPU');
-    expect(n).toBe('falling behind: 90% of frames dropped over the last 4 s (6.0 of 60 fps, 1024x1024 with c64 on this GPU); c16 costs 13.9x less per frame and would hold it (12 ms a frame predicted from this rate): pick it in the model list, or "auto"');
+    const n = behindNotice({ dropped: 0.9, fps: 6 }, 4000, V, at('c64'), LADDER, 'GPU');
+    expect(n).toBe('falling behind: 90% of frames dropped over the last 4 s (6.0 of 60 fps, 1024x1024 with sr4x-c64 on this GPU); sr4x-c16 costs 13.9x less per frame and would hold it (12 ms a frame predicted from this rate): pick it in the model list, or "auto"');
   });
   it('none holds it: the cheapest, and what it would still take', () => {
-    const n = behindNotice({ dropped: 0.9, fps: 0.5 }, 5000, V, at('c32'), models, 'CPU');
-    // C=8 at C=32's 160 GFLOP/s: 25.5e9 / 160.35e9 * 1000 ms = 159 ms
-    expect(n).toMatch(/; c8, the cheapest, costs 12\.6x less per frame but would still take 159 ms a frame here$/);
+    const n = behindNotice({ dropped: 0.9, fps: 0.5 }, 5000, V, at('c32'), LADDER, 'CPU');
+    // C=8 at C=32's 160 GFLOP/s: 25e9 / 160.36e9 * 1000 ms = 156 ms
+    expect(n).toMatch(/; sr4x-c8, the cheapest, costs 12\.8x less per frame but would still take 156 ms a frame here$/);
   });
   it('the cheapest already running, or models without costs: nothing cheaper to name', () => {
-    expect(behindNotice({ dropped: 0.9, fps: 0.5 }, 5000, V, at('c8'), models, 'CPU')).toMatch(/on this CPU\); no cheaper model in the manifest$/);
+    expect(behindNotice({ dropped: 0.9, fps: 0.5 }, 5000, V, at('c8'), LADDER, 'CPU')).toMatch(/on this CPU\); no cheaper model in the manifest$/);
     const user = { ...at('c32'), id: 'yours', flops: undefined, user: { size: 1, dtype: 'fp32' as const } } as ModelEntry;
-    expect(behindNotice({ dropped: 0.9, fps: 0.5 }, 5000, V, user, models, 'CPU')).toMatch(/with yours on this CPU\)$/);
+    expect(behindNotice({ dropped: 0.9, fps: 0.5 }, 5000, V, user, LADDER, 'CPU')).toMatch(/with yours on this CPU\)$/);
   });
 });
 
