@@ -207,25 +207,11 @@ export class Engine {
     this.path = this.makePath(p);
     this.loop.start();
     this.started();
-    this.modelLoaded = this.loadFirstModel();
+    this.modelLoaded = this.panes.start(this.params.model, this.params.modelUrl);
   }
 
   /** Resolves once the first model is loaded (or has failed, with the error shown). */
   modelLoaded: Promise<void> = Promise.resolve();
-
-  private async loadFirstModel(): Promise<void> {
-    try {
-      const warning = await this.models.load(this.params.model);
-      this.tell({ ...this.panes.modelList(), modelId: this.models.model!.id, modelAuto: this.ladder.auto, ...(warning && { notice: warning }) });
-    } catch (e) {
-      this.tell({ error: (e as Error).message });
-      return;
-    }
-    await this.panes.load(this.models.model!);
-    // ?model=<path>.onnx: the user's model, checked like a dropped one, beside the default
-    const url = this.params.modelUrl;
-    if (url) await this.panes.addFromUrl(url);
-  }
 
   private makePath(p: Platform): AnyFramePath {
     const path = createFramePath(p, this.models, { original: this.canvases[0], upscaled: this.canvases[1], viewport: this.viewport!.view });

@@ -3,7 +3,7 @@ import { HEADROOM, ladderNote, measuredRate, pickForRate, runFlop } from './ladd
 import { ModelLadder } from './ladderControl';
 import { LensControl, MARGIN, sideForRate } from '../view/lens';
 import { entry, LADDER } from './ladder.fixture';
-import type { Manifest, ModelEntry } from './manifest';
+import type { Manifest } from './manifest';
 
 const id = (m: { id: string } | null | undefined) => m?.id;
 const V60 = { width: 1024, height: 1024, fps: 60 };

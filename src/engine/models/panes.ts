@@ -24,8 +24,8 @@ export interface PanesPlayer {
   readonly loop: Pick<JobLoop, 'exclusive'>;
   /** a new model may keep up (frames.ts says "falling behind" again) */
   readonly frames: { modelChanged(): void };
-  /** the user's own model runs: theirs is the pick from now on */
-  readonly ladder: { userChose(): void };
+  /** whether the player picks the model; the user's own model runs: theirs is the pick from now on */
+  readonly ladder: { readonly auto: boolean; userChose(): void };
   readonly transport: { readonly media: object | null };
   readonly lastTimestamp: number;
   readonly view: ViewMode;
@@ -58,6 +58,20 @@ export class Panes {
   /** the frame on screen again, through the new model */
   private showCurrent(): void {
     if (this.player.transport.media) this.player.seek(this.player.lastTimestamp);
+  }
+
+  /** The first model: the URL's or the manifest's default, then ?model=<path>.onnx, the user's
+   *  model, checked like a dropped one, beside it. Resolves once loaded (or failed, the error shown). */
+  async start(requested: string | null, url: string | null): Promise<void> {
+    try {
+      const warning = await this.models.load(requested);
+      this.player.tell({ ...this.modelList(), modelId: this.models.model!.id, modelAuto: this.player.ladder.auto, ...(warning && { notice: warning }) });
+    } catch (e) {
+      this.player.tell({ error: (e as Error).message });
+      return;
+    }
+    await this.load(this.models.model!);
+    if (url) await this.addFromUrl(url);
   }
 
   async addFromUrl(url: string): Promise<void> {
