@@ -77,6 +77,10 @@ export class ModelLadder {
     return this.player.loop.realtime;
   }
 
+  private where(): 'GPU' | 'CPU' {
+    return this.player.platform?.backend === 'webgpu' ? 'GPU' : 'CPU';
+  }
+
   private load(m: ModelEntry): void {
     void this.player.panes.load(m);
   }
@@ -114,6 +118,11 @@ export class ModelLadder {
     if (flop === null) return;
     // a crop's frame still in flight when the lens went off is not the whole frame's time
     if (this.wholeLook && !this.player.lens.on && pixels < v.width * v.height) return;
+    // the lens sized for a slow device runs crops smaller than the probe's, whose times are mostly
+    // each run's fixed costs (a 50x50 crop predicted 21 s for a whole frame that takes 1.3 s): they
+    // neither re-rate the device nor reach the header
+    const probe = PROBE_CROP[this.where()] ** 2;
+    if (this.player.lens.on && !this.player.lens.held && pixels < probe && v.width * v.height > probe) return;
     if (m !== this.runsOf) this.forget(m);
     if (!this.warm) {
       this.warm = true;
@@ -181,7 +190,7 @@ export class ModelLadder {
   /** No rate measured yet: the lens held on the centre while the first runs are timed, where the
    *  frame is larger than the held crop. */
   private probe(v: VideoRate): void {
-    const crop = PROBE_CROP[this.player.platform?.backend === 'webgpu' ? 'GPU' : 'CPU'];
+    const crop = PROBE_CROP[this.where()];
     this.player.tell({ modelNote: `measuring this device's model time at ${v.width}x${v.height}, ${+v.fps.toFixed(2)} fps…` });
     const whole = v.width * v.height <= crop * crop;
     if (whole && this.player.lens.held) this.lensOff(); // held for an earlier, larger video
