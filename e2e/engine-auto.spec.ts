@@ -16,7 +16,7 @@ async function outputMatchesReference(page: Page): Promise<number> {
 }
 
 test('auto: the first frame times both engines and the faster one runs the video', async ({ page }) => {
-  await openPlayer(page, `model=${MODEL}`);
+  await openPlayer(page, `model=${MODEL}&engine=auto`);
   await expect(page.getByTestId('stat-engine')).toHaveText('auto…');
   await dropClip(page, 'tiny32.mp4');
   await waitFrames(page, 2);
@@ -59,7 +59,7 @@ test('auto: a WGSL engine whose output disagrees with onnxruntime-web is left ou
     for (let i = 0; i < f.length; i++) f[i] *= 1.25;
     await route.fulfill({ response: res, body: Buffer.from(f.buffer) });
   });
-  await openPlayer(page, `model=${MODEL}`);
+  await openPlayer(page, `model=${MODEL}&engine=auto`);
   await dropClip(page, 'tiny32.mp4');
   await waitFrames(page, 2);
   await pause(page);

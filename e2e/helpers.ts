@@ -20,11 +20,16 @@ export interface Rgba {
  *  CI's adapter is a software one, on which the player's own choice would be WASM (e2e/default.spec.ts
  *  checks that default). With the manifest's default model unless `query` names one: left to pick,
  *  the player would run the cheapest model with the lens on at once on this slow adapter
- *  (e2e/ladder.spec.ts checks that), and these tests compare the whole frame with a named model. */
+ *  (e2e/ladder.spec.ts checks that), and these tests compare the whole frame with a named model.
+ *  On WebGPU with the WGSL engine unless `query` names one (E2E_ENGINE=ort|auto runs them all on
+ *  another): it is what `?engine=auto` picks on this adapter, and auto's first frame compiles and
+ *  times both engines, about 5 s of every test. Auto is checked in e2e/engine-auto.spec.ts and
+ *  origin.spec.ts, onnxruntime-web's pixels for every model in models.spec.ts. */
 export async function openPlayer(page: Page, query = ''): Promise<void> {
   page.on('pageerror', (e) => console.log('[pageerror]', e.message));
   const model = /(^|&)model=/.test(query) ? '' : `model=${JSON.parse(fs.readFileSync('models/manifest.json', 'utf8')).default}`;
-  const q = [query, /(^|&)backend=/.test(query) ? '' : 'backend=webgpu', model].filter(Boolean).join('&');
+  const engine = /(^|&)(engine=|backend=wasm)/.test(query) ? '' : `engine=${process.env.E2E_ENGINE ?? 'wgsl'}`;
+  const q = [query, /(^|&)backend=/.test(query) ? '' : 'backend=webgpu', model, engine].filter(Boolean).join('&');
   await page.goto(`/?demo=0&${q}`);
   await expect.poll(() => page.evaluate(() => (window as any).__sr?.state().modelReady), { timeout: 90_000 }).toBe(true);
 }

@@ -4,8 +4,9 @@ import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import { clip, counters, dropClip, openPlayer, outputDiff, pause, readTexture, state, waitFrames } from './helpers';
 
-test('odd sizes on WebGPU (1x1, 33x19, portrait 24x40): 4x output dimensions, output matches the FP32 model outside', async ({ page }) => {
-  await openPlayer(page);
+test('odd sizes on WebGPU (1x1, 33x19, portrait 24x40), on onnxruntime-web: 4x output dimensions, output matches the FP32 model outside', async ({ page }) => {
+  // onnxruntime-web here, as e2e/wgsl-engine.spec.ts runs the WGSL engine at odd sizes
+  await openPlayer(page, 'engine=ort');
   for (const [file, w, h] of [
     ['one1x1.webm', 1, 1],
     ['odd33x19.webm', 33, 19],

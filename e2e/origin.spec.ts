@@ -48,7 +48,7 @@ test('same-origin only, cross-origin isolated, CSP enforced without violations (
   await dropClip(page, 'still24x20.png');
   await expect(page.locator('footer')).toContainText('still24x20.png');
 
-  await openPlayer(page, 'model=sr4x-c32'); // WebGPU: ORT's WebGPU EP and our passes
+  await openPlayer(page, 'model=sr4x-c32&engine=auto'); // WebGPU as a user gets it: both engines (ORT's WebGPU EP, our WGSL) and our passes
   await dropClip(page, 'tiny32.mp4');
   await waitFrames(page, 2);
   await pause(page);

@@ -92,8 +92,10 @@ export function debugHook(e: DebugTarget) {
     readTensor: (which: 'full' | 'low' | 'left') => e.loop.exclusive(async () => ({ ...(await reads().readTensor(which)), frameIndex: e.frames.shown.frameIndex })),
     /** Resolves when the frame loop is idle (nothing in flight). */
     idle: async () => {
-      // a view, gain, zoom or lens change is applied on the loop's next turn: wait for it, then for the work
-      for (let i = 0; i < 120 && ((e.needRerender && e.processor?.hasFrame) || (e.viewPending && e.processor?.showing)); i++) await new Promise((r) => requestAnimationFrame(r));
+      // a view, gain, zoom or lens change is applied on the loop's next turn: wait for it, then for the
+      // work. While playing, the next frame carries a zoom, pan or lens change (the loop presents it
+      // only when paused), so waiting for it would take all 120 animation frames: seconds here
+      for (let i = 0; i < 120 && ((e.needRerender && e.processor?.hasFrame) || (e.viewPending && e.processor?.showing && !e.playing)); i++) await new Promise((r) => requestAnimationFrame(r));
       await e.loop.exclusive(async () => undefined);
       await e.processor?.debug().settle();
     },
