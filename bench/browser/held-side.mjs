@@ -10,13 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** `(pxPerMs, frameMs) => side`, the player's rule, loaded through Vite's module graph. */
-export async function loadSideForRate(root = ROOT) {
+/** `(pxPerMs, frameMs) => side`, the player's rule, loaded through Vite's module graph: `vite`'s
+ *  where a server runs already (bench/browser/run.mjs), else one started for it. */
+export async function loadSideForRate(vite = null) {
+  if (vite) return (await vite.ssrLoadModule('/src/engine/view/lens.ts')).sideForRate;
   const { createServer } = await import('vite');
-  const srv = await createServer({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', server: { middlewareMode: true, hmr: false }, appType: 'custom' });
+  const srv = await createServer({ root: ROOT, configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', server: { middlewareMode: true, hmr: false }, appType: 'custom' });
   try {
-    const { sideForRate } = await srv.ssrLoadModule('/src/engine/view/lens.ts');
-    return sideForRate;
+    return await loadSideForRate(srv);
   } finally {
     await srv.close();
   }

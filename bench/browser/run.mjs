@@ -178,7 +178,7 @@ async function main() {
   model = pickModel();
   env.SR_MODELS_DIR = model.dir;
   log(`model ${model.entry.id} (C=${model.entry.channels ?? '?'}) from ${path.relative(ROOT, model.dir) || model.dir}${model.generated ? ' (generated, random weights)' : ''}`);
-  const { base, browser, close } = await startBrowser(ROOT, { port: 5290 });
+  const { base, browser, vite, close } = await startBrowser(ROOT, { port: 5290 });
   const ctx = await browser.newContext();
   await ctx.addInitScript(countReadback);
   const results = [];
@@ -234,10 +234,10 @@ async function main() {
     }
   } finally {
     const version = browser.version();
+    // the lens side the ladder would hold at 60 fps from each whole-frame rate (the player's own rule)
+    const sideForRate = await loadSideForRate(vite).catch((e) => log(`held lens side: ${e.message}`));
     await close();
     const { machine, date, cpu, commit, gpu, pkg } = runInfo(ROOT, adapter);
-    // the lens side the ladder would hold at 60 fps from each whole-frame rate (the player's own rule)
-    const sideForRate = await loadSideForRate(ROOT).catch((e) => log(`held lens side: ${e.message}`));
     if (sideForRate) for (const r of results) if (r.kind === 'lens' && !r.lens_side) r.lens_side_held_60fps = heldSide(sideForRate, r);
     const doc = {
       machine, gpu, date,

@@ -12,13 +12,14 @@ import path from 'node:path';
  */
 export async function startBrowser(root, options) {
   const { chromium } = await import('@playwright/test');
-  const { base, close: stop } = await startServer(root, options);
+  const { base, vite, close: stop } = await startServer(root, options);
   const args = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
   if (!process.env.BENCH_HEADED_GPU) args.push('--use-angle=swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
   return {
     base,
     browser,
+    vite,
     async close() {
       await browser.close();
       await stop();
@@ -34,5 +35,5 @@ export async function startServer(root, { port, server = {}, ...vite }) {
     server: { port, strictPort: false, ...server },
   });
   await srv.listen();
-  return { base: srv.resolvedUrls.local[0].replace(/\/$/, ''), close: () => srv.close() };
+  return { base: srv.resolvedUrls.local[0].replace(/\/$/, ''), vite: srv, close: () => srv.close() };
 }

@@ -142,9 +142,10 @@ describe('ModelLadder: measured times in, the model and the lens out', () => {
     });
     /** the model the engine switched to is now running */
     const loaded = () => (s.model = LADDER.find((m) => m.id === s.loads.at(-1))!);
-    /** `n` frames of the running model, each `pixels` in `ms` */
-    const frames = (n: number, pixels: number, ms: number) => {
-      for (let i = 0; i < n; i++) ladder.measured(s.model, pixels, ms);
+    /** `n` frames of the running model, each in `ms` over `input`: a square of that many pixels, or a size */
+    const frames = (n: number, input: number | { width: number; height: number }, ms: number) => {
+      const size = typeof input === 'number' ? { width: Math.sqrt(input), height: Math.sqrt(input) } : input;
+      for (let i = 0; i < n; i++) ladder.measured(s.model, size, ms);
     };
     return { s, ladder, loaded, frames };
   }
@@ -176,6 +177,14 @@ describe('ModelLadder: measured times in, the model and the lens out', () => {
     expect(s.loads).toEqual(['sr4x-c8']);
     expect(s.lens.on).toBe(true);
     expect(s.notes.at(-1)).toBe(note);
+  });
+
+  it("the note names the crop as it ran: a lens clipped by the frame's edge is not square", () => {
+    const { s, ladder, frames } = rig();
+    ladder.opened(video(1024, 1024, 60));
+    const crop = { width: 128, height: 90 }, rate = rateFor(LADDER[0].flops!, 4000);
+    frames(3, crop, msAt('sr4x-c32', 128 * 90, rate));
+    expect(s.notes.at(-1)).toMatch(/\(16\.7 ms at 60 fps; predicted from sr4x-c32's measured time on a 128x90 crop\)$/);
   });
 
   it('steps down when the model switched to does not hold the rate either, and never back up in the file', () => {

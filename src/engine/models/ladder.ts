@@ -79,15 +79,14 @@ export function pickForRate(models: readonly ModelEntry[], rate: number, video: 
 export const msText = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
 
 /** The header's line for a pick, e.g. "sr4x-c16: sr4x-c32 would take 24 ms a frame here (16.7 ms
- *  at 60 fps)". `measuredOn`: whose measured time the prediction comes from; `cropPx`: the input
- *  pixels of the crop it was measured on, where smaller than the frame, which the note names: a
+ *  at 60 fps)". `measuredOn`: whose measured time the prediction comes from; `crop`: the input
+ *  size of the crop it was measured on, where smaller than the frame, which the note names: a
  *  crop runs slower per pixel than a whole frame (fixed costs per run, a GPU not filled; 1.3-2x on
  *  this project's CPU path), while a narrower width runs fewer FLOPs per ms than a wider one (C=8
  *  6.3x faster than C=32 here for 12.4x fewer FLOPs), so a prediction may err either way. */
-export function ladderNote(p: LadderPick, video: VideoRate, measuredOn: string, cropPx: number | null = null): string {
+export function ladderNote(p: LadderPick, video: VideoRate, measuredOn: string, crop: { width: number; height: number } | null = null): string {
   const at = `${video.width}x${video.height}`, interval = `${p.frameMs.toFixed(1)} ms at ${+video.fps.toFixed(2)} fps`;
-  const side = cropPx ? Math.round(Math.sqrt(cropPx)) : 0;
-  const from = `predicted from ${measuredOn}'s measured time${cropPx ? ` on a ${side}x${side} crop` : ''}`;
+  const from = `predicted from ${measuredOn}'s measured time${crop ? ` on a ${crop.width}x${crop.height} crop` : ''}`;
   if (!p.fits) return `${p.model.id} with the lens: the cheapest model would take ${msText(p.ms)} a frame here at ${at} (${interval}; ${from})`;
   if (p.passed) return `${p.model.id}: ${p.passed.model.id} would take ${msText(p.passed.ms)} a frame here at ${at} (${interval}); ${p.model.id} ${msText(p.ms)} (${from})`;
   return `${p.model.id}: ${msText(p.ms)} a frame here at ${at}, within ${interval} (${from})`;

@@ -46,8 +46,8 @@ export class ModelLadder {
   /** the open video's input and rate (null: none, a still, or not picking) */
   private video: VideoRate | null = null;
   /** the device's last measured rate, FLOP per ms of model time, the model it was measured with, and
-   *  the input pixels of the crop it was measured on (null: whole frames) */
-  private rate: { flopPerMs: number; on: string; crop: number | null } | null = null;
+   *  the input size of the crop it was measured on (null: whole frames) */
+  private rate: { flopPerMs: number; on: string; crop: { width: number; height: number } | null } | null = null;
   /** this file's measured runs of one model, and whether its warm-up run has passed */
   private runs: Array<{ flop: number; ms: number }> = [];
   private runsOf: ModelEntry | null = null;
@@ -109,20 +109,14 @@ export class ModelLadder {
     else this.probe(v);
   }
 
-  /** One frame's model time: `pixels` of input through `m` in `ms`. */
-  measured(m: ModelEntry, pixels: number, ms: number): void {
-    const v = this.video;
+  /** One frame's model time: an input of `size` (a lens crop or the whole frame) through `m` in `ms`. */
+  measured(m: ModelEntry, size: { width: number; height: number }, ms: number): void {
+    const v = this.video, pixels = size.width * size.height;
     if (!this.auto || !v || this.settled || m !== this.player.models.model || (this.loading && m !== this.loading)) return;
     this.loading = null;
     const flop = runFlop(m, pixels);
     if (flop === null) return;
-    // a crop's frame still in flight when the lens went off is not the whole frame's time
-    if (this.wholeLook && !this.player.lens.on && pixels < v.width * v.height) return;
-    // the lens sized for a slow device runs crops smaller than the probe's, whose times are mostly
-    // each run's fixed costs (a 50x50 crop predicted 21 s for a whole frame that takes 1.3 s): they
-    // neither re-rate the device nor reach the header
-    const probe = PROBE_CROP[this.where()] ** 2;
-    if (this.player.lens.on && !this.player.lens.held && pixels < probe && v.width * v.height > probe) return;
+    if (!this.speaksForWholeFrame(pixels, v)) return;
     if (m !== this.runsOf) this.forget(m);
     if (!this.warm) {
       this.warm = true;
@@ -130,9 +124,21 @@ export class ModelLadder {
     }
     this.runs.push({ flop, ms });
     if (this.runs.length < MIN_RUNS || !this.realtime()) return;
-    this.rate = { flopPerMs: measuredRate(this.runs)!, on: m.id, crop: pixels < v.width * v.height ? pixels : null };
+    this.rate = { flopPerMs: measuredRate(this.runs)!, on: m.id, crop: pixels < v.width * v.height ? { width: size.width, height: size.height } : null };
     this.forget(m);
     this.apply(pickForRate(this.models(), this.rate.flopPerMs, v, this.ceiling));
+  }
+
+  /** Whether a run over `pixels` of input tells the time of a whole frame of `v`. Not a crop's frame
+   *  still in flight when the lens went off for the whole-frame look; not the crops, smaller than the
+   *  probe's, of a lens sized for a slow device: their times are mostly each run's fixed costs (a
+   *  50x50 crop predicted 21 s for a whole frame that takes 1.3 s), so they neither re-rate the
+   *  device nor reach the header. */
+  private speaksForWholeFrame(pixels: number, v: VideoRate): boolean {
+    const frame = v.width * v.height, probe = PROBE_CROP[this.where()] ** 2, lens = this.player.lens;
+    if (pixels >= frame) return true;
+    if (this.wholeLook && !lens.on) return false;
+    return !(lens.on && !lens.held && pixels < probe && frame > probe);
   }
 
   /** Falling behind with the model the ladder picked (the passes around it took more than their

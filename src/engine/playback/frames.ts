@@ -140,11 +140,11 @@ export class Frames {
       video: info?.name ?? '', engine: l.engine, backend: l.backend, model: l.model, lens: s.lens?.region ?? null,
     });
     const crop = s.lens?.crop, fps = info?.fps || 30, model = h.models.model, input = h.processor?.sizes?.input;
-    const pixels = crop ? crop.width * crop.height : input ? input.width * input.height : 0;
+    const ran = crop ?? input;
     void r.modelMs.then((ms) => {
       if (ms == null) return;
       stats.modelTime.push(ms);
-      if (model && pixels) h.ladder.measured(model, pixels, ms);
+      if (model && ran && ran.width * ran.height) h.ladder.measured(model, { width: ran.width, height: ran.height }, ms);
       if (crop) this.lens.refit(crop.width * crop.height, ms, 1000 / fps);
     });
     void r.psnr.then((p) => p && (stats.psnr = p));
