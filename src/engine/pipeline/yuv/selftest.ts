@@ -5,9 +5,9 @@
 // conversion: chroma interpolated between samples centred on their 2x2 pixels), so both paths give
 // the model the same input. A canvas rastered on the CPU converts differently (libyuv: each chroma
 // sample repeated over its 2x2 pixels), which the kernel does not follow.
-import { createGpu } from '../../gpu/device';
+import { createGpu, type Gpu } from '../../gpu/device';
 import { readTexture } from '../../gpu/resources';
-import { forceFrameUpload, UploadPass } from '../../passes/upload';
+import { forceFrameUpload, frameUpload, UploadPass, type FrameUpload } from '../../passes/upload';
 import { convertible, readPlanes, YuvKernel } from './index';
 import { YuvPaneInput } from './pane';
 
@@ -26,8 +26,9 @@ export interface YuvCase {
  *  ways: ours, and the browser's canvas scaling of the browser's conversion. */
 export async function yuvSelfTest(c: YuvCase) {
   const frame = new VideoFrame(c.planes, { format: c.format, codedWidth: c.width, codedHeight: c.height, timestamp: 0, colorSpace: c.colorSpace });
-  const gpu = await createGpu();
+  const { gpu, browserUpload } = await (device ??= selfTestDevice());
   try {
+    forceFrameUpload(gpu.device, browserUpload);
     const upload = async () => {
       const up = new UploadPass(gpu.device, c.width, c.height);
       await up.copy(frame);
@@ -58,6 +59,13 @@ export async function yuvSelfTest(c: YuvCase) {
     return { browser, planes, ours, paneOurs, paneBrowser };
   } finally {
     frame.close();
-    gpu.device.destroy();
   }
+}
+
+/** One device for every case of the page: a new one compiles the uploads' pipelines again (seconds
+ *  each on a software adapter), and the tests make dozens of cases. */
+let device: Promise<{ gpu: Gpu; browserUpload: FrameUpload }> | null = null;
+async function selfTestDevice(): Promise<{ gpu: Gpu; browserUpload: FrameUpload }> {
+  const gpu = await createGpu();
+  return { gpu, browserUpload: frameUpload(gpu.device) };
 }
