@@ -23,6 +23,10 @@ describe('behindNotice: what the ladder would run at the rate shown', () => {
     const user = { ...at('c32'), id: 'yours', flops: undefined, user: { size: 1, dtype: 'fp32' as const } } as ModelEntry;
     expect(behindNotice({ dropped: 0.9, fps: 0.5 }, 5000, V, user, LADDER, 'CPU')).toMatch(/with yours on this CPU\)$/);
   });
+  it("the video's rate as a person reads it: a container's 59.9999 is 60, NTSC's 29.97 stays", () => {
+    const rate = (fps: number) => /of ([\d.]+) fps/.exec(behindNotice({ dropped: 0.9, fps: 0.5 }, 5000, { ...V, fps }, at('c8'), LADDER, 'CPU'))![1];
+    expect([rate(59.9999), rate(60), rate(30000 / 1001), rate(24)]).toEqual(['60', '60', '29.97', '24']);
+  });
 });
 
 describe('PaceWatch', () => {

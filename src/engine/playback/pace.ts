@@ -99,7 +99,7 @@ export function behindNotice(
   where: 'GPU' | 'CPU',
 ): string {
   const vfps = video.fps;
-  const what = `falling behind: ${Math.round(b.dropped * 100)}% of frames dropped over the last ${+(windowMs / 1000).toFixed(1)} s (${b.fps.toFixed(1)} of ${vfps.toFixed(vfps % 1 ? 2 : 0)} fps, ${video.width}x${video.height} with ${model.id} on this ${where})`;
+  const what = `falling behind: ${Math.round(b.dropped * 100)}% of frames dropped over the last ${+(windowMs / 1000).toFixed(1)} s (${b.fps.toFixed(1)} of ${+vfps.toFixed(2)} fps, ${video.width}x${video.height} with ${model.id} on this ${where})`;
   const flop = runFlop(model, video.width * video.height);
   const pick = flop && b.fps > 0 ? pickForRate(models, (flop * b.fps) / 1000, video) : null;
   const p = pick && pick.model.flops! < model.flops! ? pick : null;
